@@ -1,0 +1,91 @@
+import { DatabaseSync } from "node:sqlite";
+import { historyUnavailable } from "./history.ts";
+
+/** Versioned schema steps; `PRAGMA user_version` records how many have run. */
+export const MIGRATIONS: string[] = [
+  `CREATE TABLE prompt_history (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     timestamp TEXT NOT NULL,
+     user_input TEXT NOT NULL,
+     generated_output TEXT NOT NULL,
+     positive TEXT NOT NULL DEFAULT '',
+     negative TEXT,
+     model TEXT NOT NULL,
+     ollama_model TEXT,
+     presets TEXT NOT NULL DEFAULT '{}',
+     mode TEXT NOT NULL,
+     engine TEXT NOT NULL DEFAULT 'ollama',
+     seed INTEGER,
+     temperature REAL,
+     eval_count INTEGER,
+     prompt_eval_count INTEGER,
+     duration_ms INTEGER,
+     favorite INTEGER NOT NULL DEFAULT 0,
+     session_id TEXT,
+     fingerprint TEXT NOT NULL UNIQUE
+   );
+   CREATE INDEX history_favorite ON prompt_history(favorite, id) WHERE favorite = 1;
+   CREATE INDEX history_mode ON prompt_history(mode, id);
+   CREATE INDEX history_model ON prompt_history(model, id);
+   CREATE VIRTUAL TABLE history_fts USING fts5(
+     user_input, positive, negative,
+     content='prompt_history', content_rowid='id',
+     tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+   );
+   CREATE TRIGGER history_ai AFTER INSERT ON prompt_history BEGIN
+     INSERT INTO history_fts(rowid, user_input, positive, negative)
+     VALUES (new.id, new.user_input, new.positive, coalesce(new.negative, ''));
+   END;
+   CREATE TRIGGER history_ad AFTER DELETE ON prompt_history BEGIN
+     INSERT INTO history_fts(history_fts, rowid, user_input, positive, negative)
+     VALUES ('delete', old.id, old.user_input, old.positive, coalesce(old.negative, ''));
+   END;`,
+  `CREATE TABLE custom_presets (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     name TEXT NOT NULL,
+     text TEXT NOT NULL DEFAULT '',
+     negative TEXT,
+     description TEXT,
+     selections TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     UNIQUE(kind, name)
+   );`,
+];
+
+/** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */
+export function openDatabase(path: string): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    db.exec("PRAGMA busy_timeout = 5000");
+    if (path !== ":memory:") {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+    }
+    migrate(db);
+    return db;
+  } catch (err) {
+    if (db?.isOpen) db.close();
+    throw historyUnavailable(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function migrate(db: DatabaseSync): void {
+  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  for (let i = row.user_version; i < MIGRATIONS.length; i++) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(MIGRATIONS[i]!);
+      db.exec(`PRAGMA user_version = ${i + 1}`);
+      db.exec("COMMIT");
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+}
+
+/** The schema version a fully migrated database has. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

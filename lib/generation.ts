@@ -1,0 +1,141 @@
+import type { ChatMessage, GenerationOptions, GenerationStats, OllamaClient } from "./ollama.ts";
+import { parseReply } from "./reply_parser.ts";
+import type { Target } from "./targets.ts";
+import type { HistoryMode, HistoryStore } from "./history.ts";
+import { mergeNegatives } from "./negatives.ts";
+import { log } from "./logger.ts";
+
+/** Everything one generation needs, already validated and assembled. */
+export interface GenerationPlan {
+  target: Target;
+  ollamaModel: string;
+  messages: ChatMessage[];
+  options: GenerationOptions;
+  /** The user's own words, as stored in history. */
+  userInput: string;
+  /** Preset choices as recorded in history. */
+  presetsRecord: Record<string, unknown>;
+  /** Negative fragments the chosen presets carry. */
+  presetNegatives: string[];
+  mode: HistoryMode;
+  sessionId?: string | null;
+}
+
+/** The final result of a generation. */
+export interface GenerationResult {
+  result: string;
+  positive: string;
+  negative: string | null;
+  note: string | null;
+  thinking: string | null;
+  stats: GenerationStats;
+  history_id: number | null;
+}
+
+/** A streamed generation event, in the shape the SSE routes send. */
+export type GenerationEvent =
+  | { token: string }
+  | { thinking: string }
+  | ({ done: true } & GenerationResult);
+
+/** What a generation touches: the LLM client and, when available, the history store. */
+export interface GenerationDeps {
+  ollama: OllamaClient;
+  history: HistoryStore | null;
+  /** Called with the final result before it is saved, e.g. to store a chat turn. */
+  beforeSave?: (result: GenerationResult) => Promise<void>;
+}
+
+/**
+ * Runs a plan against Ollama, yielding tokens as they arrive and a final `done` event after
+ * the result is parsed and saved. An aborted signal stops it before anything is saved.
+ */
+export async function* runGeneration(
+  deps: GenerationDeps,
+  plan: GenerationPlan,
+  signal: AbortSignal,
+): AsyncGenerator<GenerationEvent> {
+  const started = performance.now();
+  let raw = "";
+  let thinking = "";
+  let stats: GenerationStats = {};
+  for await (
+    const event of deps.ollama.chat(plan.ollamaModel, plan.messages, plan.options, signal)
+  ) {
+    if (event.type === "content") {
+      raw += event.text;
+      yield { token: event.text };
+    } else if (event.type === "thinking") {
+      thinking += event.text;
+      yield { thinking: event.text };
+    } else {
+      stats = event.stats;
+    }
+  }
+  if (signal.aborted) return;
+  const parsed = parseReply(raw, { style: plan.target.style, negative: plan.target.negative });
+  const negative = plan.target.negative
+    ? mergeNegatives(parsed.negative, plan.presetNegatives, plan.target.default_negative)
+    : null;
+  const result: GenerationResult = {
+    result: raw.trim(),
+    positive: parsed.positive,
+    negative,
+    note: parsed.note,
+    thinking: thinking.trim() || null,
+    stats: {
+      ...stats,
+      total_duration_ms: stats.total_duration_ms ?? Math.round(performance.now() - started),
+    },
+    history_id: null,
+  };
+  if (deps.beforeSave) await deps.beforeSave(result);
+  result.history_id = saveToHistory(deps.history, plan, result);
+  yield { done: true, ...result };
+}
+
+function saveToHistory(
+  history: HistoryStore | null,
+  plan: GenerationPlan,
+  result: GenerationResult,
+): number | null {
+  if (!history) return null;
+  try {
+    return history.add({
+      user_input: plan.userInput,
+      generated_output: result.result,
+      positive: result.positive,
+      negative: result.negative,
+      model: plan.target.id,
+      ollama_model: plan.ollamaModel,
+      presets: plan.presetsRecord,
+      mode: plan.mode,
+      engine: "ollama",
+      seed: plan.options.seed ?? null,
+      temperature: plan.options.temperature ?? null,
+      eval_count: result.stats.eval_count ?? null,
+      prompt_eval_count: result.stats.prompt_eval_count ?? null,
+      duration_ms: result.stats.total_duration_ms ?? null,
+      session_id: plan.sessionId ?? null,
+    });
+  } catch (err) {
+    // Losing the history row must not cost the user the prompt they just waited for.
+    log("history").error("Could not save a history entry: {error}", { error: String(err) });
+    return null;
+  }
+}
+
+/** Runs a plan to the end and returns only the final result (the non-streaming routes). */
+export async function generateOnce(
+  deps: GenerationDeps,
+  plan: GenerationPlan,
+  signal: AbortSignal,
+): Promise<GenerationResult> {
+  for await (const event of runGeneration(deps, plan, signal)) {
+    if ("done" in event) {
+      const { done: _done, ...result } = event;
+      return result;
+    }
+  }
+  throw new DOMException("The request was cancelled", "AbortError");
+}

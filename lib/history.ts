@@ -1,0 +1,256 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { createHash } from "node:crypto";
+import { AppError } from "./errors.ts";
+
+/** Generation modes recorded in history. */
+export type HistoryMode = "oneshot" | "chat" | "persona-chat" | "batch";
+
+/** What a finished generation stores. */
+export interface NewHistoryEntry {
+  user_input: string;
+  generated_output: string;
+  positive: string;
+  negative: string | null;
+  model: string;
+  ollama_model: string | null;
+  presets: Record<string, unknown>;
+  mode: HistoryMode;
+  engine?: "ollama" | "composer";
+  seed?: number | null;
+  temperature?: number | null;
+  eval_count?: number | null;
+  prompt_eval_count?: number | null;
+  duration_ms?: number | null;
+  session_id?: string | null;
+  /** Set by imports to keep the original time. */
+  timestamp?: string;
+  favorite?: boolean;
+}
+
+/** A stored entry as the API returns it. */
+export interface HistoryEntry {
+  id: number;
+  timestamp: string;
+  user_input: string;
+  generated_output: string;
+  positive: string;
+  negative: string | null;
+  model: string;
+  ollama_model: string | null;
+  presets: Record<string, unknown>;
+  mode: string;
+  engine: string;
+  seed: number | null;
+  temperature: number | null;
+  eval_count: number | null;
+  prompt_eval_count: number | null;
+  duration_ms: number | null;
+  favorite: boolean;
+  /** Search matches with `[[` and `]]` around the hit words, when searching. */
+  snippet?: string;
+}
+
+/** Filters and paging for `list()`. */
+export interface HistoryQuery {
+  limit: number;
+  offset?: number;
+  q?: string;
+  favorite?: boolean;
+  mode?: string;
+  model?: string;
+}
+
+/** The history store is not usable (corrupt, read-only, missing); history routes answer 503. */
+export function historyUnavailable(detail: string): AppError {
+  return new AppError(
+    503,
+    "History unavailable",
+    `The history database cannot be used (${detail}). Generation still works; fix or move the file in DATA_DIR and restart.`,
+    "history_unavailable",
+  );
+}
+
+const COLUMNS =
+  "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite";
+
+function rowToEntry(row: Record<string, unknown>): HistoryEntry {
+  let presets: Record<string, unknown> = {};
+  try {
+    presets = JSON.parse(String(row.presets ?? "{}"));
+  } catch {
+    presets = {};
+  }
+  const entry: HistoryEntry = {
+    id: Number(row.id),
+    timestamp: String(row.timestamp),
+    user_input: String(row.user_input),
+    generated_output: String(row.generated_output),
+    positive: String(row.positive ?? ""),
+    negative: row.negative === null || row.negative === undefined ? null : String(row.negative),
+    model: String(row.model),
+    ollama_model: row.ollama_model === null ? null : String(row.ollama_model),
+    presets,
+    mode: String(row.mode),
+    engine: String(row.engine),
+    seed: row.seed === null ? null : Number(row.seed),
+    temperature: row.temperature === null ? null : Number(row.temperature),
+    eval_count: row.eval_count === null ? null : Number(row.eval_count),
+    prompt_eval_count: row.prompt_eval_count === null ? null : Number(row.prompt_eval_count),
+    duration_ms: row.duration_ms === null ? null : Number(row.duration_ms),
+    favorite: Number(row.favorite) === 1,
+  };
+  if (typeof row.snippet === "string") entry.snippet = row.snippet;
+  return entry;
+}
+
+/** Turns what a user types into an FTS5 query: every word must match, each as a prefix. */
+export function ftsQuery(q: string): string | null {
+  const words = q.normalize("NFKC").match(/[\p{L}\p{N}_]+/gu) ?? [];
+  if (!words.length) return null;
+  return words.slice(0, 16).map((w) => `"${w}"*`).join(" ");
+}
+
+function fingerprintOf(e: NewHistoryEntry, timestamp: string): string {
+  return createHash("sha256")
+    .update(JSON.stringify([timestamp, e.user_input, e.generated_output, e.model, e.mode]))
+    .digest("hex").slice(0, 32);
+}
+
+/** Prompt history in SQLite with full-text search; every method is synchronous. */
+export class HistoryStore {
+  readonly db: DatabaseSync;
+  #now: () => Date;
+  #insert: StatementSync;
+
+  constructor(db: DatabaseSync, options: { now?: () => Date } = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.db = db;
+    this.#insert = this.db.prepare(
+      `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
+         ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
+         duration_ms, favorite, session_id, fingerprint)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(fingerprint) DO NOTHING`,
+    );
+  }
+
+  /** Stores an entry; returns its id, or null when an import finds it already there. */
+  add(entry: NewHistoryEntry): number | null {
+    const timestamp = entry.timestamp ?? this.#now().toISOString();
+    const fingerprint = fingerprintOf(entry, timestamp);
+    try {
+      const result = this.#insert.run(
+        timestamp,
+        entry.user_input,
+        entry.generated_output,
+        entry.positive,
+        entry.negative,
+        entry.model,
+        entry.ollama_model,
+        JSON.stringify(entry.presets ?? {}),
+        entry.mode,
+        entry.engine ?? "ollama",
+        entry.seed ?? null,
+        entry.temperature ?? null,
+        entry.eval_count ?? null,
+        entry.prompt_eval_count ?? null,
+        entry.duration_ms ?? null,
+        entry.favorite ? 1 : 0,
+        entry.session_id ?? null,
+        fingerprint,
+      );
+      return result.changes === 0 ? null : Number(result.lastInsertRowid);
+    } catch (err) {
+      throw historyUnavailable(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** One page of entries, newest first (or best match first when searching), and the total. */
+  list(query: HistoryQuery): { total: number; history: HistoryEntry[] } {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.favorite !== undefined) {
+      where.push("h.favorite = ?");
+      params.push(query.favorite ? 1 : 0);
+    }
+    if (query.mode) {
+      where.push("h.mode = ?");
+      params.push(query.mode);
+    }
+    if (query.model) {
+      where.push("h.model = ?");
+      params.push(query.model);
+    }
+    const match = query.q ? ftsQuery(query.q) : null;
+    const offset = query.offset ?? 0;
+    try {
+      if (match) {
+        const filter = where.length ? ` AND ${where.join(" AND ")}` : "";
+        const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
+                      WHERE history_fts MATCH ?${filter}`;
+        const total = this.db.prepare(`SELECT count(*) AS n ${from}`).get(match, ...params) as {
+          n: number;
+        };
+        const rows = this.db.prepare(
+          `SELECT ${COLUMNS.split(", ").map((c) => `h.${c}`).join(", ")},
+             snippet(history_fts, -1, '[[', ']]', '…', 16) AS snippet
+           ${from} ORDER BY bm25(history_fts, 2.0, 1.0, 0.5), h.id DESC LIMIT ? OFFSET ?`,
+        ).all(match, ...params, query.limit, offset) as Record<string, unknown>[];
+        return { total: total.n, history: rows.map(rowToEntry) };
+      }
+      const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+      const total = this.db.prepare(`SELECT count(*) AS n FROM prompt_history h ${filter}`)
+        .get(...params) as { n: number };
+      const rows = this.db.prepare(
+        `SELECT ${COLUMNS} FROM prompt_history h ${filter} ORDER BY h.id DESC LIMIT ? OFFSET ?`,
+      ).all(...params, query.limit, offset) as Record<string, unknown>[];
+      return { total: total.n, history: rows.map(rowToEntry) };
+    } catch (err) {
+      throw historyUnavailable(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** One entry by id, or null. */
+  get(id: number): HistoryEntry | null {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM prompt_history WHERE id = ?`).get(id) as
+      | Record<string, unknown>
+      | undefined;
+    return row ? rowToEntry(row) : null;
+  }
+
+  /** Deletes one entry; false when there was none. */
+  delete(id: number): boolean {
+    try {
+      return this.db.prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0;
+    } catch (err) {
+      throw historyUnavailable(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Marks or unmarks a favorite; false when the id names nothing. */
+  setFavorite(id: number, favorite: boolean): boolean {
+    return this.db.prepare("UPDATE prompt_history SET favorite = ? WHERE id = ?")
+      .run(favorite ? 1 : 0, id).changes > 0;
+  }
+
+  /** Deletes every entry; returns how many went. */
+  clear(): number {
+    const n = this.db.prepare("DELETE FROM prompt_history").run().changes;
+    this.db.exec("INSERT INTO history_fts(history_fts) VALUES ('optimize')");
+    return Number(n);
+  }
+
+  /** Walks every entry oldest first in pages, so exports never hold the whole table. */
+  *iterate(pageSize = 500): Generator<HistoryEntry> {
+    let after = 0;
+    const stmt = this.db.prepare(
+      `SELECT ${COLUMNS} FROM prompt_history WHERE id > ? ORDER BY id LIMIT ?`,
+    );
+    while (true) {
+      const rows = stmt.all(after, pageSize) as Record<string, unknown>[];
+      if (!rows.length) return;
+      for (const row of rows) yield rowToEntry(row);
+      after = Number(rows[rows.length - 1]!.id);
+    }
+  }
+}

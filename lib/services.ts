@@ -1,0 +1,86 @@
+import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import type { Config } from "./config.ts";
+import { OllamaClient } from "./ollama.ts";
+import { openDatabase } from "./db.ts";
+import { HistoryStore } from "./history.ts";
+import { CustomPresetStore } from "./custom_presets.ts";
+import { PresetStore } from "./preset_store.ts";
+import { loadTargets, type Target } from "./targets.ts";
+import { log } from "./logger.ts";
+
+/** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
+export interface Services {
+  config: Config;
+  ollama: OllamaClient;
+  db: DatabaseSync | null;
+  /** Null when the database could not be opened: history routes answer 503, generation goes on. */
+  history: HistoryStore | null;
+  historyError: string | null;
+  custom: CustomPresetStore | null;
+  presets: PresetStore;
+  targets: Target[];
+  kv: Deno.Kv;
+  now: () => Date;
+  /** Generations still streaming; shutdown waits for them to end. */
+  inflight: Set<AbortController>;
+}
+
+/** Options for `openServices`, mostly for tests. */
+export interface OpenOptions {
+  fetch?: typeof fetch;
+  /** ":memory:" keeps the database and KV in memory. */
+  storage?: "disk" | "memory";
+  now?: () => Date;
+  builtinPresets?: URL | string;
+}
+
+/** Opens the database, KV store, presets and Ollama client described by the config. */
+export async function openServices(config: Config, options: OpenOptions = {}): Promise<Services> {
+  const memory = options.storage === "memory";
+  if (!memory) Deno.mkdirSync(config.dataDir, { recursive: true });
+  const now = options.now ?? (() => new Date());
+  let db: DatabaseSync | null = null;
+  let historyError: string | null = null;
+  try {
+    db = openDatabase(memory ? ":memory:" : join(config.dataDir, "history.db"));
+  } catch (err) {
+    historyError = err instanceof Error ? err.message : String(err);
+    log("history").error("History is unavailable: {error}", { error: historyError });
+  }
+  const custom = db ? new CustomPresetStore(db, { now }) : null;
+  const presets = new PresetStore({
+    builtinDir: options.builtinPresets,
+    userDir: memory ? undefined : join(config.dataDir, "presets"),
+    custom: custom ?? undefined,
+  });
+  const kv = await Deno.openKv(memory ? ":memory:" : join(config.dataDir, "sessions.kv"));
+  return {
+    config,
+    ollama: new OllamaClient({
+      baseUrl: config.ollamaUrl,
+      timeoutMs: config.ollamaTimeoutMs,
+      fetch: options.fetch,
+    }),
+    db,
+    history: db ? new HistoryStore(db, { now }) : null,
+    historyError,
+    custom,
+    presets,
+    targets: loadTargets(),
+    kv,
+    now,
+    inflight: new Set(),
+  };
+}
+
+/** Closes the stores; in-flight generations are aborted first. */
+export function closeServices(services: Services): void {
+  for (const c of services.inflight) c.abort();
+  try {
+    services.kv.close();
+  } catch {
+    // Already closed.
+  }
+  if (services.db?.isOpen) services.db.close();
+}

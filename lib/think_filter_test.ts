@@ -1,0 +1,31 @@
+import { deepEqual } from "node:assert/strict";
+import { stripThink, ThinkFilter } from "./think_filter.ts";
+
+function run(chunks: string[]) {
+  const f = new ThinkFilter();
+  const pieces = [...chunks.flatMap((c) => f.push(c)), ...f.flush()];
+  return {
+    content: pieces.filter((p) => p.kind === "content").map((p) => p.text).join(""),
+    thinking: pieces.filter((p) => p.kind === "thinking").map((p) => p.text).join(""),
+  };
+}
+
+Deno.test("ThinkFilter separates a think block from the answer", () => {
+  deepEqual(run(["<think>plan</think>\n\nA cat"]), { content: "A cat", thinking: "plan" });
+});
+
+Deno.test("ThinkFilter handles tags cut across chunks", () => {
+  const chunks = ["<thi", "nk>pl", "an</th", "ink>", "\n", "A ", "cat"];
+  deepEqual(run(chunks), { content: "A cat", thinking: "plan" });
+});
+
+Deno.test("ThinkFilter passes text without tags through, holding only a possible tag start", () => {
+  const f = new ThinkFilter();
+  deepEqual(f.push("A cat <"), [{ kind: "content", text: "A cat " }]);
+  deepEqual(f.push("lora:x:1>"), [{ kind: "content", text: "<lora:x:1>" }]);
+});
+
+Deno.test("stripThink() drops an unterminated think block", () => {
+  deepEqual(stripThink("<think>still thinking"), "");
+  deepEqual(stripThink("no tags here"), "no tags here");
+});

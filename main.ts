@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Services } from "./lib/services.ts";
+import { log } from "./lib/logger.ts";
+import { errorResponse, notFoundResponse } from "./routes/errors.ts";
+import { generateRoutes } from "./routes/generate.ts";
+import { modelRoutes } from "./routes/models.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { targetRoutes } from "./routes/targets.ts";
+import { presetRoutes } from "./routes/presets.ts";
+
+/** Largest request body accepted, in bytes. */
+export const MAX_BODY = 1024 * 1024;
+
+/** Builds the whole app over the given services; tests call it with fakes and in-memory stores. */
+export function createApp(services: Services): Hono {
+  const app = new Hono();
+  app.use(async function requestLog(c, next) {
+    const started = performance.now();
+    await next();
+    log("http").info("{method} {path} {status} {ms}ms", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use(bodyLimit({ maxSize: MAX_BODY }));
+  app.route("/", generateRoutes(services));
+  app.route("/", presetRoutes(services));
+  app.route("/models", modelRoutes(services));
+  app.route("/healthz", healthRoutes(services));
+  app.route("/api/targets", targetRoutes(services));
+  app.onError(errorResponse);
+  app.notFound((c) => notFoundResponse(app, c));
+  return app;
+}
+
+if (import.meta.main) {
+  const { runCli } = await import("./lib/cli.ts");
+  Deno.exit(await runCli(Deno.args, createApp));
+}

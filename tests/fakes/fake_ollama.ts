@@ -1,0 +1,529 @@
+/**
+ * A fake Ollama server that speaks the native protocol as the wire reference describes it:
+ * NDJSON streams with Go-style escaping, omitted zero metrics, `thinking` fields, the real error
+ * bodies and statuses, and a set of faults (hangs, truncation, malformed lines, mid-stream errors).
+ * Tests start it on a random loopback port; `deno task fake-ollama` serves it on 11434 for people.
+ */
+
+/** A fault the fake can inject into `/api/chat` and `/api/generate`. */
+export type Fault =
+  | "none"
+  | "hang" // accept the connection, never answer
+  | "slow-first-byte" // wait `slowMs` before the headers
+  | "hang-mid" // send a few tokens, then go silent forever
+  | "malformed" // a non-JSON line in the middle of the stream
+  | "mid-error" // an {"error"} line after some tokens, HTTP 200
+  | "load-fail" // 500 before streaming, as a failed model load
+  | "busy" // 503 server busy
+  | "truncate" // close the stream before the done chunk
+  | "huge" // a very long reply
+  | "empty-chunks" // interleave chunks whose content is ""
+  | "final-text"; // put the last words on the done chunk
+
+/** A model the fake pretends to have installed. */
+export interface FakeModel {
+  name: string;
+  capabilities: string[];
+  /** Reasoning comes inline as <think> tags (pre-0.9 Ollama behaviour) instead of a field. */
+  inlineThink?: boolean;
+  digest?: string;
+}
+
+/** One request the fake received, for assertions. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  at: number;
+}
+
+/** Settings of the fake; all can be changed while it runs with `set()`. */
+export interface FakeOllamaOptions {
+  port?: number;
+  hostname?: string;
+  version?: string;
+  models?: FakeModel[];
+  /** Milliseconds between tokens. */
+  tokenDelayMs?: number;
+  /** Milliseconds before the first byte for the `slow-first-byte` fault. */
+  slowMs?: number;
+  fault?: Fault;
+  /** How many words the `huge` fault sends. */
+  hugeWords?: number;
+  /** Builds the reply text from the request; the default writes a prompt that echoes the idea. */
+  reply?: (messages: { role: string; content: string }[], seed?: number) => string;
+  /** Thinking text for thinking models. */
+  reasoning?: string;
+}
+
+/** A running fake with its address, its request log and live connection counters. */
+export interface FakeOllama {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Streams currently open. */
+  readonly openStreams: number;
+  /** Streams ended because the client went away. */
+  readonly cancelledStreams: number;
+  set(options: Partial<FakeOllamaOptions>): void;
+  chatRequests(): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+const DEFAULT_MODELS: FakeModel[] = [
+  { name: "qwen3:latest", capabilities: ["completion", "tools", "thinking"] },
+  { name: "llama3.2:latest", capabilities: ["completion", "tools"] },
+  { name: "deepseek-r1:legacy", capabilities: ["completion"], inlineThink: true },
+];
+
+/** Go's json.Marshal escapes <, > and & in strings; a faithful fake does the same. */
+export function goJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026");
+}
+
+function goTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.?0+Z$/, "Z");
+}
+
+/** The default reply: a plausible prompt built from the idea, in the format the system prompt asks for. */
+export function defaultReply(messages: { role: string; content: string }[], seed?: number): string {
+  const system = messages.find((m) => m.role === "system")?.content ?? "";
+  const user = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  const ideaLine = user.split("\n").find((l) => /^(idea|image idea|message):/i.test(l.trim())) ??
+    user.split("\n")[0] ?? "";
+  const idea = ideaLine.replace(/^[^:]*:\s*/, "").trim().replace(/[.!?]+$/, "") || "a scene";
+  const turns = messages.filter((m) => m.role === "user").length;
+  const flavor = seed === undefined ? "" : ` variant ${seed % 97}`;
+  if (/NEGATIVE:/.test(system)) {
+    const tags = idea.toLowerCase().split(/\s+/).slice(0, 8).join(" ");
+    return `POSITIVE: masterpiece, best quality, (${tags}:1.2), dramatic lighting, ` +
+      `highly detailed, sharp focus${flavor}${turns > 1 ? `, refined ${turns}` : ""}\n` +
+      `NEGATIVE: blurry, lowres, watermark, text, deformed hands, jpeg artifacts`;
+  }
+  return `${idea.charAt(0).toUpperCase()}${idea.slice(1)}, rendered as a richly detailed scene ` +
+    `with layered depth, soft directional light raking across textured surfaces, and a calm ` +
+    `palette that lets the subject stand apart from the background${flavor}` +
+    `${turns > 1 ? `, refined in turn ${turns}` : ""}.`;
+}
+
+function words(text: string): string[] {
+  return text.match(/\S+\s*/g) ?? [];
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
+
+function errorJson(status: number, message: string): Response {
+  return new Response(goJson({ error: message }), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
+}
+
+/** Starts the fake on loopback (a random port unless one is given). */
+export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
+  const state: Required<Omit<FakeOllamaOptions, "port" | "hostname">> = {
+    version: options.version ?? "0.12.6",
+    models: options.models ?? DEFAULT_MODELS,
+    tokenDelayMs: options.tokenDelayMs ?? 0,
+    slowMs: options.slowMs ?? 1500,
+    fault: options.fault ?? "none",
+    hugeWords: options.hugeWords ?? 20_000,
+    reply: options.reply ?? defaultReply,
+    reasoning: options.reasoning ??
+      "The user wants an image prompt. I should think about light & mood <carefully>.",
+  };
+  const requests: RecordedRequest[] = [];
+  let openStreams = 0;
+  let cancelledStreams = 0;
+  const hanging = new Set<() => void>();
+  const shutdown = new AbortController();
+
+  function findModel(name: unknown): FakeModel | undefined {
+    if (typeof name !== "string") return undefined;
+    const full = name.includes(":") ? name : `${name}:latest`;
+    return state.models.find((m) => m.name === full || m.name === name);
+  }
+
+  async function readBody(req: Request): Promise<
+    { ok: true; body: Record<string, unknown> } | {
+      ok: false;
+      res: Response;
+    }
+  > {
+    const text = await req.text();
+    if (!text) return { ok: false, res: errorJson(400, "missing request body") };
+    try {
+      const body = JSON.parse(text);
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        return {
+          ok: false,
+          res: errorJson(400, "json: cannot unmarshal array into Go value of type api.ChatRequest"),
+        };
+      }
+      return { ok: true, body };
+    } catch {
+      const ch = text.trim()[0] ?? "";
+      const message = text.trim().length === 0 || /^[{\[]/.test(text.trim())
+        ? "unexpected EOF"
+        : `invalid character '${ch}' looking for beginning of value`;
+      return { ok: false, res: errorJson(400, message) };
+    }
+  }
+
+  function modelList() {
+    return state.models.map((m, i) => ({
+      name: m.name,
+      model: m.name,
+      modified_at: "2025-10-26T17:21:21.196249-07:00",
+      size: 2_019_393_189 + i,
+      digest: m.digest ?? `${(i + 1).toString(16).padStart(2, "0")}${"a8".repeat(31)}`,
+      details: {
+        parent_model: "",
+        format: "gguf",
+        family: m.name.split(/[:.\d]/)[0],
+        families: [m.name.split(/[:.\d]/)[0]],
+        parameter_size: "3.2B",
+        quantization_level: "Q4_K_M",
+      },
+      capabilities: m.capabilities,
+    }));
+  }
+
+  function generation(
+    req: Request,
+    body: Record<string, unknown>,
+    kind: "chat" | "generate",
+  ): Response | Promise<Response> {
+    const model = findModel(body.model);
+    if (kind === "chat" && (typeof body.model !== "string" || body.model === "")) {
+      return errorJson(400, "model is required");
+    }
+    if (!model) return errorJson(404, `model '${String(body.model ?? "")}' not found`);
+    const think = body.think;
+    if (think !== undefined && think !== false && !model.capabilities.includes("thinking")) {
+      return errorJson(400, `"${String(body.model)}" does not support thinking`);
+    }
+    if (
+      think !== undefined && typeof think !== "boolean" &&
+      !["low", "medium", "high", "max"].includes(String(think))
+    ) {
+      return errorJson(
+        400,
+        `invalid think value: "${
+          String(think)
+        }" (must be "high", "medium", "low", "max", true, or false)`,
+      );
+    }
+    const options = (body.options ?? {}) as Record<string, unknown>;
+    if (options.temperature !== undefined && typeof options.temperature !== "number") {
+      return errorJson(500, `option "temperature" must be of type float32`);
+    }
+    const messages = kind === "chat"
+      ? (Array.isArray(body.messages) ? body.messages : []) as { role: string; content: string }[]
+      : [
+        ...(typeof body.system === "string" ? [{ role: "system", content: body.system }] : []),
+        { role: "user", content: String(body.prompt ?? "") },
+      ];
+    const stream = body.stream !== false;
+    const fault = state.fault;
+    if (fault === "load-fail") {
+      return errorJson(500, "llama runner process has terminated: exit status 2");
+    }
+    if (fault === "busy") {
+      return errorJson(503, "server busy, please try again. maximum pending requests exceeded");
+    }
+
+    const seed = typeof options.seed === "number" && options.seed >= 0 ? options.seed : undefined;
+    let text = state.reply(messages, seed);
+    if (fault === "huge") {
+      text = Array.from({ length: state.hugeWords }, (_, i) => `w${i}`).join(" ");
+    }
+    const thinks = model.capabilities.includes("thinking") && think !== false;
+    let reasoning = thinks ? state.reasoning : "";
+    if (model.inlineThink) {
+      text = `<think>\n${state.reasoning}\n</think>\n\n${text}`;
+      reasoning = "";
+    }
+    const started = Date.now();
+
+    const chunkOf = (content: string, thinking: string, done: boolean, extra = {}) => {
+      const base: Record<string, unknown> = { model: model.name, created_at: goTime(Date.now()) };
+      if (kind === "chat") {
+        const message: Record<string, unknown> = { role: "assistant", content };
+        if (thinking) message.thinking = thinking;
+        base.message = message;
+      } else {
+        base.response = content;
+        if (thinking) base.thinking = thinking;
+      }
+      base.done = done;
+      return { ...base, ...extra };
+    };
+    const finalStats = (evalCount: number) => {
+      const stats: Record<string, unknown> = {
+        done_reason: "stop",
+        total_duration: (Date.now() - started) * 1e6 + 1234,
+        load_duration: 5_338_219,
+        prompt_eval_count: 26,
+        prompt_eval_duration: 130_079_000,
+        eval_count: evalCount,
+        eval_duration: 4_232_710_000,
+      };
+      if (kind === "generate") stats.context = [1, 2, 3];
+      return stats;
+    };
+
+    if (!stream) {
+      const delay = fault === "slow-first-byte" ? state.slowMs : 0;
+      return sleep(delay, req.signal).then(() =>
+        new Response(goJson(chunkOf(text, reasoning, true, finalStats(words(text).length))), {
+          headers: { "content-type": "application/json; charset=utf-8" },
+        })
+      );
+    }
+
+    const encoder = new TextEncoder();
+    const ac = new AbortController();
+    let counted = true;
+    openStreams++;
+    const finish = (cancelled: boolean) => {
+      if (!counted) return;
+      counted = false;
+      openStreams--;
+      if (cancelled) cancelledStreams++;
+    };
+    const pieces = words(text);
+    const thinkPieces = words(reasoning);
+    const body$ = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (obj: unknown) => controller.enqueue(encoder.encode(goJson(obj) + "\n"));
+        const hangForever = () =>
+          new Promise<void>((resolve) => {
+            hanging.add(resolve);
+            ac.signal.addEventListener("abort", () => resolve(), { once: true });
+            shutdown.signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+        try {
+          for (const t of thinkPieces) {
+            if (ac.signal.aborted) return;
+            send(chunkOf("", t, false));
+            await sleep(state.tokenDelayMs, ac.signal);
+          }
+          const lastOnDone = fault === "final-text" ? 3 : 0;
+          const body = pieces.slice(0, pieces.length - lastOnDone);
+          for (let i = 0; i < body.length; i++) {
+            if (ac.signal.aborted) return;
+            if (fault === "empty-chunks" && i % 2 === 0) send(chunkOf("", "", false));
+            send(chunkOf(body[i]!, "", false));
+            if (i === 2 && fault === "malformed") {
+              controller.enqueue(encoder.encode("{not json at all\n"));
+            }
+            if (i === 2 && fault === "mid-error") {
+              send({
+                error: "an error was encountered while running the model: CUDA out of memory",
+              });
+              controller.close();
+              finish(false);
+              return;
+            }
+            if (i === 2 && fault === "hang-mid") {
+              await hangForever();
+              if (!ac.signal.aborted) controller.close();
+              return;
+            }
+            if (i === 3 && fault === "truncate") {
+              controller.close();
+              finish(false);
+              return;
+            }
+            await sleep(state.tokenDelayMs, ac.signal);
+          }
+          if (ac.signal.aborted) return;
+          send(
+            chunkOf(
+              pieces.slice(pieces.length - lastOnDone).join(""),
+              "",
+              true,
+              finalStats(pieces.length),
+            ),
+          );
+          controller.close();
+          finish(false);
+        } catch {
+          finish(true);
+        }
+      },
+      cancel() {
+        ac.abort();
+        finish(true);
+      },
+    });
+
+    const headers = { "content-type": "application/x-ndjson" };
+    if (fault === "hang") {
+      return new Promise<Response>((resolve) => {
+        const release = () => {
+          finish(true);
+          resolve(new Response("", { status: 500 }));
+        };
+        hanging.add(release);
+        req.signal.addEventListener("abort", release, { once: true });
+      });
+    }
+    if (fault === "slow-first-byte") {
+      return sleep(state.slowMs, req.signal).then(() => {
+        if (req.signal.aborted) {
+          finish(true);
+          return new Response("", { status: 499 });
+        }
+        return new Response(body$, { headers });
+      });
+    }
+    req.signal.addEventListener("abort", () => {
+      ac.abort();
+      finish(true);
+    }, { once: true });
+    return new Response(body$, { headers });
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const path = url.pathname;
+    const method = req.method;
+    const clone = method === "POST" ? await req.clone().text() : "";
+    let recorded: unknown = clone;
+    try {
+      recorded = clone ? JSON.parse(clone) : undefined;
+    } catch {
+      // Recorded as raw text.
+    }
+    requests.push({ method, path, body: recorded, at: Date.now() });
+
+    const routes: Record<string, string[]> = {
+      "/": ["GET", "HEAD"],
+      "/api/version": ["GET", "HEAD"],
+      "/api/tags": ["GET", "HEAD"],
+      "/api/ps": ["GET"],
+      "/api/show": ["POST"],
+      "/api/chat": ["POST"],
+      "/api/generate": ["POST"],
+    };
+    const allowed = routes[path];
+    if (!allowed) {
+      return new Response("404 page not found", {
+        status: 404,
+        headers: { "content-type": "text/plain" },
+      });
+    }
+    if (!allowed.includes(method)) {
+      return new Response("405 method not allowed", {
+        status: 405,
+        headers: { "content-type": "text/plain" },
+      });
+    }
+    const json = (v: unknown) =>
+      new Response(goJson(v), { headers: { "content-type": "application/json; charset=utf-8" } });
+
+    switch (path) {
+      case "/":
+        return new Response("Ollama is running", {
+          headers: { "content-type": "text/plain; charset=utf-8" },
+        });
+      case "/api/version":
+        return json({ version: state.version });
+      case "/api/tags":
+        return json({ models: modelList() });
+      case "/api/ps":
+        return json({ models: [] });
+      case "/api/show": {
+        const parsed = await readBody(req);
+        if (!parsed.ok) return parsed.res;
+        const name = parsed.body.model ?? parsed.body.name;
+        if (typeof name !== "string" || !name) return errorJson(400, "model is required");
+        const model = findModel(name);
+        if (!model) {
+          return errorJson(
+            404,
+            `model '${name.includes(":") ? name : `${name}:latest`}' not found`,
+          );
+        }
+        return json({
+          modelfile: `FROM ${model.name}`,
+          parameters: 'stop "<|im_end|>"',
+          template: "{{ .Prompt }}",
+          details: modelList().find((m) => m.name === model.name)?.details,
+          model_info: { "general.architecture": "llama", "llama.context_length": 8192 },
+          capabilities: model.capabilities,
+          modified_at: "2025-10-26T17:21:21.196249-07:00",
+        });
+      }
+      case "/api/chat":
+      case "/api/generate": {
+        const parsed = await readBody(req);
+        if (!parsed.ok) return parsed.res;
+        return await generation(req, parsed.body, path === "/api/chat" ? "chat" : "generate");
+      }
+    }
+    return new Response("404 page not found", { status: 404 });
+  }
+
+  const server = Deno.serve({
+    port: options.port ?? 0,
+    hostname: options.hostname ?? "127.0.0.1",
+    onListen: () => {},
+    signal: shutdown.signal,
+  }, handle);
+  const port = server.addr.port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    get openStreams() {
+      return openStreams;
+    },
+    get cancelledStreams() {
+      return cancelledStreams;
+    },
+    set(update) {
+      Object.assign(
+        state,
+        Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)),
+      );
+    },
+    chatRequests() {
+      return requests.filter((r) => r.path === "/api/chat").map((r) =>
+        r.body as Record<string, unknown>
+      );
+    },
+    async close() {
+      for (const release of hanging) release();
+      shutdown.abort();
+      await server.finished;
+    },
+  };
+}
+
+if (import.meta.main) {
+  const port = Number(Deno.env.get("FAKE_OLLAMA_PORT") ?? 11434);
+  const delay = Number(Deno.env.get("FAKE_OLLAMA_TOKEN_DELAY_MS") ?? 40);
+  const fake = startFakeOllama({ port, tokenDelayMs: delay });
+  // deno-lint-ignore no-console
+  console.log(
+    `Fake Ollama listening on ${fake.url} with models ${
+      DEFAULT_MODELS.map((m) => m.name).join(", ")
+    } (${delay} ms per token). Ctrl+C stops it.`,
+  );
+}
