@@ -157,6 +157,38 @@ function mergeById<T extends { id: string }>(base: T[], extra: T[], merge: (a: T
   return out;
 }
 
+type RawCategory = z.infer<typeof CategorySchema>;
+type RawType = RawCategory["types"][number];
+
+/** Layers a user's partial category over a built-in one: types and artists merge by id. */
+function mergeRawCategory(
+  base: RawCategory,
+  extra: Partial<RawCategory> & { id: string },
+): RawCategory {
+  const types = [...base.types];
+  for (const t of (extra.types ?? []) as Partial<RawType>[]) {
+    const at = types.findIndex((x) => x.id === t.id);
+    if (at < 0) {
+      types.push(t as RawType);
+      continue;
+    }
+    const old = types[at]!;
+    types[at] = {
+      ...old,
+      ...t,
+      technical: { ...old.technical, ...t.technical },
+      specifics: { ...old.specifics, ...t.specifics },
+      artists: mergeById(old.artists, t.artists ?? [], (_a, b) => b),
+    } as RawType;
+  }
+  return {
+    ...base,
+    ...extra,
+    technical: { ...base.technical, ...extra.technical },
+    types,
+  } as RawCategory;
+}
+
 function checkUnique(file: string, where: string, ids: string[]): void {
   const seen = new Set<string>();
   for (const id of ids) {
@@ -227,43 +259,33 @@ export function buildCatalog(builtin: PresetFiles, user?: PresetFiles): Catalog 
     }
   }
 
-  let categories: Category[] = [];
-  for (const file of builtin.categories) {
-    categories.push(buildCategory(parseFile(CategorySchema, file.text, file.name)));
-  }
-  checkUnique("presets/hierarchical", "categories", categories.map((c) => c.id));
+  const raws = builtin.categories.map((file) => ({
+    file: file.name,
+    raw: parseFile(CategorySchema, file.text, file.name) as RawCategory,
+  }));
+  checkUnique("presets/hierarchical", "categories", raws.map((r) => r.raw.id));
   for (const file of user?.categories ?? []) {
-    const partial = parseFile(PartialCategorySchema, file.text, file.name);
-    const existing = categories.find((c) => c.id === partial.id);
+    const partial = parseFile(PartialCategorySchema, file.text, file.name) as
+      & Partial<RawCategory>
+      & {
+        id: string;
+      };
+    const existing = raws.find((r) => r.raw.id === partial.id);
     if (!existing) {
-      categories.push(buildCategory(parseFile(CategorySchema, file.text, file.name)));
+      raws.push({
+        file: file.name,
+        raw: parseFile(CategorySchema, file.text, file.name) as RawCategory,
+      });
       continue;
     }
-    const addition = buildCategory({
-      ...{
-        icon: existing.icon,
-        description: existing.description,
-        popularity: "medium",
-        best_for: [],
-      },
-      ...partial,
-      name: partial.name ?? existing.name,
-      types: (partial.types ?? []).map((t) => ({
-        ...t,
-        name: t.name ?? existing.types.find((x) => x.id === t.id)?.name ?? t.id,
-        description: t.description ?? existing.types.find((x) => x.id === t.id)?.description ??
-          t.id,
-        artists: t.artists ?? [],
-      })),
-    } as z.infer<typeof CategorySchema>);
-    categories = mergeById(categories, [addition], (a, b) => ({
-      ...a,
-      types: mergeById(a.types, b.types, (ta, tb) => ({
-        ...ta,
-        artists: mergeById(ta.artists, tb.artists, (_x, y) => y),
-      })),
-    }));
+    const merged = mergeRawCategory(existing.raw, partial);
+    const check = CategorySchema.safeParse(merged);
+    if (!check.success) {
+      throw new PresetFileError(file.name, formatZodIssue(check.error.issues[0]!));
+    }
+    existing.raw = merged;
   }
+  const categories = raws.map((r) => buildCategory(r.raw));
   for (const c of categories) {
     checkUnique(`category ${c.id}`, "types", c.types.map((t) => t.id));
     for (const t of c.types) checkUnique(`${c.id}/${t.id}`, "artists", t.artists.map((a) => a.id));

@@ -1,0 +1,105 @@
+import { createApp } from "../main.ts";
+import { loadConfig } from "../lib/config.ts";
+import { closeServices, openServices, type Services } from "../lib/services.ts";
+import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./fakes/fake_ollama.ts";
+import type { Hono } from "hono";
+
+/** A test app over a fresh fake Ollama and in-memory stores. */
+export interface TestApp {
+  app: Hono;
+  services: Services;
+  fake: FakeOllama;
+  /** Calls the app directly (no socket). */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** POSTs JSON. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Options for `startTestApp`. */
+export interface TestAppOptions {
+  fake?: FakeOllamaOptions;
+  env?: Record<string, string>;
+  /** Point the app at a closed port instead of the fake. */
+  ollamaDown?: boolean;
+  builtinPresets?: URL | string;
+  now?: () => Date;
+}
+
+/** Starts a fake Ollama and an app wired to it. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const fake = startFakeOllama(options.fake);
+  let ollamaUrl = fake.url;
+  if (options.ollamaDown) {
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    ollamaUrl = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
+    probe.close();
+  }
+  const config = loadConfig({
+    env: {
+      OLLAMA_URL: ollamaUrl,
+      OLLAMA_MODEL: "qwen3:latest",
+      DATA_DIR: "/nonexistent-test-data",
+      ...options.env,
+    },
+  });
+  const services = await openServices(config, {
+    storage: "memory",
+    builtinPresets: options.builtinPresets,
+    now: options.now,
+  });
+  const app = createApp(services);
+  return {
+    app,
+    services,
+    fake,
+    request: async (path, init) => await app.request(path, init),
+    post: async (path, body, headers = {}) =>
+      await app.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    async close() {
+      closeServices(services);
+      await fake.close();
+    },
+  };
+}
+
+/** Parses an SSE body into its JSON payloads. */
+export async function readSse(res: Response): Promise<Record<string, unknown>[]> {
+  const text = await res.text();
+  return text.split("\n\n").filter((f) => f.trim()).map((frame) => {
+    const data = frame.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6))
+      .join("\n");
+    return JSON.parse(data);
+  });
+}
+
+/** Serves the app on a real loopback port, for tests that need sockets (disconnects, browsers). */
+export function serveOnPort(app: Hono): { url: string; close: () => Promise<void> } {
+  const ac = new AbortController();
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: ac.signal,
+    onListen: () => {},
+  }, app.fetch);
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    close: async () => {
+      ac.abort();
+      await server.finished;
+    },
+  };
+}
+
+/** Waits until a condition holds, polling; fails after `ms`. */
+export async function waitFor(check: () => boolean, ms = 2000, what = "condition"): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,17 @@
+import { equal, ok } from "node:assert/strict";
+
+const root = new URL("../", import.meta.url);
+
+Deno.test("the README's commands use the pinned Deno version", async () => {
+  const version = (await Deno.readTextFile(new URL(".deno-version", root))).trim();
+  const readme = await Deno.readTextFile(new URL("README.md", root));
+  ok(readme.includes(`npx -y deno@${version} task start`));
+  ok(readme.includes(`npx -y deno@${version} task test`));
+  const pinned = [...readme.matchAll(/deno@(\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+  equal(new Set(pinned).size, 1, "one Deno version everywhere");
+});
+
+Deno.test(".ci/run runs the README's test command", async () => {
+  const ci = await Deno.readTextFile(new URL(".ci/run", root));
+  ok(ci.includes('npx -y "deno@${DENO_VERSION}" task test'));
+});
