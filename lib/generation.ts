@@ -4,6 +4,9 @@ import type { Target } from "./targets.ts";
 import type { HistoryMode, HistoryStore } from "./history.ts";
 import { mergeNegatives } from "./negatives.ts";
 import { log } from "./logger.ts";
+import type { ResolvedPresets } from "./prompt_assembly.ts";
+import { compose } from "./composer.ts";
+import { AppError } from "./errors.ts";
 
 /** Everything one generation needs, already validated and assembled. */
 export interface GenerationPlan {
@@ -17,12 +20,20 @@ export interface GenerationPlan {
   presetsRecord: Record<string, unknown>;
   /** Negative fragments the chosen presets carry. */
   presetNegatives: string[];
+  /** The resolved presets, for the composer. */
+  presets: ResolvedPresets;
+  /** The idea as sent (after wildcard expansion), for the composer. */
+  idea: string;
   mode: HistoryMode;
   sessionId?: string | null;
 }
 
 /** The final result of a generation. */
 export interface GenerationResult {
+  /** Which engine wrote the prompt: the LLM, or the built-in composer. */
+  engine: "ollama" | "composer";
+  /** Why the composer stood in for the LLM, when it did. */
+  fallback_reason?: string;
   result: string;
   positive: string;
   negative: string | null;
@@ -78,6 +89,7 @@ export async function* runGeneration(
     ? mergeNegatives(parsed.negative, plan.presetNegatives, plan.target.default_negative)
     : null;
   const result: GenerationResult = {
+    engine: "ollama",
     result: raw.trim(),
     positive: parsed.positive,
     negative,
@@ -107,10 +119,10 @@ function saveToHistory(
       positive: result.positive,
       negative: result.negative,
       model: plan.target.id,
-      ollama_model: plan.ollamaModel,
+      ollama_model: result.engine === "ollama" ? plan.ollamaModel : null,
       presets: plan.presetsRecord,
       mode: plan.mode,
-      engine: "ollama",
+      engine: result.engine,
       seed: plan.options.seed ?? null,
       temperature: plan.options.temperature ?? null,
       eval_count: result.stats.eval_count ?? null,
@@ -138,4 +150,50 @@ export async function generateOnce(
     }
   }
   throw new DOMException("The request was cancelled", "AbortError");
+}
+
+/** Writes the prompt with the built-in composer (no LLM) and saves it like any other result. */
+export function composeResult(
+  deps: Pick<GenerationDeps, "history">,
+  plan: GenerationPlan,
+  fallbackReason?: string,
+): GenerationResult {
+  const started = performance.now();
+  const composed = compose({
+    idea: plan.idea,
+    target: plan.target,
+    presets: plan.presets,
+    seed: plan.options.seed,
+  });
+  const result: GenerationResult = {
+    engine: "composer",
+    result: composed.negative === null
+      ? composed.positive
+      : `POSITIVE: ${composed.positive}\nNEGATIVE: ${composed.negative}`,
+    positive: composed.positive,
+    negative: composed.negative,
+    note: null,
+    thinking: null,
+    stats: { total_duration_ms: Math.round(performance.now() - started) },
+    history_id: null,
+  };
+  if (fallbackReason) result.fallback_reason = fallbackReason;
+  result.history_id = saveToHistory(deps.history ?? null, plan, result);
+  return result;
+}
+
+/** The composer as a stream: the prompt word by word, then `done`, like the LLM path. */
+export async function* runComposer(
+  deps: Pick<GenerationDeps, "history">,
+  plan: GenerationPlan,
+  fallbackReason?: string,
+): AsyncGenerator<GenerationEvent> {
+  const result = composeResult(deps, plan, fallbackReason);
+  for (const word of result.result.match(/\S+\s*/g) ?? []) yield { token: word };
+  yield { done: true, ...result };
+}
+
+/** True for failures where the composer may stand in: Ollama unreachable. */
+export function canFallBack(err: unknown): boolean {
+  return err instanceof AppError && err.type === "connection_error";
 }

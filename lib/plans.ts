@@ -5,6 +5,8 @@ import type { Target } from "./targets.ts";
 import { systemPrompt } from "./targets.ts";
 import { oneShotMessages, type PresetRequest, resolvePresets } from "./prompt_assembly.ts";
 import type { GenerationPlan } from "./generation.ts";
+import { seededRandom, seedFromText } from "./random.ts";
+import { expandWildcards, hasWildcards, UnknownWildcardError } from "./wildcards.ts";
 
 /** The target a request names (default `flux`); an unknown id is a 400 listing the valid ones. */
 export function findTarget(targets: Target[], id: string | undefined): Target {
@@ -47,20 +49,48 @@ export interface OneShotRequest extends PresetRequest {
   think?: boolean;
 }
 
+/** Expands `{a|b}` and `__list__` wildcards with the request's seed (or one derived from the text). */
+export function expandIdea(
+  text: string,
+  seed: number | undefined,
+  wildcards: Record<string, string[]>,
+  field = "input",
+): string {
+  if (!hasWildcards(text)) return text;
+  try {
+    return expandWildcards(text, seededRandom(seed ?? seedFromText(text)), wildcards);
+  } catch (err) {
+    if (err instanceof UnknownWildcardError) {
+      throw badInput(`${field}: ${err.message}`, "unknown_wildcard");
+    }
+    throw err;
+  }
+}
+
+/** What plans are built from besides the request. */
+export interface PlanContext {
+  targets: Target[];
+  catalog: Catalog;
+  defaultModel: string;
+  wildcards?: Record<string, string[]>;
+}
+
 /** Validates presets and assembles the messages of a one-shot generation. */
-export function planOneShot(
-  ctx: { targets: Target[]; catalog: Catalog; defaultModel: string },
-  req: OneShotRequest,
-): GenerationPlan {
+export function planOneShot(ctx: PlanContext, req: OneShotRequest): GenerationPlan {
   const target = findTarget(ctx.targets, req.model);
   const presets = resolvePresets(ctx.catalog, req);
+  const idea = expandIdea(req.input, req.seed, ctx.wildcards ?? {});
   return {
     target,
     ollamaModel: req.ollama_model ?? ctx.defaultModel,
-    messages: oneShotMessages(systemPrompt(target, "oneshot"), req.input, presets),
+    messages: oneShotMessages(systemPrompt(target, "oneshot"), idea, presets),
+    presets,
+    idea,
     options: generationOptions(req),
     userInput: req.input,
-    presetsRecord: presets.record,
+    presetsRecord: idea === req.input
+      ? presets.record
+      : { ...presets.record, expanded_input: idea },
     presetNegatives: target.negative ? presets.negatives : [],
     mode: "oneshot",
   };

@@ -23,11 +23,40 @@ export interface PresetRequest {
   selections?: Selections;
 }
 
+/** What part of the image a preset line describes; the composer orders and phrases by it. */
+export type PresetSlot =
+  | "style"
+  | "artist"
+  | "composition"
+  | "lighting"
+  | "genre"
+  | "technical"
+  | "scene"
+  | "mood"
+  | "time"
+  | "weather"
+  | "palette"
+  | "camera";
+
 /** One line of preset guidance for the LLM. */
 export interface PresetLine {
   label: string;
   text: string;
+  slot: PresetSlot;
+  /** A short phrase for the composer, where it differs from the LLM guidance. */
+  phrase?: string;
+  /** Comma-separated tags for tag targets, where they differ from the phrase. */
+  tags?: string;
 }
+
+const UNIVERSAL_SLOTS: Record<string, PresetSlot> = {
+  mood: "mood",
+  time_of_day: "time",
+  lighting: "lighting",
+  weather: "weather",
+  color_palette: "palette",
+  camera_effects: "camera",
+};
 
 /** Presets turned into guidance lines, negative fragments and what history records. */
 export interface ResolvedPresets {
@@ -39,6 +68,12 @@ export interface ResolvedPresets {
 const LEGACY_FIELDS: Record<"style" | "artist" | "composition" | "lighting", LegacyCategory> = {
   style: "styles",
   artist: "artists",
+  composition: "composition",
+  lighting: "lighting",
+};
+const LEGACY_SLOTS: Record<LegacyCategory, PresetSlot> = {
+  styles: "style",
+  artists: "artist",
   composition: "composition",
   lighting: "lighting",
 };
@@ -80,7 +115,11 @@ function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPreset
         "unknown_preset",
       );
     }
-    out.lines.push({ label: LEGACY_LABELS[category], text: preset.text });
+    out.lines.push({
+      label: LEGACY_LABELS[category],
+      text: preset.text,
+      slot: LEGACY_SLOTS[category],
+    });
     if (preset.negative) out.negatives.push(preset.negative);
   }
 }
@@ -126,6 +165,8 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
       text: type
         ? `${cat.name} › ${type.name}: ${type.description}`
         : `${cat.name}: ${cat.description}`,
+      slot: "genre",
+      phrase: (type ? `${type.name} ${cat.name}` : cat.name).toLowerCase(),
     });
     if (type) out.negatives.push(...type.negative);
     if (s.artist && !type) throw badInput("selections.type: required when an artist is chosen");
@@ -141,6 +182,8 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
       out.lines.push({
         label: "Artist influence",
         text: `${artist.text} (signature: ${artist.signature})`,
+        slot: "artist",
+        phrase: artist.text,
       });
       out.negatives.push(...artist.negative);
     } else if (s.technical || s.specifics) {
@@ -159,7 +202,11 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
           );
         }
         const option = pickOption(group, id, `selections.${level}.${key}`);
-        out.lines.push({ label: group.name, text: option.text });
+        out.lines.push({
+          label: group.name,
+          text: option.text,
+          slot: level === "technical" ? "technical" : "scene",
+        });
         if (option.negative) out.negatives.push(...option.negative);
       }
     }
@@ -181,7 +228,12 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const options = ids.map((id) => pickOption(group, id, `selections.universal.${key}`));
     if (!options.length) continue;
     const text = options.map((o) => o.feel ? `${o.text} (feels ${o.feel})` : o.text).join("; ");
-    out.lines.push({ label: group.name, text });
+    const slot = UNIVERSAL_SLOTS[key] ?? "scene";
+    const phrase = slot === "mood"
+      ? options.map((o) => o.name.toLowerCase()).join(" and ")
+      : options.map((o) => o.text).join(", ");
+    const tags = options.map((o) => o.name.toLowerCase()).join(", ");
+    out.lines.push({ label: group.name, text, slot, phrase, tags });
     for (const o of options) if (o.negative) out.negatives.push(...o.negative);
   }
   out.record.hierarchical = s;

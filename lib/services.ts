@@ -8,6 +8,7 @@ import { CustomPresetStore } from "./custom_presets.ts";
 import { PresetStore } from "./preset_store.ts";
 import { loadTargets, type Target } from "./targets.ts";
 import { log } from "./logger.ts";
+import { loadWildcards } from "./wildcards.ts";
 
 /** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   now: () => Date;
   /** Generations still streaming; shutdown waits for them to end. */
   inflight: Set<AbortController>;
+  /** Wildcard lists: built-in ones plus `DATA_DIR/wildcards/*.txt`, read on use. */
+  wildcards: () => Record<string, string[]>;
 }
 
 /** Options for `openServices`, mostly for tests. */
@@ -71,6 +74,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     kv,
     now,
     inflight: new Set(),
+    wildcards: () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
   };
 }
 

@@ -1,6 +1,13 @@
 import { Hono } from "hono";
 import type { Services } from "../lib/services.ts";
-import { generateOnce, type GenerationPlan, runGeneration } from "../lib/generation.ts";
+import {
+  canFallBack,
+  composeResult,
+  generateOnce,
+  type GenerationPlan,
+  runComposer,
+  runGeneration,
+} from "../lib/generation.ts";
 import { planOneShot } from "../lib/plans.ts";
 import { readJson } from "./request_body.ts";
 import { type GenerateRequest, GenerateSchema } from "./schemas.ts";
@@ -38,6 +45,7 @@ function plan(services: Services, body: GenerateRequest): GenerationPlan {
     targets: services.targets,
     catalog: services.presets.get(services.config.enableNsfwPresets),
     defaultModel: services.config.ollamaModel,
+    wildcards: services.wildcards(),
   }, body);
 }
 
@@ -60,10 +68,21 @@ export function generateRoutes(services: Services): Hono {
       const body = await readJson(c, GenerateSchema);
       const p = plan(services, body);
       if (body.dry_run) return c.json(dryRun(p));
+      const reply = (result: ReturnType<typeof composeResult>) =>
+        c.json({
+          model: p.target.id,
+          ollama_model: result.engine === "ollama" ? p.ollamaModel : null,
+          ...result,
+        });
+      if (body.engine === "composer") return reply(composeResult(deps, p));
       const { controller, release } = trackRequest(services, c.req.raw.signal);
       try {
-        const result = await generateOnce(deps, p, controller.signal);
-        return c.json({ model: p.target.id, ollama_model: p.ollamaModel, ...result });
+        return reply(await generateOnce(deps, p, controller.signal));
+      } catch (err) {
+        if (body.fallback === "composer" && canFallBack(err)) {
+          return reply(composeResult(deps, p, (err as Error).message));
+        }
+        throw err;
       } finally {
         release();
       }
@@ -72,6 +91,9 @@ export function generateRoutes(services: Services): Hono {
       const body = await readJson(c, GenerateSchema);
       const p = plan(services, body);
       if (body.dry_run) return c.json(dryRun(p));
+      if (body.engine === "composer") {
+        return await sseResponse(runComposer(deps, p), new AbortController());
+      }
       const { controller, release } = trackRequest(services, c.req.raw.signal);
       try {
         return await sseResponse(
@@ -80,6 +102,10 @@ export function generateRoutes(services: Services): Hono {
         );
       } catch (err) {
         release();
+        if (body.fallback === "composer" && canFallBack(err)) {
+          const reason = (err as Error).message;
+          return await sseResponse(runComposer(deps, p, reason), new AbortController());
+        }
         throw err;
       }
     });
