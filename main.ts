@@ -8,6 +8,7 @@ import { modelRoutes } from "./routes/models.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { targetRoutes } from "./routes/targets.ts";
 import { presetRoutes } from "./routes/presets.ts";
+import { chatRoutes } from "./routes/chat.ts";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY = 1024 * 1024;
@@ -28,6 +29,7 @@ export function createApp(services: Services): Hono {
   app.use(bodyLimit({ maxSize: MAX_BODY }));
   app.route("/", generateRoutes(services));
   app.route("/", presetRoutes(services));
+  app.route("/", chatRoutes(services));
   app.route("/models", modelRoutes(services));
   app.route("/healthz", healthRoutes(services));
   app.route("/api/targets", targetRoutes(services));

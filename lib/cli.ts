@@ -133,6 +133,10 @@ async function serve(args: string[], createApp: (s: Services) => Fetcher): Promi
     );
   }
   if (config.openBrowser) openBrowser(url);
+  const sweep = () => services.conversations.sweep().catch(() => 0);
+  sweep();
+  const sweeper = setInterval(sweep, 60 * 60 * 1000);
+  Deno.unrefTimer(sweeper);
   const stop = () => shutdown.abort();
   Deno.addSignalListener("SIGINT", stop);
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
@@ -140,6 +144,7 @@ async function serve(args: string[], createApp: (s: Services) => Fetcher): Promi
     shutdown.signal.addEventListener("abort", () => resolve(), { once: true })
   );
   log("app").info("Shutting down");
+  clearInterval(sweeper);
   for (const c of services.inflight) c.abort();
   await server.finished;
   closeServices(services);

@@ -26,6 +26,8 @@ export interface GenerationPlan {
   idea: string;
   mode: HistoryMode;
   sessionId?: string | null;
+  /** Personas may answer with questions: only a labelled prompt counts as a prompt then. */
+  requireLabel?: boolean;
 }
 
 /** The final result of a generation. */
@@ -85,7 +87,9 @@ export async function* runGeneration(
   }
   if (signal.aborted) return;
   const parsed = parseReply(raw, { style: plan.target.style, negative: plan.target.negative });
-  const negative = plan.target.negative
+  const isPrompt = parsed.labeled || !plan.requireLabel;
+  if (!isPrompt) parsed.positive = "";
+  const negative = plan.target.negative && isPrompt
     ? mergeNegatives(parsed.negative, plan.presetNegatives, plan.target.default_negative)
     : null;
   const result: GenerationResult = {

@@ -1,9 +1,14 @@
 import { badInput } from "./errors.ts";
 import type { Catalog } from "./presets.ts";
-import type { GenerationOptions } from "./ollama.ts";
+import type { ChatMessage, GenerationOptions } from "./ollama.ts";
 import type { Target } from "./targets.ts";
 import { systemPrompt } from "./targets.ts";
-import { oneShotMessages, type PresetRequest, resolvePresets } from "./prompt_assembly.ts";
+import {
+  chatUserMessage,
+  oneShotMessages,
+  type PresetRequest,
+  resolvePresets,
+} from "./prompt_assembly.ts";
 import type { GenerationPlan } from "./generation.ts";
 import { seededRandom, seedFromText } from "./random.ts";
 import { expandWildcards, hasWildcards, UnknownWildcardError } from "./wildcards.ts";
@@ -93,5 +98,51 @@ export function planOneShot(ctx: PlanContext, req: OneShotRequest): GenerationPl
       : { ...presets.record, expanded_input: idea },
     presetNegatives: target.negative ? presets.negatives : [],
     mode: "oneshot",
+  };
+}
+
+/** What a chat turn is built from. */
+export interface ChatTurnRequest extends Omit<OneShotRequest, "input"> {
+  message: string;
+}
+
+/** Describes the target for persona prompts, which are written without a target in mind. */
+export function targetBrief(target: Target): string {
+  return `The user's target image model is ${target.name}: ${target.description} ${target.notes}`
+    .trim();
+}
+
+/** Assembles a chat turn: system prompt, the kept history, then the new message with presets. */
+export function planChat(
+  ctx: PlanContext,
+  req: ChatTurnRequest,
+  history: ChatMessage[],
+  persona?: { id: string; system_prompt: string; supports_presets: boolean },
+): GenerationPlan {
+  const target = findTarget(ctx.targets, req.model);
+  const usePresets = !persona || persona.supports_presets;
+  const presets = usePresets
+    ? resolvePresets(ctx.catalog, req)
+    : { lines: [], negatives: [], record: {} };
+  const message = expandIdea(req.message, req.seed, ctx.wildcards ?? {}, "message");
+  const system = persona
+    ? `${persona.system_prompt}\n\n${targetBrief(target)}`
+    : systemPrompt(target, "chat");
+  const record = persona ? { persona: persona.id, ...presets.record } : presets.record;
+  return {
+    target,
+    ollamaModel: req.ollama_model ?? ctx.defaultModel,
+    messages: [
+      { role: "system", content: system },
+      ...history,
+      { role: "user", content: chatUserMessage(message, presets) },
+    ],
+    presets,
+    idea: message,
+    options: generationOptions(req),
+    userInput: req.message,
+    presetsRecord: message === req.message ? record : { ...record, expanded_input: message },
+    presetNegatives: target.negative ? presets.negatives : [],
+    mode: persona ? "persona-chat" : "chat",
   };
 }

@@ -6,6 +6,8 @@ export interface ParsedPrompt {
   negative: string | null;
   /** A remark the model added after the prompt (chat mode), if any. */
   note: string | null;
+  /** Whether the reply marked its prompt with a label such as `PROMPT:`. */
+  labeled: boolean;
 }
 
 type Section = "positive" | "negative" | "note";
@@ -87,5 +89,5 @@ export function parseReply(
   }
   const negative = options.negative ? clean(parts.negative.join("\n"), "tags") || null : null;
   const note = clean(parts.note.join("\n"), "prose") || null;
-  return { positive: clean(positiveText, options.style), negative, note };
+  return { positive: clean(positiveText, options.style), negative, note, labeled: sawLabel };
 }

@@ -10,6 +10,7 @@ Deno.test("parseReply() splits POSITIVE and NEGATIVE lines", () => {
     positive: "masterpiece, a cat, (neon:1.2)",
     negative: "blurry, text",
     note: null,
+    labeled: true,
   });
 });
 
@@ -27,7 +28,12 @@ Deno.test("parseReply() drops a chatty preamble and code fences", () => {
 
 Deno.test("parseReply() removes think blocks before parsing", () => {
   const raw = "<think>\nthe user wants POSITIVE: nonsense\n</think>\n\nPROMPT: A red fox at dawn.";
-  deepEqual(parseReply(raw, PROSE), { positive: "A red fox at dawn.", negative: null, note: null });
+  deepEqual(parseReply(raw, PROSE), {
+    positive: "A red fox at dawn.",
+    negative: null,
+    note: null,
+    labeled: true,
+  });
 });
 
 Deno.test("parseReply() ignores a negative for targets without one", () => {
@@ -66,5 +72,5 @@ Deno.test("parseReply() strips wrapping quotes and a final period on tags", () =
 });
 
 Deno.test("parseReply() gives an empty positive for an empty reply", () => {
-  deepEqual(parseReply("  ", TAGS), { positive: "", negative: null, note: null });
+  deepEqual(parseReply("  ", TAGS), { positive: "", negative: null, note: null, labeled: false });
 });

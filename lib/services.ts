@@ -9,6 +9,8 @@ import { PresetStore } from "./preset_store.ts";
 import { loadTargets, type Target } from "./targets.ts";
 import { log } from "./logger.ts";
 import { loadWildcards } from "./wildcards.ts";
+import { PersonaBook } from "./personas.ts";
+import { ConversationStore } from "./conversations.ts";
 
 /** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
 export interface Services {
@@ -25,6 +27,8 @@ export interface Services {
   now: () => Date;
   /** Generations still streaming; shutdown waits for them to end. */
   inflight: Set<AbortController>;
+  personas: PersonaBook;
+  conversations: ConversationStore;
   /** Wildcard lists: built-in ones plus `DATA_DIR/wildcards/*.txt`, read on use. */
   wildcards: () => Record<string, string[]>;
 }
@@ -74,6 +78,8 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     kv,
     now,
     inflight: new Set(),
+    personas: new PersonaBook(),
+    conversations: new ConversationStore(kv, { now: () => now().getTime() }),
     wildcards: () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
   };
 }

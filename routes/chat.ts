@@ -1,0 +1,186 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import type { Services } from "../lib/services.ts";
+import { generateOnce, type GenerationDeps, runGeneration } from "../lib/generation.ts";
+import { planChat } from "../lib/plans.ts";
+import type { ConversationKind } from "../lib/conversations.ts";
+import { badInput } from "../lib/errors.ts";
+import { readJson } from "./request_body.ts";
+import { GenerationFields, MAX_TEXT } from "./schemas.ts";
+import { sseResponse } from "./sse.ts";
+import { tracked, trackRequest } from "./generate.ts";
+
+/** Name of the cookie that holds the opaque session id. */
+export const SESSION_COOKIE = "promptsmith_session";
+const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+const SessionField = z.string().regex(SESSION_ID, "must be the session_id a previous reply gave")
+  .optional();
+
+const ChatSchema = z.object({
+  message: z.string().trim().min(1).max(MAX_TEXT),
+  ...GenerationFields,
+  session_id: SessionField,
+});
+
+const PersonaChatSchema = z.object({
+  message: z.string().trim().min(1).max(MAX_TEXT),
+  persona_id: z.string().trim().min(1).max(100),
+  ...GenerationFields,
+  session_id: SessionField,
+});
+
+const ResetSchema = z.object({ session_id: SessionField, persona_id: z.string().optional() });
+
+/** A new opaque session id: 128 random bits, URL-safe. */
+export function newSessionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
+    /=+$/,
+    "",
+  );
+}
+
+/** The session of a request: the body's `session_id`, else the cookie, else a new one (set as cookie). */
+export function sessionOf(c: Context, fromBody?: string): string {
+  if (fromBody) return fromBody;
+  const cookie = getCookie(c, SESSION_COOKIE);
+  if (cookie && SESSION_ID.test(cookie)) return cookie;
+  const sid = newSessionId();
+  setCookie(c, SESSION_COOKIE, sid, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: 60 * 60 * 24 * 30,
+  });
+  return sid;
+}
+
+async function readOptionalJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const text = await c.req.text();
+  if (!text.trim()) return schema.parse({});
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return schema.parse({});
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) throw badInput("session_id: must be the session_id a previous reply gave");
+  return result.data;
+}
+
+/** `/chat`, `/chat-stream`, `/reset`, the persona variants and `/api/personas`. */
+export function chatRoutes(services: Services): Hono {
+  const ctx = () => ({
+    targets: services.targets,
+    catalog: services.presets.get(services.config.enableNsfwPresets),
+    defaultModel: services.config.ollamaModel,
+    wildcards: services.wildcards(),
+  });
+  const nsfw = services.config.enableNsfwPresets;
+
+  async function prepare(
+    c: Context,
+    kind: ConversationKind,
+    body: z.infer<typeof ChatSchema> & { persona_id?: string },
+  ) {
+    const persona = kind === "persona" ? services.personas.get(body.persona_id!, nsfw) : undefined;
+    const sid = sessionOf(c, body.session_id);
+    const scopeTarget = ctx().targets.find((t) => t.id === (body.model ?? "flux").toLowerCase());
+    const scope = { target: scopeTarget?.id ?? String(body.model), persona: persona?.id ?? null };
+    const turn = await services.conversations.context(sid, kind, scope);
+    const plan = planChat(ctx(), body, turn.history, persona);
+    plan.sessionId = sid;
+    plan.requireLabel = kind === "persona";
+    const userMessage = plan.messages.at(-1)!.content;
+    const deps: GenerationDeps = {
+      ollama: services.ollama,
+      history: services.history,
+      beforeSave: async (result) => {
+        await services.conversations.appendTurn(sid, kind, scope, userMessage, result.result);
+      },
+    };
+    const extra = {
+      session_id: sid,
+      reset: turn.reset,
+      turn: turn.turns + 1,
+      ...(persona ? { persona: persona.id } : {}),
+    };
+    return { plan, deps, extra };
+  }
+
+  function handlers(kind: ConversationKind, schema: typeof ChatSchema | typeof PersonaChatSchema) {
+    return {
+      async once(c: Context) {
+        const body = await readJson(c, schema);
+        const { plan, deps, extra } = await prepare(c, kind, body);
+        const { controller, release } = trackRequest(services, c.req.raw.signal);
+        try {
+          const result = await generateOnce(deps, plan, controller.signal);
+          return c.json({
+            model: plan.target.id,
+            ollama_model: plan.ollamaModel,
+            ...extra,
+            ...result,
+          });
+        } finally {
+          release();
+        }
+      },
+      async stream(c: Context) {
+        const body = await readJson(c, schema);
+        const { plan, deps, extra } = await prepare(c, kind, body);
+        const { controller, release } = trackRequest(services, c.req.raw.signal);
+        async function* events() {
+          for await (const event of runGeneration(deps, plan, controller.signal)) {
+            yield "done" in event ? { ...event, ...extra } : event;
+          }
+        }
+        try {
+          const res = await sseResponse(tracked(events(), release), controller);
+          const cookie = c.res.headers.get("set-cookie");
+          if (cookie) res.headers.set("set-cookie", cookie);
+          return res;
+        } catch (err) {
+          release();
+          throw err;
+        }
+      },
+    };
+  }
+
+  const chat = handlers("chat", ChatSchema);
+  const persona = handlers("persona", PersonaChatSchema);
+  return new Hono()
+    .post("/chat", (c) => chat.once(c))
+    .post("/chat-stream", (c) => chat.stream(c))
+    .post("/persona-chat", (c) => persona.once(c))
+    .post("/persona-chat-stream", (c) => persona.stream(c))
+    .post("/reset", async (c) => {
+      const body = await readOptionalJson(c, ResetSchema);
+      const sid = sessionOf(c, body.session_id);
+      await services.conversations.reset(sid, "chat");
+      return c.json({ status: "reset", session_id: sid });
+    })
+    .post("/persona-reset", async (c) => {
+      const body = await readOptionalJson(c, ResetSchema);
+      const sid = sessionOf(c, body.session_id);
+      await services.conversations.reset(sid, "persona");
+      return c.json({ message: "Persona conversation reset", session_id: sid });
+    })
+    .get("/api/conversation", async (c) => {
+      const kind = c.req.query("kind") === "persona" ? "persona" : "chat";
+      const sid = sessionOf(c, c.req.query("session_id"));
+      return c.json({
+        session_id: sid,
+        kind,
+        scope: await services.conversations.scope(sid, kind),
+        messages: await services.conversations.messages(sid, kind),
+      });
+    })
+    .get("/api/personas", (c) => c.json(services.personas.list(nsfw)))
+    .get("/api/personas/:id", (c) => c.json(services.personas.get(c.req.param("id"), nsfw)));
+}
