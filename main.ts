@@ -9,6 +9,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { targetRoutes } from "./routes/targets.ts";
 import { presetRoutes } from "./routes/presets.ts";
 import { chatRoutes } from "./routes/chat.ts";
+import { historyRoutes } from "./routes/history.ts";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY = 1024 * 1024;
@@ -26,10 +27,16 @@ export function createApp(services: Services): Hono {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
-  app.use(bodyLimit({ maxSize: MAX_BODY }));
+  const limit = bodyLimit({ maxSize: MAX_BODY });
+  app.use(async function limitBody(c, next) {
+    // Imports carry whole history files and have their own, larger limit.
+    if (c.req.path === "/history/import") return await next();
+    return await limit(c, next);
+  });
   app.route("/", generateRoutes(services));
   app.route("/", presetRoutes(services));
   app.route("/", chatRoutes(services));
+  app.route("/history", historyRoutes(services));
   app.route("/models", modelRoutes(services));
   app.route("/healthz", healthRoutes(services));
   app.route("/api/targets", targetRoutes(services));

@@ -22,23 +22,27 @@ export const MIGRATIONS: string[] = [
      duration_ms INTEGER,
      favorite INTEGER NOT NULL DEFAULT 0,
      session_id TEXT,
-     fingerprint TEXT NOT NULL UNIQUE
+     fingerprint TEXT NOT NULL
    );
+   CREATE INDEX history_fingerprint ON prompt_history(fingerprint);
    CREATE INDEX history_favorite ON prompt_history(favorite, id) WHERE favorite = 1;
    CREATE INDEX history_mode ON prompt_history(mode, id);
    CREATE INDEX history_model ON prompt_history(model, id);
    CREATE VIRTUAL TABLE history_fts USING fts5(
-     user_input, positive, negative,
+     user_input, positive,
      content='prompt_history', content_rowid='id',
-     tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+     tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6'
    );
+   CREATE TABLE history_count (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+   INSERT INTO history_count (id, n) VALUES (1, 0);
    CREATE TRIGGER history_ai AFTER INSERT ON prompt_history BEGIN
-     INSERT INTO history_fts(rowid, user_input, positive, negative)
-     VALUES (new.id, new.user_input, new.positive, coalesce(new.negative, ''));
+     INSERT INTO history_fts(rowid, user_input, positive) VALUES (new.id, new.user_input, new.positive);
+     UPDATE history_count SET n = n + 1 WHERE id = 1;
    END;
    CREATE TRIGGER history_ad AFTER DELETE ON prompt_history BEGIN
-     INSERT INTO history_fts(history_fts, rowid, user_input, positive, negative)
-     VALUES ('delete', old.id, old.user_input, old.positive, coalesce(old.negative, ''));
+     INSERT INTO history_fts(history_fts, rowid, user_input, positive)
+     VALUES ('delete', old.id, old.user_input, old.positive);
+     UPDATE history_count SET n = n - 1 WHERE id = 1;
    END;`,
   `CREATE TABLE custom_presets (
      id INTEGER PRIMARY KEY AUTOINCREMENT,

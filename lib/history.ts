@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { AppError } from "./errors.ts";
+import { parseSearch, relevance, snippet } from "./history_search.ts";
 
 /** Generation modes recorded in history. */
 export type HistoryMode = "oneshot" | "chat" | "persona-chat" | "batch";
@@ -70,6 +71,13 @@ export function historyUnavailable(detail: string): AppError {
   );
 }
 
+/** How many of the newest matches a search ranks by relevance. */
+export const SEARCH_WINDOW = 200;
+/** Searches count their matches up to this number. */
+export const SEARCH_COUNT_CAP = 1000;
+/** Filtered listings count up to this number. */
+export const FILTER_COUNT_CAP = 100_000;
+
 const COLUMNS =
   "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite";
 
@@ -103,13 +111,6 @@ function rowToEntry(row: Record<string, unknown>): HistoryEntry {
   return entry;
 }
 
-/** Turns what a user types into an FTS5 query: every word must match, each as a prefix. */
-export function ftsQuery(q: string): string | null {
-  const words = q.normalize("NFKC").match(/[\p{L}\p{N}_]+/gu) ?? [];
-  if (!words.length) return null;
-  return words.slice(0, 16).map((w) => `"${w}"*`).join(" ");
-}
-
 function fingerprintOf(e: NewHistoryEntry, timestamp: string): string {
   return createHash("sha256")
     .update(JSON.stringify([timestamp, e.user_input, e.generated_output, e.model, e.mode]))
@@ -121,6 +122,7 @@ export class HistoryStore {
   readonly db: DatabaseSync;
   #now: () => Date;
   #insert: StatementSync;
+  #exists: StatementSync;
 
   constructor(db: DatabaseSync, options: { now?: () => Date } = {}) {
     this.#now = options.now ?? (() => new Date());
@@ -129,16 +131,28 @@ export class HistoryStore {
       `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
          ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
          duration_ms, favorite, session_id, fingerprint)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(fingerprint) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#exists = this.db.prepare(
+      "SELECT 1 AS x FROM prompt_history WHERE fingerprint = ? LIMIT 1",
     );
   }
 
-  /** Stores an entry; returns its id, or null when an import finds it already there. */
-  add(entry: NewHistoryEntry): number | null {
+  /** Stores an entry and returns its id. */
+  add(entry: NewHistoryEntry): number {
+    return this.#add(entry, false)!;
+  }
+
+  /** Stores an imported entry unless the same one is already there; null when it was. */
+  addIfNew(entry: NewHistoryEntry): number | null {
+    return this.#add(entry, true);
+  }
+
+  #add(entry: NewHistoryEntry, skipDuplicate: boolean): number | null {
     const timestamp = entry.timestamp ?? this.#now().toISOString();
     const fingerprint = fingerprintOf(entry, timestamp);
     try {
+      if (skipDuplicate && this.#exists.get(fingerprint)) return null;
       const result = this.#insert.run(
         timestamp,
         entry.user_input,
@@ -159,14 +173,19 @@ export class HistoryStore {
         entry.session_id ?? null,
         fingerprint,
       );
-      return result.changes === 0 ? null : Number(result.lastInsertRowid);
+      return Number(result.lastInsertRowid);
     } catch (err) {
       throw historyUnavailable(err instanceof Error ? err.message : String(err));
     }
   }
 
-  /** One page of entries, newest first (or best match first when searching), and the total. */
-  list(query: HistoryQuery): { total: number; history: HistoryEntry[] } {
+  /**
+   * One page of entries and the total. Without a search: newest first, with an exact total.
+   * With a search: the newest `SEARCH_WINDOW` matches ranked by relevance (then newest first
+   * beyond them), and a total counted up to `SEARCH_COUNT_CAP` (`total_capped` says when more).
+   * Both stay fast at a million rows because no query reads a whole posting list.
+   */
+  list(query: HistoryQuery): { total: number; total_capped: boolean; history: HistoryEntry[] } {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     if (query.favorite !== undefined) {
@@ -181,30 +200,60 @@ export class HistoryStore {
       where.push("h.model = ?");
       params.push(query.model);
     }
-    const match = query.q ? ftsQuery(query.q) : null;
+    const search = query.q ? parseSearch(query.q) : null;
     const offset = query.offset ?? 0;
+    const cols = COLUMNS.split(", ").map((c) => `h.${c}`).join(", ");
     try {
-      if (match) {
+      if (search) {
         const filter = where.length ? ` AND ${where.join(" AND ")}` : "";
         const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
-                      WHERE history_fts MATCH ?${filter}`;
-        const total = this.db.prepare(`SELECT count(*) AS n ${from}`).get(match, ...params) as {
-          n: number;
-        };
-        const rows = this.db.prepare(
-          `SELECT ${COLUMNS.split(", ").map((c) => `h.${c}`).join(", ")},
-             snippet(history_fts, -1, '[[', ']]', '…', 16) AS snippet
-           ${from} ORDER BY bm25(history_fts, 2.0, 1.0, 0.5), h.id DESC LIMIT ? OFFSET ?`,
-        ).all(match, ...params, query.limit, offset) as Record<string, unknown>[];
-        return { total: total.n, history: rows.map(rowToEntry) };
+                      WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
+        const window = (this.db.prepare(`SELECT ${cols} ${from} LIMIT ?`)
+          .all(search.match, ...params, SEARCH_WINDOW) as Record<string, unknown>[]).map(
+            rowToEntry,
+          );
+        const ranked = window
+          .map((e) => ({ e, score: relevance(e, search.words) }))
+          .sort((a, b) => b.score - a.score || b.e.id - a.e.id)
+          .map(({ e }) => e);
+        const page = ranked.slice(offset, offset + query.limit);
+        const missing = query.limit - page.length;
+        if (missing > 0 && window.length === SEARCH_WINDOW) {
+          // Past the ranked window the older matches follow, newest first.
+          const older = this.db.prepare(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
+            .all(search.match, ...params, missing, Math.max(offset, SEARCH_WINDOW)) as Record<
+              string,
+              unknown
+            >[];
+          page.push(...older.map(rowToEntry));
+        }
+        for (const e of page) e.snippet = snippet(e, search.words);
+        let total = window.length;
+        if (window.length === SEARCH_WINDOW) {
+          total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${from} LIMIT ?)`)
+            .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
+        }
+        const capped = total > SEARCH_COUNT_CAP;
+        return { total: capped ? SEARCH_COUNT_CAP : total, total_capped: capped, history: page };
+      }
+      let total: number;
+      let capped = false;
+      if (!where.length) {
+        total =
+          (this.db.prepare("SELECT n FROM history_count WHERE id = 1").get() as { n: number }).n;
+      } else {
+        const filter = `WHERE ${where.join(" AND ")}`;
+        total = (this.db.prepare(
+          `SELECT count(*) AS n FROM (SELECT 1 FROM prompt_history h ${filter} LIMIT ?)`,
+        ).get(...params, FILTER_COUNT_CAP + 1) as { n: number }).n;
+        capped = total > FILTER_COUNT_CAP;
+        if (capped) total = FILTER_COUNT_CAP;
       }
       const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
-      const total = this.db.prepare(`SELECT count(*) AS n FROM prompt_history h ${filter}`)
-        .get(...params) as { n: number };
       const rows = this.db.prepare(
         `SELECT ${COLUMNS} FROM prompt_history h ${filter} ORDER BY h.id DESC LIMIT ? OFFSET ?`,
       ).all(...params, query.limit, offset) as Record<string, unknown>[];
-      return { total: total.n, history: rows.map(rowToEntry) };
+      return { total, total_capped: capped, history: rows.map(rowToEntry) };
     } catch (err) {
       throw historyUnavailable(err instanceof Error ? err.message : String(err));
     }
@@ -235,9 +284,18 @@ export class HistoryStore {
 
   /** Deletes every entry; returns how many went. */
   clear(): number {
-    const n = this.db.prepare("DELETE FROM prompt_history").run().changes;
-    this.db.exec("INSERT INTO history_fts(history_fts) VALUES ('optimize')");
-    return Number(n);
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const n = Number(this.db.prepare("SELECT n FROM history_count WHERE id = 1").get()!.n);
+      this.db.exec("DELETE FROM prompt_history");
+      this.db.exec("INSERT INTO history_fts(history_fts) VALUES ('delete-all')");
+      this.db.exec("UPDATE history_count SET n = 0 WHERE id = 1");
+      this.db.exec("COMMIT");
+      return n;
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw historyUnavailable(err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** Walks every entry oldest first in pages, so exports never hold the whole table. */

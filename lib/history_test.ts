@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { openDatabase, SCHEMA_VERSION } from "./db.ts";
-import { ftsQuery, HistoryStore, type NewHistoryEntry } from "./history.ts";
+import { HistoryStore, type NewHistoryEntry, SEARCH_WINDOW } from "./history.ts";
+import { parseSearch, snippet } from "./history_search.ts";
 
 function entry(
   input: string,
@@ -76,7 +77,12 @@ Deno.test("HistoryStore search is ranked, prefix-matching and diacritics-insensi
   equal(drag.history[0]!.snippet!.includes("[["), true);
   equal(h.list({ limit: 10, q: "zebra" }).total, 0);
   equal(h.list({ limit: 10, q: "  ** " }).total, 4, "a query without words lists everything");
-  equal(ftsQuery('a "quoted" OR-thing'), '"a"* "quoted"* "OR"* "thing"*');
+  equal(parseSearch('a "Quoted" OR-thing')!.match, '"quoted" "or" "thing"*');
+  equal(parseSearch("a")!.match, '"a"*');
+  equal(
+    snippet({ user_input: "a lighthouse, at dusk", positive: "" }, ["lighthouse"]),
+    "a [[lighthouse]], at dusk",
+  );
 });
 
 Deno.test("HistoryStore filters by favorite, mode and target", () => {
@@ -93,9 +99,42 @@ Deno.test("HistoryStore filters by favorite, mode and target", () => {
 Deno.test("HistoryStore delete and re-adding the same import are idempotent", () => {
   const h = store();
   const e = entry("same", "out", { timestamp: "2025-01-01T00:00:00.000Z" });
-  const id = h.add(e)!;
-  equal(h.add(e), null, "the same entry imported twice is stored once");
+  const id = h.addIfNew(e)!;
+  equal(h.addIfNew(e), null, "the same entry imported twice is stored once");
+  const twin = h.add(entry("twin"));
+  ok(h.add(entry("twin")) !== twin, "ordinary saves are never merged");
   ok(h.delete(id));
   equal(h.delete(id), false);
   equal(h.list({ limit: 5, q: "same" }).total, 0, "deleted rows leave the search index");
+});
+
+Deno.test("HistoryStore ranks the newest matches and pages past the ranked window by recency", () => {
+  const h = store();
+  for (let i = 0; i < SEARCH_WINDOW + 30; i++) {
+    h.add(entry(`fox number ${i}`, i === 5 ? "fox fox fox" : `plain ${i}`));
+  }
+  const strong = h.add(entry("fox fox fox", "fox"));
+  const first = h.list({ limit: 10, q: "fox" });
+  equal(first.history[0]!.id, strong, "the most relevant comes first");
+  equal(first.total, SEARCH_WINDOW + 31);
+  equal(first.total_capped, false);
+  const seen = new Set<number>();
+  for (let offset = 0; offset < SEARCH_WINDOW + 31; offset += 7) {
+    for (const e of h.list({ limit: 7, offset, q: "fox" }).history) {
+      ok(!seen.has(e.id), `id ${e.id} appears on one page only`);
+      seen.add(e.id);
+    }
+  }
+  equal(seen.size, SEARCH_WINDOW + 31, "every match on exactly one page");
+});
+
+Deno.test("HistoryStore keeps an exact total without a search, and clear() empties search too", () => {
+  const h = store();
+  for (let i = 0; i < 12; i++) h.add(entry(`cat ${i}`));
+  const id = h.list({ limit: 1 }).history[0]!.id;
+  h.delete(id);
+  equal(h.list({ limit: 5 }).total, 11);
+  equal(h.clear(), 11);
+  equal(h.list({ limit: 5 }).total, 0);
+  equal(h.list({ limit: 5, q: "cat" }).total, 0);
 });

@@ -46,9 +46,8 @@ export function describeIssue(issue: z.core.$ZodIssue, body: unknown): string {
   }
 }
 
-/** Reads a JSON object body and validates it; problems are 400s in the error shape. */
-export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const text = await c.req.text();
+/** Validates JSON text against a schema; problems are 400s in the error shape. */
+export function parseJsonBody<T extends z.ZodType>(text: string, schema: T): z.infer<T> {
   if (!text.trim()) {
     throw new AppError(
       400,
@@ -79,4 +78,9 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   const result = schema.safeParse(body);
   if (!result.success) throw badInput(describeIssue(result.error.issues[0]!, body));
   return result.data;
+}
+
+/** Reads a JSON object body and validates it. */
+export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  return parseJsonBody(await c.req.text(), schema);
 }

@@ -103,3 +103,30 @@ export async function waitFor(check: () => boolean, ms = 2000, what = "condition
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+/** Starts the real server in a child process and waits until it listens. */
+export async function startServerProcess(env: Record<string, string>, args: string[] = []) {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "--no-open", "--port", String(port), ...args],
+    env: { OLLAMA_STARTUP_CHECK: "false", LOG_LEVEL: "WARNING", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  const deadline = Date.now() + 20_000;
+  while (!seen.includes("is running at")) {
+    if (Date.now() > deadline) throw new Error(`server did not start: ${seen}`);
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server exited: ${seen}`);
+    seen += value;
+  }
+  reader.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  return { child, url: `http://127.0.0.1:${port}`, output: seen };
+}
