@@ -270,7 +270,7 @@ Deno.test("history routes answer 503 when the database cannot be opened, and gen
   }
 });
 
-Deno.test("a read-only database keeps generation working and says so on writes", async () => {
+Deno.test("a read-only database keeps generation working and says so on writes", () => {
   const db = openDatabase(":memory:");
   const store = new HistoryStore(db);
   db.exec("PRAGMA query_only = ON");
