@@ -10,6 +10,10 @@ import { targetRoutes } from "./routes/targets.ts";
 import { presetRoutes } from "./routes/presets.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { historyRoutes } from "./routes/history.ts";
+import { pageRoutes } from "./routes/pages.tsx";
+import { uiRunRoutes } from "./routes/ui_runs.tsx";
+import { uiHistoryRoutes } from "./routes/ui_history.tsx";
+import { staticRoutes } from "./routes/static.ts";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY = 1024 * 1024;
@@ -33,6 +37,10 @@ export function createApp(services: Services): Hono {
     if (c.req.path === "/history/import") return await next();
     return await limit(c, next);
   });
+  app.route("/", staticRoutes());
+  app.route("/", pageRoutes(services));
+  app.route("/", uiRunRoutes(services));
+  app.route("/", uiHistoryRoutes(services));
   app.route("/", generateRoutes(services));
   app.route("/", presetRoutes(services));
   app.route("/", chatRoutes(services));

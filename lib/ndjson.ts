@@ -2,7 +2,9 @@
 export async function* readNdjson(
   body: ReadableStream<Uint8Array>,
 ): AsyncGenerator<unknown, { trailing: string }> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.pipeThrough(
+    new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
+  ).getReader();
   let buffer = "";
   try {
     while (true) {

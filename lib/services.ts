@@ -11,6 +11,8 @@ import { log } from "./logger.ts";
 import { loadWildcards } from "./wildcards.ts";
 import { PersonaBook } from "./personas.ts";
 import { ConversationStore } from "./conversations.ts";
+import { ModelList } from "./model_list.ts";
+import { RunRegistry } from "./runs.ts";
 
 /** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
 export interface Services {
@@ -28,6 +30,8 @@ export interface Services {
   /** Generations still streaming; shutdown waits for them to end. */
   inflight: Set<AbortController>;
   personas: PersonaBook;
+  models: ModelList;
+  runs: RunRegistry;
   conversations: ConversationStore;
   /** Wildcard lists: built-in ones plus `DATA_DIR/wildcards/*.txt`, read on use. */
   wildcards: () => Record<string, string[]>;
@@ -62,13 +66,14 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     custom: custom ?? undefined,
   });
   const kv = await Deno.openKv(memory ? ":memory:" : join(config.dataDir, "sessions.kv"));
+  const ollama = new OllamaClient({
+    baseUrl: config.ollamaUrl,
+    timeoutMs: config.ollamaTimeoutMs,
+    fetch: options.fetch,
+  });
   return {
     config,
-    ollama: new OllamaClient({
-      baseUrl: config.ollamaUrl,
-      timeoutMs: config.ollamaTimeoutMs,
-      fetch: options.fetch,
-    }),
+    ollama,
     db,
     history: db ? new HistoryStore(db, { now }) : null,
     historyError,
@@ -79,6 +84,8 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     now,
     inflight: new Set(),
     personas: new PersonaBook(),
+    models: new ModelList(ollama),
+    runs: new RunRegistry(),
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
     wildcards: () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
   };
@@ -87,6 +94,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
 /** Closes the stores; in-flight generations are aborted first. */
 export function closeServices(services: Services): void {
   for (const c of services.inflight) c.abort();
+  services.runs.stopAll();
   try {
     services.kv.close();
   } catch {

@@ -19,13 +19,15 @@ const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 const SessionField = z.string().regex(SESSION_ID, "must be the session_id a previous reply gave")
   .optional();
 
-const ChatSchema = z.object({
+/** `POST /chat` bodies. */
+export const ChatSchema = z.object({
   message: z.string().trim().min(1).max(MAX_TEXT),
   ...GenerationFields,
   session_id: SessionField,
 });
 
-const PersonaChatSchema = z.object({
+/** `POST /persona-chat` bodies. */
+export const PersonaChatSchema = z.object({
   message: z.string().trim().min(1).max(MAX_TEXT),
   persona_id: z.string().trim().min(1).max(100),
   ...GenerationFields,
@@ -72,51 +74,59 @@ async function readOptionalJson<T extends z.ZodType>(c: Context, schema: T): Pro
   return result.data;
 }
 
-/** `/chat`, `/chat-stream`, `/reset`, the persona variants and `/api/personas`. */
-export function chatRoutes(services: Services): Hono {
-  const ctx = () => ({
+/** What chat plans are built from. */
+export function chatContext(services: Services) {
+  return {
     targets: services.targets,
     catalog: services.presets.get(services.config.enableNsfwPresets),
     defaultModel: services.config.ollamaModel,
     wildcards: services.wildcards(),
-  });
-  const nsfw = services.config.enableNsfwPresets;
+  };
+}
 
-  async function prepare(
-    c: Context,
-    kind: ConversationKind,
-    body: z.infer<typeof ChatSchema> & { persona_id?: string },
-  ) {
-    const persona = kind === "persona" ? services.personas.get(body.persona_id!, nsfw) : undefined;
-    const sid = sessionOf(c, body.session_id);
-    const scopeTarget = ctx().targets.find((t) => t.id === (body.model ?? "flux").toLowerCase());
-    const scope = { target: scopeTarget?.id ?? String(body.model), persona: persona?.id ?? null };
-    const turn = await services.conversations.context(sid, kind, scope);
-    const plan = planChat(ctx(), body, turn.history, persona);
-    plan.sessionId = sid;
-    plan.requireLabel = kind === "persona";
-    const userMessage = plan.messages.at(-1)!.content;
-    const deps: GenerationDeps = {
-      ollama: services.ollama,
-      history: services.history,
-      beforeSave: async (result) => {
-        await services.conversations.appendTurn(sid, kind, scope, userMessage, result.result);
-      },
-    };
-    const extra = {
-      session_id: sid,
-      reset: turn.reset,
-      turn: turn.turns + 1,
-      ...(persona ? { persona: persona.id } : {}),
-    };
-    return { plan, deps, extra };
-  }
+/** Prepares one chat turn: the session, the conversation so far, the plan and how to save it. */
+export async function prepareChatTurn(
+  services: Services,
+  c: Context,
+  kind: ConversationKind,
+  body: z.infer<typeof ChatSchema> & { persona_id?: string },
+) {
+  const nsfw = services.config.enableNsfwPresets;
+  const ctx = chatContext(services);
+  const persona = kind === "persona" ? services.personas.get(body.persona_id!, nsfw) : undefined;
+  const sid = sessionOf(c, body.session_id);
+  const scopeTarget = ctx.targets.find((t) => t.id === (body.model ?? "flux").toLowerCase());
+  const scope = { target: scopeTarget?.id ?? String(body.model), persona: persona?.id ?? null };
+  const turn = await services.conversations.context(sid, kind, scope);
+  const plan = planChat(ctx, body, turn.history, persona);
+  plan.sessionId = sid;
+  plan.requireLabel = kind === "persona";
+  const userMessage = plan.messages.at(-1)!.content;
+  const deps: GenerationDeps = {
+    ollama: services.ollama,
+    history: services.history,
+    beforeSave: async (result) => {
+      await services.conversations.appendTurn(sid, kind, scope, userMessage, result.result);
+    },
+  };
+  const extra = {
+    session_id: sid,
+    reset: turn.reset,
+    turn: turn.turns + 1,
+    ...(persona ? { persona: persona.id } : {}),
+  };
+  return { plan, deps, extra };
+}
+
+/** `/chat`, `/chat-stream`, `/reset`, the persona variants and `/api/personas`. */
+export function chatRoutes(services: Services): Hono {
+  const nsfw = services.config.enableNsfwPresets;
 
   function handlers(kind: ConversationKind, schema: typeof ChatSchema | typeof PersonaChatSchema) {
     return {
       async once(c: Context) {
         const body = await readJson(c, schema);
-        const { plan, deps, extra } = await prepare(c, kind, body);
+        const { plan, deps, extra } = await prepareChatTurn(services, c, kind, body);
         const { controller, release } = trackRequest(services, c.req.raw.signal);
         try {
           const result = await generateOnce(deps, plan, controller.signal);
@@ -132,7 +142,7 @@ export function chatRoutes(services: Services): Hono {
       },
       async stream(c: Context) {
         const body = await readJson(c, schema);
-        const { plan, deps, extra } = await prepare(c, kind, body);
+        const { plan, deps, extra } = await prepareChatTurn(services, c, kind, body);
         const { controller, release } = trackRequest(services, c.req.raw.signal);
         async function* events() {
           for await (const event of runGeneration(deps, plan, controller.signal)) {

@@ -1,0 +1,35 @@
+import type { Context } from "hono";
+import type { Services } from "../lib/services.ts";
+import type { FormState } from "../lib/form_state.ts";
+import type { HomePageProps } from "../views/home_page.tsx";
+
+/** Whether a request came from htmx (and so wants a fragment, never JSON or a full page). */
+export function isHtmx(c: Context): boolean {
+  return c.req.header("HX-Request") === "true" && c.req.header("HX-Boosted") !== "true";
+}
+
+/** Reads a form post (or query string) as key/value pairs. */
+export async function formEntries(c: Context): Promise<[string, string][]> {
+  if (c.req.method === "GET") return [...new URL(c.req.url).searchParams.entries()];
+  const text = await c.req.text();
+  return [...new URLSearchParams(text).entries()];
+}
+
+/** Everything the main page needs besides the result: catalog, targets, models, personas. */
+export async function homeProps(
+  services: Services,
+  form: FormState,
+): Promise<Omit<HomePageProps, "result" | "error" | "chat">> {
+  const { config } = services;
+  const models = await services.models.get(config.ollamaModel);
+  if (!form.ollama_model) form.ollama_model = config.ollamaModel;
+  return {
+    form,
+    targets: services.targets,
+    catalog: services.presets.get(config.enableNsfwPresets),
+    models: { names: models.names, default: config.ollamaModel, notice: models.notice },
+    personas: services.personas.list(config.enableNsfwPresets),
+    hierarchicalFirst: config.enableHierarchicalPresets,
+    ollama: { reachable: models.reachable, url: config.ollamaUrl },
+  };
+}

@@ -1,0 +1,80 @@
+import { Hono } from "hono";
+import type { Services } from "../lib/services.ts";
+import { renderFragment, renderPage } from "../views/render.ts";
+import {
+  HistoryItem,
+  HistoryList,
+  type HistoryListProps,
+  HistoryPage,
+} from "../views/history_page.tsx";
+import { AppError } from "../lib/errors.ts";
+import { parseHistoryQuery } from "./history.ts";
+import { formEntries, isHtmx } from "./page_context.ts";
+
+const PAGE_SIZE = 20;
+
+function safeBack(raw: string | undefined): string {
+  return raw && /^\/ui\/history(\?[^\s]*)?$/.test(raw) ? raw : "/ui/history";
+}
+
+/** The history page, its live-search fragment, and the favorite and delete forms. */
+export function uiHistoryRoutes(services: Services): Hono {
+  return new Hono()
+    .get("/ui/history", async (c) => {
+      const q = c.req.query();
+      const query = {
+        q: q.q?.trim() ?? "",
+        favorite: q.favorite === "true",
+        offset: 0,
+        limit: PAGE_SIZE,
+      };
+      let props: HistoryListProps;
+      try {
+        const parsed = parseHistoryQuery({
+          q: q.q,
+          favorite: q.favorite,
+          offset: q.offset,
+          limit: String(PAGE_SIZE),
+        });
+        query.offset = parsed.offset;
+        if (!services.history) {
+          throw new AppError(
+            503,
+            "History unavailable",
+            `History is unavailable: ${services.historyError}`,
+          );
+        }
+        const { total, total_capped, history } = services.history.list({
+          ...parsed,
+          limit: PAGE_SIZE,
+        });
+        props = { entries: history, total, totalCapped: total_capped, query };
+      } catch (err) {
+        const message = err instanceof AppError ? err.message : String(err);
+        props = { entries: [], total: 0, totalCapped: false, query, unavailable: message };
+      }
+      if (isHtmx(c)) return c.html(renderFragment(<HistoryList {...props} />));
+      const models = await services.models.get(services.config.ollamaModel);
+      return c.html(renderPage(
+        <HistoryPage
+          {...props}
+          ollama={{ reachable: models.reachable, url: services.config.ollamaUrl }}
+        />,
+      ));
+    })
+    .post("/ui/history/:id/favorite", async (c) => {
+      const id = Number(c.req.param("id"));
+      const back = safeBack(new Map(await formEntries(c)).get("back"));
+      const entry = services.history?.get(id);
+      if (entry) services.history!.setFavorite(id, !entry.favorite);
+      if (!isHtmx(c)) return c.redirect(back, 303);
+      const updated = services.history?.get(id);
+      return c.html(updated ? renderFragment(<HistoryItem entry={updated} back={back} />) : "");
+    })
+    .post("/ui/history/:id/delete", async (c) => {
+      const id = Number(c.req.param("id"));
+      const back = safeBack(new Map(await formEntries(c)).get("back"));
+      if (Number.isSafeInteger(id)) services.history?.delete(id);
+      return isHtmx(c) ? c.html("") : c.redirect(back, 303);
+    });
+}

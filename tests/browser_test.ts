@@ -1,0 +1,322 @@
+import { equal, match, ok } from "node:assert/strict";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { browserAvailable, launch, shot } from "./browser.ts";
+import { serveOnPort, startTestApp, type TestApp, waitFor } from "./helpers.ts";
+
+const HAS_BROWSER = browserAvailable();
+
+interface Env {
+  t: TestApp;
+  url: string;
+  browser: Browser;
+  close: () => Promise<void>;
+}
+
+async function setup(options: Parameters<typeof startTestApp>[0] = {}): Promise<Env> {
+  const t = await startTestApp({ fake: { tokenDelayMs: 15, ...options.fake }, ...options });
+  const server = serveOnPort(t.app);
+  const browser = await launch();
+  return {
+    t,
+    url: server.url,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await t.close();
+    },
+  };
+}
+
+async function page(
+  env: Env,
+  options: { js?: boolean; width?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await env.browser.newContext({
+    javaScriptEnabled: options.js ?? true,
+    viewport: { width: options.width ?? 1280, height: 900 },
+  });
+  const p = await context.newPage();
+  const errors: string[] = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  p.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  (p as unknown as { errors: string[] }).errors = errors;
+  return { context, page: p };
+}
+
+function pageErrors(p: Page): string[] {
+  return (p as unknown as { errors: string[] }).errors;
+}
+
+const browserTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, ignore: !HAS_BROWSER, sanitizeOps: false, sanitizeResources: false, fn });
+
+browserTest(
+  "browser: a streamed generation shows tokens as they arrive, then both prompts",
+  async () => {
+    const env = await setup({ fake: { tokenDelayMs: 40 } });
+    try {
+      const { page: p } = await page(env);
+      await p.goto(env.url);
+      await shot(p, "home-1280");
+      await p.fill("#input", "a cyberpunk warrior in a neon city");
+      await p.click("label:has(input[value=sdxl])");
+      await p.click("button.primary");
+      await p.waitForFunction(() =>
+        (document.querySelector(".stream-text")?.textContent ?? "").length > 5
+      );
+      const partial = await p.textContent(".stream-text");
+      equal(
+        await p.locator("#positive").count(),
+        0,
+        "the final panel is not there yet while streaming",
+      );
+      await p.waitForSelector("#positive", { timeout: 10_000 });
+      const positive = await p.inputValue("#positive");
+      match(positive, /\(a cyberpunk warrior in a neon city:1\.2\)/);
+      ok(positive.length > partial!.length);
+      match(await p.inputValue("#negative"), /blurry/);
+      match(await p.textContent(".meter-text") ?? "", /\/ 75 CLIP tokens/);
+      ok(await p.isVisible("text=Saved #1"));
+      await shot(p, "result-1280");
+      await p.setViewportSize({ width: 375, height: 800 });
+      await shot(p, "result-375");
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      ok(width <= 375, `no horizontal scroll at 375 px (scrollWidth ${width})`);
+      equal(env.t.fake.chatRequests().length, 1, "one generation, even with SSE");
+      equal(pageErrors(p).length, 0, pageErrors(p).join("\n"));
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+browserTest(
+  "browser: Stop ends the generation and the upstream request, and saves nothing",
+  async () => {
+    const env = await setup({ fake: { tokenDelayMs: 60, reply: () => "slow ".repeat(200) } });
+    try {
+      const { page: p } = await page(env);
+      await p.goto(env.url);
+      await p.fill("#input", "a slow idea");
+      await p.click("button.primary");
+      await p.waitForFunction(() =>
+        (document.querySelector(".stream-text")?.textContent ?? "").length > 10
+      );
+      await waitFor(() => env.t.fake.openStreams === 1, 3000, "upstream stream open");
+      await p.click("button.stop");
+      await p.waitForSelector("text=Stopped", { timeout: 5000 });
+      await waitFor(() => env.t.fake.openStreams === 0, 3000, "upstream cancelled");
+      equal(env.t.fake.cancelledStreams, 1);
+      equal(env.t.services.history!.list({ limit: 5 }).total, 0);
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+browserTest(
+  "browser: cascading selects fill type, artist and option choices; a pack fills them at once",
+  async () => {
+    const env = await setup();
+    try {
+      const { page: p } = await page(env);
+      await p.goto(env.url);
+      ok(await p.isDisabled("#type"));
+      await p.selectOption("#category", "fantasy");
+      await p.waitForSelector("#type:not([disabled])");
+      await p.selectOption("#type", "high_fantasy");
+      await p.waitForSelector("#h_artist:not([disabled])");
+      await p.selectOption("#h_artist", "greg_rutkowski");
+      await p.waitForSelector("#spec-drama");
+      ok(await p.isVisible("text=Signature:"));
+      await p.selectOption("#spec-drama", "last_stand");
+      await shot(p, "picker-1280");
+
+      await p.click("button.pack:has-text('Studio Ghibli Magic')");
+      await p.waitForFunction(() =>
+        (document.querySelector("#h_artist") as HTMLSelectElement)?.value === "hayao_miyazaki"
+      );
+      equal(await p.inputValue("#category"), "anime");
+      ok(await p.isChecked("input[name='u.mood'][value=peaceful]"));
+      await p.fill("#input", "a girl on a hill");
+      await p.check("input[name=engine]");
+      await p.click("button.primary");
+      await p.waitForSelector("#positive");
+      match(await p.inputValue("#positive"), /Hayao Miyazaki/);
+      ok(await p.isVisible("text=Composed without an LLM"));
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+browserTest("browser: two chat turns stream into the transcript and keep the context", async () => {
+  const env = await setup();
+  try {
+    const { page: p } = await page(env);
+    await p.goto(`${env.url}/?mode=chat`);
+    await p.fill("#input", "a castle on a hill");
+    await p.click("button.primary");
+    await p.waitForSelector(".msg.assistant >> nth=0");
+    await p.waitForSelector("#chat #positive");
+    await p.fill("#input", "make it night");
+    await p.click("button.primary");
+    await p.waitForFunction(() =>
+      document.querySelectorAll(".msg.assistant").length === 2 &&
+      !document.querySelector("#chat[aria-busy]")
+    );
+    const texts = await p.locator(".msg .text").allTextContents();
+    equal(texts.length, 4);
+    equal(texts[0], "a castle on a hill");
+    equal(texts[2], "make it night");
+    match(texts[3]!, /refined in turn 2/);
+    const sent = env.t.fake.chatRequests().at(-1)!.messages as { role: string }[];
+    equal(sent.length, 4);
+    await shot(p, "chat-1280");
+    await p.setViewportSize({ width: 375, height: 800 });
+    await shot(p, "chat-375");
+    await p.click("text=New conversation");
+    await p.waitForURL(/mode=chat/);
+    equal(await p.locator(".msg").count(), 0);
+  } finally {
+    await env.close();
+  }
+});
+
+browserTest("browser: history search is live, and favorite and delete work in place", async () => {
+  const env = await setup();
+  try {
+    for (const input of ["a red lighthouse", "a blue whale", "a lighthouse keeper"]) {
+      await env.t.post("/generate", { input, engine: "composer" });
+    }
+    const { page: p } = await page(env);
+    await p.goto(`${env.url}/ui/history`);
+    equal(await p.locator("article.entry").count(), 3);
+    await p.fill("#q", "lightho");
+    await p.waitForFunction(() => document.querySelectorAll("article.entry").length === 2);
+    ok(await p.isVisible("mark"));
+    ok((await p.url()).includes("q=lightho"));
+    await shot(p, "history-1280");
+    const first = p.locator("article.entry").first();
+    await first.locator("button.fav").click();
+    await p.waitForSelector("article.entry button.fav.on");
+    equal(env.t.services.history!.list({ limit: 10, favorite: true }).total, 1);
+    p.once("dialog", (d) => d.accept());
+    await p.locator("article.entry").nth(1).locator("button.danger").click();
+    await p.waitForFunction(() => document.querySelectorAll("article.entry").length === 1);
+    equal(env.t.services.history!.list({ limit: 10 }).total, 2);
+    await p.setViewportSize({ width: 375, height: 800 });
+    await shot(p, "history-375");
+    await p.click("a:has-text('Reuse')");
+    await p.waitForURL(/reuse=/);
+    match(await p.inputValue("#input"), /lighthouse/);
+  } finally {
+    await env.close();
+  }
+});
+
+browserTest(
+  "browser without JavaScript: generate, pick, chat and history all work by plain forms",
+  async () => {
+    const env = await setup();
+    try {
+      const { page: p } = await page(env, { js: false });
+      await p.goto(env.url);
+      await p.fill("#input", "a lighthouse in a storm");
+      await p.check("input[name=model][value=sdxl]");
+      await p.selectOption("#category", "photography");
+      await p.click("button:has-text('Show options for this choice')");
+      equal(await p.inputValue("#category"), "photography");
+      equal(
+        await p.inputValue("#input"),
+        "a lighthouse in a storm",
+        "the form keeps what was typed",
+      );
+      await p.selectOption("#type", "landscape");
+      await p.click("button:has-text('Show options for this choice')");
+      await p.selectOption("#h_artist", "ansel_adams");
+      await p.click("button:has-text('Show options for this choice')");
+      ok(await p.isVisible("#tech-lens"));
+      await p.click("button.primary");
+      await p.waitForURL(/\?result=\d+/);
+      match(await p.inputValue("#positive"), /lighthouse in a storm/);
+      match(await p.inputValue("#negative"), /colour/);
+      await shot(p, "nojs-result-1280");
+
+      await p.click("button.pack:has-text('Noir Detective')");
+      equal(await p.inputValue("#h_artist"), "frank_miller");
+
+      await p.goto(`${env.url}/?mode=chat`);
+      await p.fill("#input", "a knight");
+      await p.click("button.primary");
+      await p.waitForURL(/mode=chat/);
+      await p.fill("#input", "in the snow");
+      await p.click("button.primary");
+      equal(await p.locator(".msg").count(), 4);
+      await shot(p, "nojs-chat-1280");
+
+      await p.goto(`${env.url}/ui/history?q=knight`);
+      equal(await p.locator("article.entry").count(), 1);
+      ok(await p.isVisible("mark"));
+      await p.goto(`${env.url}/ui/history`);
+      equal(await p.locator("article.entry").count(), 3);
+      await p.locator("article.entry").first().locator("button.fav").click();
+      await p.waitForURL(/\/ui\/history/);
+      equal(await p.locator("button.fav.on").count(), 1);
+      await p.locator("article.entry").first().locator("button.danger").click();
+      equal(await p.locator("article.entry").count(), 2);
+      await shot(p, "nojs-history-1280");
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+browserTest(
+  "browser: when Ollama is down the page says what to run and still composes a prompt",
+  async () => {
+    const env = await setup({ ollamaDown: true });
+    try {
+      const { page: p } = await page(env);
+      await p.goto(env.url);
+      ok(await p.isVisible("text=Ollama offline"));
+      match(await p.textContent(".notice") ?? "", /ollama serve/);
+      await p.fill("#input", "a fox in the snow");
+      await p.click("button.primary");
+      await p.waitForSelector("#positive");
+      ok(await p.isVisible("text=Composed without an LLM"));
+      match(await p.textContent("#result .notice") ?? "", /Cannot connect to Ollama/);
+      await shot(p, "offline-1280");
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+browserTest("browser: the page is usable by keyboard alone", async () => {
+  const env = await setup();
+  try {
+    const { page: p } = await page(env);
+    await p.goto(env.url);
+    await p.keyboard.press("Tab");
+    equal(await p.evaluate(() => document.activeElement?.textContent), "Skip to content");
+    await p.focus("#input");
+    await p.keyboard.type("a paper boat");
+    await p.keyboard.press("Control+Enter");
+    await p.waitForSelector("#positive");
+    const unlabeled = await p.evaluate(() =>
+      [...document.querySelectorAll("input, select, textarea")]
+        .filter((el) => (el as HTMLInputElement).type !== "hidden" && !(el as HTMLElement).hidden)
+        .filter((el) =>
+          !(el.id && document.querySelector(`label[for="${el.id}"]`)) && !el.closest("label")
+        )
+        .map((el) => el.outerHTML.slice(0, 80))
+    );
+    equal(unlabeled.length, 0, unlabeled.join("\n"));
+  } finally {
+    await env.close();
+  }
+});

@@ -1,0 +1,160 @@
+import { equal, match, ok } from "node:assert/strict";
+import { serveOnPort, startTestApp, type TestApp } from "./helpers.ts";
+
+function form(
+  t: TestApp,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  return t.app.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+const HX = { "HX-Request": "true" };
+
+async function readEvents(res: Response): Promise<{ id: string; event: string; data: string }[]> {
+  const text = await res.text();
+  return text.split("\n\n").filter((b) => b.trim()).map((block) => {
+    const lines = block.split("\n");
+    return {
+      id: lines.find((l) => l.startsWith("id: "))?.slice(4) ?? "",
+      event: lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "",
+      data: lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n"),
+    };
+  });
+}
+
+Deno.test("GET / renders the whole app under 100 KB with every target and preset kind", async () => {
+  const t = await startTestApp();
+  try {
+    const res = await t.request("/");
+    equal(res.status, 200);
+    match(res.headers.get("content-type")!, /text\/html/);
+    const html = await res.text();
+    ok(html.startsWith("<!DOCTYPE html>"));
+    ok(html.length < 100_000, `${html.length} bytes`);
+    for (const id of ["flux", "sdxl", "pony"]) ok(html.includes(`value="${id}"`), id);
+    for (
+      const needle of [
+        'name="style"',
+        'id="category"',
+        'name="u.mood"',
+        "qwen3:latest",
+        "Studio Ghibli Magic",
+      ]
+    ) {
+      ok(html.includes(needle), needle);
+    }
+    const css = await t.request("/static/app.css");
+    const js = await t.request("/static/app.js");
+    ok((await css.text()).length + (await js.text()).length < 30_000);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a form post without htmx redirects to the saved result (Post/Redirect/Get)", async () => {
+  const t = await startTestApp();
+  try {
+    const res = await form(t, "/ui/generate", {
+      input: "a teapot",
+      model: "sdxl",
+      style: "Watercolor",
+    });
+    equal(res.status, 303);
+    const location = res.headers.get("location")!;
+    match(location, /^\/\?result=1$/);
+    const page = await (await t.request(location)).text();
+    match(page, /<textarea id="positive"[^>]*>masterpiece, best quality, \(a teapot:1\.2\)/);
+    match(page, /<option value="Watercolor" selected/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("form errors are shown in the page with the field named, nothing generated", async () => {
+  const t = await startTestApp();
+  try {
+    const res = await form(t, "/ui/generate", { input: "  ", model: "sdxl" });
+    equal(res.status, 400);
+    match(await res.text(), /input must not be empty/);
+    const hx = await form(t, "/ui/generate", { input: "x", seed: "-4" }, HX);
+    equal(hx.status, 200, "htmx swaps only 2xx, so errors come as a fragment");
+    match(await hx.text(), /role="alert"[\s\S]*seed/);
+    equal(t.fake.chatRequests().length, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an htmx post starts one run; reconnecting resumes it and never starts a second generation", async () => {
+  const t = await startTestApp({ fake: { tokenDelayMs: 5 } });
+  const server = serveOnPort(t.app);
+  try {
+    const res = await form(t, "/ui/generate", { input: "a kite" }, HX);
+    const fragment = await res.text();
+    const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
+    equal(t.fake.chatRequests().length, 0, "nothing runs until the browser connects");
+    const first = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    ok(first.some((e) => e.event === "token"));
+    const final = first.find((e) => e.event === "final")!;
+    match(final.data, /id="positive"/);
+    equal(first.at(-1)!.event, "close");
+    const again = await readEvents(
+      await fetch(`${server.url}/ui/runs/${runId}/stream`, {
+        headers: { "Last-Event-ID": final.id },
+      }),
+    );
+    equal(again.length, 1);
+    equal(again[0]!.event, "close");
+    const replay = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    equal(replay.length, first.length, "a fresh connection replays the same run");
+    equal(t.fake.chatRequests().length, 1);
+    equal(t.services.history!.list({ limit: 5 }).total, 1);
+    const gone = await readEvents(await fetch(`${server.url}/ui/runs/nope/stream`));
+    match(gone[0]!.data, /no longer available/);
+  } finally {
+    await server.close();
+    await t.close();
+  }
+});
+
+Deno.test("the picker fragment cascades and drops choices that no longer apply", async () => {
+  const t = await startTestApp();
+  try {
+    const html = await (await t.request(
+      "/ui/picker?category=photography&type=portrait&h_artist=irving_penn&tech.lens=50mm_standard",
+      { headers: HX },
+    )).text();
+    ok(html.startsWith('<fieldset id="picker"'));
+    match(html, /<option value="irving_penn" selected/);
+    match(html, /<option value="50mm_standard" selected/);
+    const changed =
+      await (await t.request("/ui/picker?category=horror&h_artist=irving_penn", { headers: HX }))
+        .text();
+    ok(!changed.includes('name="tech.'), "no type chosen: no artist options");
+    match(changed, /<select id="h_artist" name="h_artist" disabled/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("every user- and LLM-provided text is escaped in the page", async () => {
+  const evil = `<script>alert(1)</script><img src=x onerror=alert(2)>"'`;
+  const t = await startTestApp({ fake: { reply: () => `PROMPT: ${evil}` } });
+  try {
+    const res = await form(t, "/ui/generate", { input: evil });
+    const page = await (await t.request(res.headers.get("location")!)).text();
+    ok(!page.includes("<script>alert"), "no raw script tag");
+    ok(!page.includes("<img src=x"), "no raw img tag");
+    match(page, /&lt;script>alert\(1\)&lt;\/script>|&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    const history = await (await t.request("/ui/history?q=script")).text();
+    ok(!history.includes("<script>alert") && !history.includes("<img src=x"));
+  } finally {
+    await t.close();
+  }
+});

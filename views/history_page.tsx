@@ -1,0 +1,205 @@
+import { Layout } from "./layout.tsx";
+import type { HistoryEntry } from "../lib/history.ts";
+
+/** The query the history page was asked for. */
+export interface HistoryQueryView {
+  q: string;
+  favorite: boolean;
+  offset: number;
+  limit: number;
+}
+
+/** Props of the history list fragment. */
+export interface HistoryListProps {
+  entries: HistoryEntry[];
+  total: number;
+  totalCapped: boolean;
+  query: HistoryQueryView;
+  unavailable?: string;
+}
+
+function Snippet({ text }: { text: string }) {
+  // The store marks hits with [[ ]]; rendering them as <mark> keeps everything else escaped.
+  const parts = text.split(/(\[\[.*?\]\])/g);
+  return (
+    <p class="snippet">
+      {parts.map((
+        p,
+      ) => (p.startsWith("[[") && p.endsWith("]]") ? <mark>{p.slice(2, -2)}</mark> : p))}
+    </p>
+  );
+}
+
+function pageLink(query: HistoryQueryView, offset: number): string {
+  const params = new URLSearchParams();
+  if (query.q) params.set("q", query.q);
+  if (query.favorite) params.set("favorite", "true");
+  if (offset) params.set("offset", String(offset));
+  const s = params.toString();
+  return `/ui/history${s ? `?${s}` : ""}`;
+}
+
+/** One history entry with its actions; swapped alone when favorited or deleted. */
+export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string }) {
+  const when = entry.timestamp.replace("T", " ").slice(0, 16);
+  return (
+    <article class="entry" id={`entry-${entry.id}`}>
+      <header>
+        <span class="badge">{entry.model}</span>
+        <span class="badge">{entry.mode}</span>
+        {entry.engine === "composer" && <span class="badge warn">composer</span>}
+        <time datetime={entry.timestamp}>{when} UTC</time>
+      </header>
+      <p class="idea">{entry.user_input}</p>
+      {entry.snippet && <Snippet text={entry.snippet} />}
+      <details>
+        <summary>Prompt</summary>
+        <textarea id={`p-${entry.id}`} class="prompt-text" readOnly rows={4}>
+          {entry.positive || entry.generated_output}
+        </textarea>
+        {entry.negative && (
+          <>
+            <p class="hint">Negative prompt</p>
+            <textarea id={`n-${entry.id}`} class="prompt-text" readOnly rows={2}>
+              {entry.negative}
+            </textarea>
+          </>
+        )}
+      </details>
+      <div class="entry-actions">
+        <a class="button secondary" href={`/?reuse=${entry.id}`}>Reuse</a>
+        <button type="button" class="copy secondary" data-copy={`#p-${entry.id}`}>Copy</button>
+        <form
+          method="post"
+          action={`/ui/history/${entry.id}/favorite`}
+          hx-post={`/ui/history/${entry.id}/favorite`}
+          hx-target={`#entry-${entry.id}`}
+          hx-swap="outerHTML"
+        >
+          <input type="hidden" name="back" value={back} />
+          <button
+            type="submit"
+            class={`secondary fav ${entry.favorite ? "on" : ""}`}
+            aria-pressed={entry.favorite ? "true" : "false"}
+          >
+            {entry.favorite ? "★ Favorite" : "☆ Favorite"}
+          </button>
+        </form>
+        <form
+          method="post"
+          action={`/ui/history/${entry.id}/delete`}
+          hx-post={`/ui/history/${entry.id}/delete`}
+          hx-target={`#entry-${entry.id}`}
+          hx-swap="outerHTML"
+          hx-confirm="Delete this entry for good?"
+        >
+          <input type="hidden" name="back" value={back} />
+          <button type="submit" class="secondary danger">Delete</button>
+        </form>
+      </div>
+    </article>
+  );
+}
+
+/** The list with its count and pagination; the fragment live search swaps. */
+export function HistoryList({ entries, total, totalCapped, query, unavailable }: HistoryListProps) {
+  const back = pageLink(query, query.offset);
+  return (
+    <div id="history-list" class="history-list">
+      {unavailable && <p class="error" role="alert">{unavailable}</p>}
+      <p class="count" role="status">
+        {total === 0
+          ? query.q
+            ? `Nothing matches “${query.q}”.`
+            : "Nothing saved yet: every prompt you make lands here."
+          : `${total}${totalCapped ? "+" : ""} ${total === 1 ? "entry" : "entries"}${
+            query.q ? ` for “${query.q}”` : ""
+          }`}
+      </p>
+      {entries.map((e) => <HistoryItem key={e.id} entry={e} back={back} />)}
+      {(query.offset > 0 || query.offset + entries.length < total) && (
+        <nav class="pager" aria-label="Pages">
+          {query.offset > 0 && (
+            <a
+              href={pageLink(query, Math.max(0, query.offset - query.limit))}
+              hx-get={pageLink(query, Math.max(0, query.offset - query.limit))}
+              hx-target="#history-list"
+              hx-swap="outerHTML"
+              hx-push-url="true"
+            >
+              ← Newer
+            </a>
+          )}
+          <span>
+            {query.offset + 1}–{query.offset + entries.length}
+          </span>
+          {query.offset + entries.length < total && (
+            <a
+              href={pageLink(query, query.offset + query.limit)}
+              hx-get={pageLink(query, query.offset + query.limit)}
+              hx-target="#history-list"
+              hx-swap="outerHTML"
+              hx-push-url="true"
+            >
+              Older →
+            </a>
+          )}
+        </nav>
+      )}
+    </div>
+  );
+}
+
+/** The history page: live search, favorites filter, export links and the list. */
+export function HistoryPage(
+  props: HistoryListProps & { ollama: { reachable: boolean; url: string } },
+) {
+  const { query } = props;
+  return (
+    <Layout title="History — Promptsmith" current="history" ollama={props.ollama}>
+      <section class="panel history">
+        <div class="history-head">
+          <h1>History</h1>
+          <div class="exports">
+            Export: <a href="/history/export?format=json" download>JSON</a> ·{" "}
+            <a href="/history/export?format=csv" download>CSV</a> ·{" "}
+            <a href="/history/export?format=txt" download>TXT</a>
+          </div>
+        </div>
+        <form
+          class="search"
+          method="get"
+          action="/ui/history"
+          role="search"
+          hx-get="/ui/history"
+          hx-target="#history-list"
+          hx-swap="outerHTML"
+          hx-trigger="input changed delay:300ms from:#q, change from:#favorite, submit"
+          hx-push-url="true"
+        >
+          <label for="q" class="visually-hidden">Search history</label>
+          <input
+            id="q"
+            type="search"
+            name="q"
+            value={query.q}
+            placeholder="Search ideas and prompts…"
+            autocomplete="off"
+          />
+          <label class="check">
+            <input
+              id="favorite"
+              type="checkbox"
+              name="favorite"
+              value="true"
+              checked={query.favorite}
+            />{" "}
+            Favorites only
+          </label>
+          <button type="submit" class="secondary">Search</button>
+        </form>
+        <HistoryList {...props} />
+      </section>
+    </Layout>
+  );
+}

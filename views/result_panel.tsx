@@ -1,0 +1,174 @@
+import type { Target } from "../lib/targets.ts";
+import { estimateTokens } from "../lib/tokens.ts";
+
+/** A finished prompt as the page shows it. */
+export interface ResultView {
+  positive: string;
+  negative: string | null;
+  result: string;
+  engine: string;
+  fallback_reason?: string | null;
+  note?: string | null;
+  thinking?: string | null;
+  history_id: number | null;
+  target: Target;
+  ollama_model?: string | null;
+}
+
+/** An error as the page shows it. */
+export interface ErrorView {
+  title: string;
+  message: string;
+}
+
+/** The token meter against the target's budget; turns to a warning past it. */
+export function TokenMeter({ text, target }: { text: string; target: Target }) {
+  const tokens = estimateTokens(text, target.style);
+  const over = tokens > target.token_budget;
+  return (
+    <div
+      class={`meter ${over ? "over" : ""}`}
+      data-budget={target.token_budget}
+      data-style={target.style}
+    >
+      <meter
+        min={0}
+        max={target.token_budget}
+        value={Math.min(tokens, target.token_budget)}
+        high={target.token_budget * 0.9}
+        optimum={target.token_budget * 0.5}
+        aria-label="Token budget used"
+      >
+      </meter>
+      <span class="meter-text">
+        ≈{tokens} / {target.token_budget} {target.style === "tags" ? "CLIP" : "T5"}{" "}
+        tokens{over ? " — over budget" : ""}
+      </span>
+    </div>
+  );
+}
+
+function PromptBox({ id, label, text }: { id: string; label: string; text: string }) {
+  return (
+    <div class="prompt-box">
+      <div class="prompt-head">
+        <label for={id}>{label}</label>
+        <button type="button" class="copy" data-copy={`#${id}`}>Copy</button>
+      </div>
+      <textarea
+        id={id}
+        class="prompt-text"
+        readOnly
+        rows={Math.min(10, Math.max(3, Math.ceil(text.length / 70)))}
+      >
+        {text}
+      </textarea>
+    </div>
+  );
+}
+
+/** The result area: empty hint, a finished prompt, or an error; swapped as `#result`. */
+export function ResultPanel({ result, error }: { result?: ResultView; error?: ErrorView }) {
+  return (
+    <section id="result" class="panel result" aria-live="polite" aria-label="Result">
+      {!result && !error && (
+        <div class="empty">
+          <p>Your prompt appears here.</p>
+          <p class="hint">Type an idea, pick a target and some presets, then Generate.</p>
+        </div>
+      )}
+      {error && (
+        <div class="error" role="alert">
+          <strong>{error.title}</strong>
+          <p>{error.message}</p>
+        </div>
+      )}
+      {result && <ResultBody result={result} />}
+    </section>
+  );
+}
+
+/** The finished prompt: positive and negative apart, copy buttons, meter, reasoning, note. */
+export function ResultBody({ result }: { result: ResultView }) {
+  const both = result.negative
+    ? `${result.positive}\n\nNegative prompt: ${result.negative}`
+    : result.positive;
+  return (
+    <div class="result-body">
+      <div class="badges">
+        <span class="badge">{result.target.name}</span>
+        {result.engine === "composer"
+          ? <span class="badge warn">Composed without an LLM</span>
+          : result.ollama_model && <span class="badge">{result.ollama_model}</span>}
+        {result.history_id !== null && (
+          <a class="badge link" href={`/ui/history?focus=${result.history_id}`}>
+            Saved #{result.history_id}
+          </a>
+        )}
+      </div>
+      {result.fallback_reason && (
+        <p class="notice" role="status">
+          {result.fallback_reason}{" "}
+          Meanwhile, here is a prompt built from your presets without an LLM.
+        </p>
+      )}
+      {result.positive
+        ? <PromptBox id="positive" label="Prompt" text={result.positive} />
+        : <div class="reply">{result.result}</div>}
+      {result.positive && <TokenMeter text={result.positive} target={result.target} />}
+      {result.negative && (
+        <PromptBox
+          id="negative"
+          label="Negative prompt"
+          text={result.negative}
+        />
+      )}
+      {result.positive && (
+        <div class="actions">
+          <textarea id="both" hidden>{both}</textarea>
+          <button type="button" class="copy secondary" data-copy="#both">Copy both</button>
+        </div>
+      )}
+      {result.note && <p class="note">{result.note}</p>}
+      {result.thinking && (
+        <details class="thinking">
+          <summary>Model reasoning</summary>
+          <pre>{result.thinking}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+/** The result area while a run streams: tokens, collapsed reasoning and a Stop button. */
+export function StreamingPanel({ runId, id = "result" }: { runId: string; id?: string }) {
+  return (
+    <section
+      id={id}
+      class="panel result streaming"
+      aria-live="polite"
+      aria-busy="true"
+      hx-ext="sse"
+      sse-connect={`/ui/runs/${runId}/stream`}
+      sse-close="close"
+    >
+      <div class="badges">
+        <span class="badge pulse">Writing…</span>
+        <button
+          type="button"
+          class="stop secondary"
+          hx-post={`/ui/runs/${runId}/stop`}
+          hx-swap="none"
+        >
+          Stop
+        </button>
+      </div>
+      <details class="thinking" hidden>
+        <summary>Model reasoning</summary>
+        <pre sse-swap="thinking" hx-swap="beforeend"></pre>
+      </details>
+      <pre class="stream-text" sse-swap="token" hx-swap="beforeend"></pre>
+      <div sse-swap="final" hx-target={`#${id}`} hx-swap="outerHTML"></div>
+    </section>
+  );
+}
