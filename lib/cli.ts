@@ -1,180 +1,90 @@
-import { closeLogging, log, setupLogging } from "./logger.ts";
-import { ConfigError, loadConfig, readEnvFiles } from "./config.ts";
-import { closeServices, openServices, type Services } from "./services.ts";
+import { ConfigError } from "./config.ts";
+import type { Services } from "./services.ts";
 import { APP_VERSION } from "./version.ts";
-import { join } from "node:path";
-
-/** Something that can answer HTTP requests (the Hono app). */
-export interface Fetcher {
-  fetch: (req: Request) => Response | Promise<Response>;
-}
+import { UsageError } from "./cli_args.ts";
+import { type Fetcher, serve, SERVE_HELP } from "./cli_serve.ts";
+import {
+  CommandFailure,
+  generate,
+  GENERATE_HELP,
+  history,
+  HISTORY_HELP,
+  presets,
+  PRESETS_HELP,
+} from "./cli_commands.ts";
 
 const HELP =
-  `Promptsmith ${APP_VERSION}: turns short ideas into prompts for Flux, SDXL and friends, with a local Ollama.
+  `Promptsmith ${APP_VERSION}: turns short ideas into image prompts for Flux, SDXL and friends,
+with a local Ollama. Runs on your machine; nothing leaves it.
 
-Usage: promptsmith [serve] [--port N] [--host H] [--no-open]
+Usage: promptsmith [command] [options]
 
-Options:
-  --port N     port to listen on (default 5000, or PORT)
-  --host H     address to bind (default 127.0.0.1, or HOST)
-  --no-open    do not open the browser (also OPEN_BROWSER=false)
-  --help       show this help
-  --version    print the version
+Commands:
+  serve        run the web app and API, and open the browser (the default)
+  generate     write one prompt and print it
+  history      list or search saved prompts
+  presets      list presets
 
+Options: --help (also after a command), --version
 Configuration comes from the environment and .env files; see the README.`;
 
-/** Parsed serve flags. */
-interface ServeFlags {
-  port?: number;
-  host?: string;
-  open?: boolean;
-}
+const COMMANDS: Record<string, {
+  help: string;
+  run: (args: string[], createApp: (s: Services) => Fetcher) => Promise<number>;
+}> = {
+  serve: { help: SERVE_HELP, run: serve },
+  generate: { help: GENERATE_HELP, run: generate },
+  history: { help: HISTORY_HELP, run: history },
+  presets: { help: PRESETS_HELP, run: presets },
+};
 
-class UsageError extends Error {}
-
-function parseServeFlags(args: string[]): ServeFlags {
-  const flags: ServeFlags = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [name, inline] = arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    if (name === "--port") {
-      const v = value();
-      const n = Number(v);
-      if (!/^\d+$/.test(v) || n < 1 || n > 65535) {
-        throw new UsageError(`--port "${v}" is not a port: use 1 to 65535`);
-      }
-      flags.port = n;
-    } else if (name === "--host") flags.host = value();
-    else if (name === "--no-open") flags.open = false;
-    else if (name === "--open") flags.open = true;
-    else throw new UsageError(`unknown option ${arg}; see --help`);
-  }
-  return flags;
-}
-
-function stderr(line: string): void {
+function print(line: string, toErr = false): void {
   // deno-lint-ignore no-console
-  console.error(line);
+  (toErr ? console.error : console.log)(line);
 }
 
-function stdout(line: string): void {
-  // deno-lint-ignore no-console
-  console.log(line);
-}
-
-/** Listens on the configured port, or (when the port was not chosen) the next free one. */
-function listen(
-  handler: Deno.ServeHandler,
-  host: string,
-  port: number,
-  explicit: boolean,
-  signal: AbortSignal,
-): Deno.HttpServer<Deno.NetAddr> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      return Deno.serve(
-        { hostname: host, port: port + attempt, signal, onListen: () => {} },
-        handler,
-      );
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AddrInUse) || explicit) throw err;
-    }
-  }
-  throw new Error(`no free port from ${port} to ${port + 19}`);
-}
-
-/** Opens the user's browser on a URL, quietly doing nothing where no browser can be started. */
-export async function openBrowser(url: string): Promise<void> {
-  const cmd = Deno.build.os === "windows"
-    ? ["cmd", "/c", "start", "", url]
-    : Deno.build.os === "darwin"
-    ? ["open", url]
-    : ["xdg-open", url];
-  try {
-    const child = new Deno.Command(cmd[0]!, { args: cmd.slice(1), stdout: "null", stderr: "null" })
-      .spawn();
-    await child.status;
-  } catch {
-    log("app").info("Could not open a browser; visit {url}", { url });
-  }
-}
-
-async function serve(args: string[], createApp: (s: Services) => Fetcher): Promise<number> {
-  const flags = parseServeFlags(args);
-  const env = Deno.env.toObject();
-  const bootstrap = loadConfig({ env, flags });
-  const config = loadConfig({ env, flags, envFiles: readEnvFiles(bootstrap.dataDir) });
-  await setupLogging({ level: config.logLevel, logDir: join(config.dataDir, "logs") });
-  const services = await openServices(config);
-  const app = createApp(services);
-  const shutdown = new AbortController();
-  const server = listen(app.fetch, config.host, config.port, config.portExplicit, shutdown.signal);
-  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  const url = `http://${
-    shownHost.includes(":") ? `[${shownHost}]` : shownHost
-  }:${server.addr.port}/`;
-  stdout(`Promptsmith ${APP_VERSION} is running at ${url} (Ctrl+C stops it)`);
-  if (config.ollamaStartupCheck) {
-    services.ollama.version().then(
-      (v) =>
-        log("app").info("Ollama {version} answers at {url}", { version: v, url: config.ollamaUrl }),
-      () =>
-        log("app").warn(
-          "Ollama does not answer at {url}; start it with 'ollama serve' (the app keeps running)",
-          { url: config.ollamaUrl },
-        ),
-    );
-  }
-  if (config.openBrowser) openBrowser(url);
-  const sweep = () => services.conversations.sweep().catch(() => 0);
-  sweep();
-  const sweeper = setInterval(sweep, 60 * 60 * 1000);
-  Deno.unrefTimer(sweeper);
-  const stop = () => shutdown.abort();
-  Deno.addSignalListener("SIGINT", stop);
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
-  await new Promise<void>((resolve) =>
-    shutdown.signal.addEventListener("abort", () => resolve(), { once: true })
-  );
-  log("app").info("Shutting down");
-  clearInterval(sweeper);
-  for (const c of services.inflight) c.abort();
-  await server.finished;
-  closeServices(services);
-  await closeLogging();
-  return 0;
-}
-
-/** Runs the command line: `serve` (default) and, later, script commands. Returns the exit code. */
+/** Runs the command line and returns the exit code: 0 ok, 1 upstream failure, 2 usage error. */
 export async function runCli(args: string[], createApp: (s: Services) => Fetcher): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    stdout(HELP);
+  const first = args[0];
+  const named = first !== undefined && !first.startsWith("-");
+  const name = named ? first : "serve";
+  const rest = named ? args.slice(1) : args;
+  if (!named && (args.includes("--help") || args.includes("-h"))) {
+    print(HELP);
     return 0;
   }
-  if (args.includes("--version")) {
-    stdout(APP_VERSION);
+  if (!named && args.includes("--version")) {
+    print(APP_VERSION);
     return 0;
   }
-  const [command, ...rest] = args[0] && !args[0].startsWith("-")
-    ? [args[0], ...args.slice(1)]
-    : ["serve", ...args];
-  try {
-    if (command === "serve") return await serve(rest, createApp);
-    stderr(`promptsmith: unknown command "${command}"; see --help`);
+  const command = COMMANDS[name];
+  if (!command) {
+    print(
+      `promptsmith: unknown command "${name}"; commands are ${
+        Object.keys(COMMANDS).join(", ")
+      } (see --help)`,
+      true,
+    );
     return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    print(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, createApp);
   } catch (err) {
+    // A closed pipe (e.g. `| head`) is the reader's choice, not a failure.
+    if (err instanceof Deno.errors.BrokenPipe) return 0;
     if (err instanceof ConfigError || err instanceof UsageError) {
-      stderr(`promptsmith: ${err.message}`);
+      print(`promptsmith: ${err.message}`, true);
       return 2;
     }
-    stderr(`promptsmith: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof CommandFailure) {
+      print(`promptsmith: ${err.message}`, true);
+      return err.code;
+    }
+    print(`promptsmith: ${err instanceof Error ? err.message : String(err)}`, true);
     return 1;
   }
 }

@@ -8,6 +8,7 @@ import { CustomPresetStore } from "./custom_presets.ts";
 import { PresetStore } from "./preset_store.ts";
 import { loadTargets, type Target } from "./targets.ts";
 import { log } from "./logger.ts";
+import { AppError } from "./errors.ts";
 import { loadWildcards } from "./wildcards.ts";
 import { PersonaBook } from "./personas.ts";
 import { ConversationStore } from "./conversations.ts";
@@ -91,10 +92,25 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
   };
 }
 
+/** The reason in-flight generations end with when the app shuts down. */
+export function shutdownError(): AppError {
+  return new AppError(
+    503,
+    "Shutting down",
+    "Promptsmith is shutting down; try again once it is running.",
+    "shutdown",
+  );
+}
+
+/** Ends every in-flight generation, telling its client why. */
+export function endInflight(services: Services): void {
+  for (const c of services.inflight) c.abort(shutdownError());
+  services.runs.stopAll();
+}
+
 /** Closes the stores; in-flight generations are aborted first. */
 export function closeServices(services: Services): void {
-  for (const c of services.inflight) c.abort();
-  services.runs.stopAll();
+  endInflight(services);
   try {
     services.kv.close();
   } catch {

@@ -39,9 +39,11 @@ export async function sseResponse(
         if (next.done) out.close();
         else out.enqueue(sseFrame(next.value));
       } catch (err) {
-        if (controller.signal.aborted) return;
+        const reason = controller.signal.reason;
+        // A client that left gets nothing more; a shutdown tells the client why its stream ends.
+        if (controller.signal.aborted && !(reason instanceof AppError)) return;
         try {
-          out.enqueue(sseFrame(sseErrorPayload(err)));
+          out.enqueue(sseFrame(sseErrorPayload(reason instanceof AppError ? reason : err)));
           out.close();
         } catch {
           // The client is already gone.

@@ -8,7 +8,7 @@ import { startServerProcess } from "./helpers.ts";
 Deno.test("SIGKILL during a burst of writes loses no acknowledged history row or conversation turn", async () => {
   const dir = await Deno.makeTempDir();
   const fake = startFakeOllama();
-  const { child, url } = await startServerProcess({ DATA_DIR: dir, OLLAMA_URL: fake.url });
+  const { child, url, output } = await startServerProcess({ DATA_DIR: dir, OLLAMA_URL: fake.url });
   const ackedRows = new Set<number>();
   let ackedTurns = 0;
   let stop = false;
@@ -45,6 +45,7 @@ Deno.test("SIGKILL during a burst of writes loses no acknowledged history row or
     await child.status;
     await Promise.all(workers);
     await child.stderr.cancel().catch(() => {});
+    await output();
 
     const db = new DatabaseSync(join(dir, "history.db"));
     equal(

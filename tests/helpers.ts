@@ -107,7 +107,11 @@ export async function waitFor(check: () => boolean, ms = 2000, what = "condition
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 /** Starts the real server in a child process and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>, args: string[] = []) {
+export async function startServerProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+  cwd?: string,
+) {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
@@ -116,6 +120,7 @@ export async function startServerProcess(env: Record<string, string>, args: stri
     env: { OLLAMA_STARTUP_CHECK: "false", LOG_LEVEL: "WARNING", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
+    cwd,
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
@@ -126,7 +131,13 @@ export async function startServerProcess(env: Record<string, string>, args: stri
     if (done) throw new Error(`server exited: ${seen}`);
     seen += value;
   }
-  reader.releaseLock();
-  child.stdout.cancel().catch(() => {});
-  return { child, url: `http://127.0.0.1:${port}`, output: seen };
+  // Keep draining stdout so the child never blocks on a full pipe; collect what it says.
+  const rest = (async () => {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return seen;
+      seen += value;
+    }
+  })();
+  return { child, url: `http://127.0.0.1:${port}`, port, output: () => rest };
 }
