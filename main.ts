@@ -14,6 +14,7 @@ import { pageRoutes } from "./routes/pages.tsx";
 import { uiRunRoutes } from "./routes/ui_runs.tsx";
 import { uiHistoryRoutes } from "./routes/ui_history.tsx";
 import { staticRoutes } from "./routes/static.ts";
+import { authGuard, csrfGuard, hostGuard, loginRoutes, securityHeaders } from "./routes/guards.tsx";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY = 1024 * 1024;
@@ -31,6 +32,10 @@ export function createApp(services: Services): Hono {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+  app.use(securityHeaders());
+  app.use(hostGuard(services.config));
+  app.use(csrfGuard());
+  app.use(authGuard(services.config));
   const limit = bodyLimit({ maxSize: MAX_BODY });
   app.use(async function limitBody(c, next) {
     // Imports carry whole history files and have their own, larger limit.
@@ -38,6 +43,7 @@ export function createApp(services: Services): Hono {
     return await limit(c, next);
   });
   app.route("/", staticRoutes());
+  app.route("/", loginRoutes(services.config));
   app.route("/", pageRoutes(services));
   app.route("/", uiRunRoutes(services));
   app.route("/", uiHistoryRoutes(services));

@@ -51,7 +51,7 @@ async function withApp<T>(
   const app = createApp(services);
   try {
     return await fn(
-      async (path, init) => await app.fetch(new Request(`http://cli.local${path}`, init)),
+      async (path, init) => await app.fetch(new Request(`http://localhost${path}`, init)),
       services,
     );
   } finally {

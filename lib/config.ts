@@ -1,6 +1,7 @@
 import { parseEnv } from "node:util";
 import { join } from "node:path";
 import { defaultDataDir } from "./data_dir.ts";
+import { isLoopback } from "./auth.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, lowest first. */
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
@@ -24,6 +25,10 @@ export interface Config {
   openBrowser: boolean;
   authToken: string | undefined;
   comfyuiUrl: string;
+  /** Extra Host names accepted besides loopback names and IP addresses. */
+  allowedHosts: string[];
+  /** How many generations one client may run at once (429 past it). */
+  maxGenerationsPerClient: number;
 }
 
 /** A configuration value that cannot be used; start-up prints its message and exits with 2. */
@@ -134,6 +139,23 @@ export function loadConfig(sources: ConfigSources): Config {
     throw new ConfigError(`HOST="${host}" is not a host name or address: use e.g. 127.0.0.1`);
   }
 
+  const authToken = get("AUTH_TOKEN")?.trim();
+  if (authToken !== undefined && authToken.length < 16) {
+    throw new ConfigError("AUTH_TOKEN is too short: use at least 16 random characters");
+  }
+  if (!isLoopback(host) && !authToken) {
+    throw new ConfigError(
+      `HOST="${host}" lets other machines in, so AUTH_TOKEN must be set: add AUTH_TOKEN=<16+ random characters>`,
+    );
+  }
+  const maxRaw = get("MAX_GENERATIONS_PER_CLIENT") ?? "8";
+  const maxGenerations = Number(maxRaw);
+  if (!/^\d+$/.test(maxRaw.trim()) || maxGenerations < 1 || maxGenerations > 10_000) {
+    throw new ConfigError(
+      `MAX_GENERATIONS_PER_CLIENT="${maxRaw}" must be a whole number from 1 to 10000`,
+    );
+  }
+
   const comfyRaw = get("COMFYUI_URL") ?? "http://127.0.0.1:8188";
   parseUrl("COMFYUI_URL", comfyRaw);
 
@@ -157,8 +179,11 @@ export function loadConfig(sources: ConfigSources): Config {
     ),
     enableNsfwPresets: parseBool("ENABLE_NSFW_PRESETS", get("ENABLE_NSFW_PRESETS"), false),
     openBrowser: sources.flags?.open ?? parseBool("OPEN_BROWSER", get("OPEN_BROWSER"), true),
-    authToken: get("AUTH_TOKEN"),
+    authToken,
     comfyuiUrl: comfyRaw.trim().replace(/\/+$/, ""),
+    allowedHosts: (get("ALLOWED_HOSTS") ?? "").split(",").map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    maxGenerationsPerClient: maxGenerations,
   };
 }
 

@@ -19,7 +19,10 @@ Deno.test("loadConfig() uses the documented defaults", () => {
 Deno.test("loadConfig() lets the environment win over .env files, and flags over both", () => {
   const c = loadConfig({
     env: { PORT: "6000" },
-    envFiles: ["PORT=7000\nOLLAMA_MODEL=llama3.2\n# comment\n", "LOG_LEVEL=debug"],
+    envFiles: [
+      "PORT=7000\nOLLAMA_MODEL=llama3.2\n# comment\n",
+      "LOG_LEVEL=debug\nAUTH_TOKEN=0123456789abcdef",
+    ],
     flags: { host: "0.0.0.0" },
   });
   equal(c.port, 6000);
@@ -44,6 +47,9 @@ Deno.test("loadConfig() rejects bad values with one line naming the variable", (
     [{ OLLAMA_TIMEOUT: "-1" }, /^OLLAMA_TIMEOUT/],
     [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL="loud"/],
     [{ OLLAMA_STARTUP_CHECK: "maybe" }, /^OLLAMA_STARTUP_CHECK="maybe" is not a yes\/no value/],
+    [{ HOST: "0.0.0.0" }, /^HOST="0.0.0.0" lets other machines in, so AUTH_TOKEN must be set/],
+    [{ AUTH_TOKEN: "short" }, /^AUTH_TOKEN is too short/],
+    [{ MAX_GENERATIONS_PER_CLIENT: "0" }, /^MAX_GENERATIONS_PER_CLIENT="0"/],
   ];
   for (const [env, message] of cases) {
     throws(

@@ -11,13 +11,22 @@ export class AppError extends Error {
   readonly status: number;
   readonly title: string;
   readonly type: string | undefined;
+  /** Extra response headers, such as Retry-After. */
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, title: string, message: string, type?: string) {
+  constructor(
+    status: number,
+    title: string,
+    message: string,
+    type?: string,
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.status = status;
     this.title = title;
     this.type = type;
+    this.headers = headers;
   }
 
   /** The reply body for this error. */

@@ -136,12 +136,14 @@ export class OllamaClient {
     const watchdog = new Watchdog(this.timeoutMs, signal);
     const filter = new ThinkFilter();
     let finished = false;
+    let res: Response | undefined;
+    let lines: AsyncGenerator<unknown, unknown> | undefined;
     try {
-      const res = await this.#send("POST", "/api/chat", body, watchdog);
+      res = await this.#send("POST", "/api/chat", body, watchdog);
       if (!res.ok) throw await this.#httpError(res, model);
       if (!res.body) throw ollamaApiError("empty reply body");
       watchdog.kick();
-      const lines = readNdjson(res.body);
+      lines = readNdjson(res.body);
       while (true) {
         const next = await watchdog.race(lines.next());
         watchdog.kick();
@@ -171,6 +173,10 @@ export class OllamaClient {
     } finally {
       watchdog.stop();
       if (!finished) watchdog.abortUpstream();
+      // Whatever is left of the body (at most the stream's end) is dropped, so the connection
+      // is closed now rather than held until garbage collection.
+      await lines?.return(undefined).catch(() => {});
+      await res?.body?.cancel().catch(() => {});
     }
   }
 
@@ -229,7 +235,7 @@ export class OllamaClient {
   #mapError(err: unknown, watchdog: Watchdog): unknown {
     if (err instanceof AppError) return err;
     if (watchdog.timedOut || err instanceof TimeoutSignal) {
-      return ollamaTimeout(Math.round(watchdog.ms / 1000));
+      return ollamaTimeout(watchdog.ms / 1000);
     }
     if (watchdog.callerAborted) return err;
     if (

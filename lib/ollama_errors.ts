@@ -14,10 +14,11 @@ export function ollamaUnreachable(baseUrl: string, cause?: unknown): AppError {
 
 /** Ollama accepted the request but went silent for longer than the timeout. */
 export function ollamaTimeout(seconds: number): AppError {
+  const shown = seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10;
   return new AppError(
     504,
     "Timeout Error",
-    `Ollama sent nothing for ${seconds} seconds: the model may still be loading; try again, use a smaller model, or raise OLLAMA_TIMEOUT.`,
+    `Ollama sent nothing for ${shown} seconds: the model may still be loading; try again, use a smaller model, or raise OLLAMA_TIMEOUT.`,
     "timeout_error",
   );
 }

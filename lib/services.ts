@@ -14,6 +14,7 @@ import { PersonaBook } from "./personas.ts";
 import { ConversationStore } from "./conversations.ts";
 import { ModelList } from "./model_list.ts";
 import { RunRegistry } from "./runs.ts";
+import { ConcurrencyLimiter } from "./limiter.ts";
 
 /** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
 export interface Services {
@@ -33,6 +34,8 @@ export interface Services {
   personas: PersonaBook;
   models: ModelList;
   runs: RunRegistry;
+  /** Caps concurrent generations per client. */
+  limiter: ConcurrencyLimiter;
   conversations: ConversationStore;
   /** Wildcard lists: built-in ones plus `DATA_DIR/wildcards/*.txt`, read on use. */
   wildcards: () => Record<string, string[]>;
@@ -87,6 +90,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     personas: new PersonaBook(),
     models: new ModelList(ollama),
     runs: new RunRegistry(),
+    limiter: new ConcurrencyLimiter(config.maxGenerationsPerClient),
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
     wildcards: () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
   };

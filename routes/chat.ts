@@ -127,7 +127,7 @@ export function chatRoutes(services: Services): Hono {
       async once(c: Context) {
         const body = await readJson(c, schema);
         const { plan, deps, extra } = await prepareChatTurn(services, c, kind, body);
-        const { controller, release } = trackRequest(services, c.req.raw.signal);
+        const { controller, release } = trackRequest(services, c);
         try {
           const result = await generateOnce(deps, plan, controller.signal);
           return c.json({
@@ -143,7 +143,7 @@ export function chatRoutes(services: Services): Hono {
       async stream(c: Context) {
         const body = await readJson(c, schema);
         const { plan, deps, extra } = await prepareChatTurn(services, c, kind, body);
-        const { controller, release } = trackRequest(services, c.req.raw.signal);
+        const { controller, release } = trackRequest(services, c);
         async function* events() {
           for await (const event of runGeneration(deps, plan, controller.signal)) {
             yield "done" in event ? { ...event, ...extra } : event;

@@ -5,7 +5,7 @@ import { log } from "../lib/logger.ts";
 
 /** Maps any thrown error to the API's JSON error shape; never leaks a stack trace. */
 export function errorResponse(err: unknown, c: Context): Response {
-  if (err instanceof AppError) return c.json(err.toBody(), err.status as 400);
+  if (err instanceof AppError) return c.json(err.toBody(), err.status as 400, err.headers);
   if (err instanceof HTTPException) {
     const status = err.status;
     const body: ErrorBody = status === 413

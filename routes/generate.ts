@@ -1,4 +1,6 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { AppError } from "../lib/errors.ts";
 import type { Services } from "../lib/services.ts";
 import {
   canFallBack,
@@ -13,8 +15,30 @@ import { readJson } from "./request_body.ts";
 import { type GenerateRequest, GenerateSchema } from "./schemas.ts";
 import { sseResponse } from "./sse.ts";
 
-/** An abort controller tied to the HTTP request and registered as in flight until `release`. */
-export function trackRequest(services: Services, signal: AbortSignal) {
+/** Who a request comes from, for the per-client generation cap. */
+export function clientKey(c: Context): string {
+  const session = getCookie(c, "promptsmith_session");
+  if (session) return `session:${session}`;
+  const addr = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname;
+  return `addr:${addr ?? "local"}`;
+}
+
+/**
+ * Takes one of the client's generation slots (429 with Retry-After when all are busy) and an
+ * abort controller tied to the HTTP request; both are held until `release`.
+ */
+export function trackRequest(services: Services, c: Context) {
+  const slot = services.limiter.tryAcquire(clientKey(c));
+  if (!slot) {
+    throw new AppError(
+      429,
+      "Too many generations",
+      `You already have ${services.limiter.max} generations running; wait for one to finish, then try again.`,
+      "too_many_requests",
+      { "Retry-After": "5" },
+    );
+  }
+  const signal = c.req.raw.signal;
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal.addEventListener("abort", onAbort, { once: true });
@@ -22,6 +46,7 @@ export function trackRequest(services: Services, signal: AbortSignal) {
   return {
     controller,
     release() {
+      slot();
       signal.removeEventListener("abort", onAbort);
       services.inflight.delete(controller);
     },
@@ -75,7 +100,7 @@ export function generateRoutes(services: Services): Hono {
           ...result,
         });
       if (body.engine === "composer") return reply(composeResult(deps, p));
-      const { controller, release } = trackRequest(services, c.req.raw.signal);
+      const { controller, release } = trackRequest(services, c);
       try {
         return reply(await generateOnce(deps, p, controller.signal));
       } catch (err) {
@@ -94,7 +119,7 @@ export function generateRoutes(services: Services): Hono {
       if (body.engine === "composer") {
         return await sseResponse(runComposer(deps, p), new AbortController());
       }
-      const { controller, release } = trackRequest(services, c.req.raw.signal);
+      const { controller, release } = trackRequest(services, c);
       try {
         return await sseResponse(
           tracked(runGeneration(deps, p, controller.signal), release),

@@ -33,6 +33,7 @@ import {
 } from "./chat.ts";
 import { describeIssue } from "./request_body.ts";
 import { formEntries, homeProps, isHtmx } from "./page_context.ts";
+import { clientKey, trackRequest } from "./generate.ts";
 import { chatView } from "./pages.tsx";
 import { log } from "../lib/logger.ts";
 
@@ -115,6 +116,32 @@ async function streamInto(
   }
 }
 
+/** Runs work inside one of the client's generation slots, or says the client is at the cap. */
+function withSlot(
+  services: Services,
+  key: string,
+  work: (signal: AbortSignal, emit: Emit) => Promise<void>,
+  busy: () => string,
+) {
+  return async (signal: AbortSignal, emit: Emit) => {
+    const release = services.limiter.tryAcquire(key);
+    if (!release) {
+      emit("final", busy());
+      return;
+    }
+    try {
+      await work(signal, emit);
+    } finally {
+      release();
+    }
+  };
+}
+
+const BUSY: ErrorView = {
+  title: "Too many generations",
+  message: "You already have several generations running; wait for one to finish, then try again.",
+};
+
 function sseText(id: number, event: string, data: string): string {
   const lines = data.split(/\r?\n/).map((l) => `data: ${l}`).join("\n");
   return `id: ${id}\nevent: ${event}\n${lines}\n\n`;
@@ -170,11 +197,14 @@ export function uiRunRoutes(services: Services): Hono {
       if (!htmx) {
         try {
           let result: GenerationResult;
+          const { controller, release } = trackRequest(services, c);
           try {
-            result = await generateOnce(deps, plan, c.req.raw.signal);
+            result = await generateOnce(deps, plan, controller.signal);
           } catch (err) {
             if (!canFallBack(err)) throw err;
             result = composeResult(deps, plan, (err as Error).message);
+          } finally {
+            release();
           }
           if (result.history_id !== null && !result.fallback_reason) {
             return c.redirect(`/?result=${result.history_id}`, 303);
@@ -226,7 +256,12 @@ export function uiRunRoutes(services: Services): Hono {
       const sid = turn.extra.session_id;
       if (!htmx) {
         try {
-          await generateOnce(turn.deps, turn.plan, c.req.raw.signal);
+          const { controller, release } = trackRequest(services, c);
+          try {
+            await generateOnce(turn.deps, turn.plan, controller.signal);
+          } finally {
+            release();
+          }
           return c.redirect(`/?mode=chat`, 303);
         } catch (err) {
           return await fullPage(
@@ -238,7 +273,7 @@ export function uiRunRoutes(services: Services): Hono {
         }
       }
       const before = await services.conversations.messages(sid, kind);
-      const run = services.runs.create(async (signal, emit) => {
+      const run = services.runs.create(withSlot(services, clientKey(c), async (signal, emit) => {
         let error: ErrorView | undefined;
         try {
           for await (const event of runGeneration(turn.deps, turn.plan, signal)) {
@@ -254,7 +289,7 @@ export function uiRunRoutes(services: Services): Hono {
           "final",
           renderFragment(<ChatPanel {...view} reset={turn.extra.reset} error={error} />),
         );
-      });
+      }, () => renderFragment(<ChatPanel messages={before} error={BUSY} />)));
       const shown = turn.extra.reset ? [] : before;
       return c.html(
         renderFragment(<ChatPanel messages={shown} runId={run.id} pending={form.input} />),

@@ -141,3 +141,31 @@ export async function startServerProcess(
   })();
   return { child, url: `http://127.0.0.1:${port}`, port, output: () => rest };
 }
+
+/**
+ * Counts this machine's ESTABLISHED TCP connections to a local port (client side), from
+ * /proc/net/tcp; null where /proc is not there. It measures real sockets, so it also catches
+ * upstream connections a server cannot see closing.
+ */
+export function establishedTo(port: number): number | null {
+  let n = 0;
+  try {
+    for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      let text = "";
+      try {
+        text = Deno.readTextFileSync(file);
+      } catch {
+        continue;
+      }
+      for (const line of text.split("\n").slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols.length < 4) continue;
+        const remotePort = parseInt(cols[2]!.split(":")[1]!, 16);
+        if (remotePort === port && cols[3] === "01") n++;
+      }
+    }
+  } catch {
+    return null;
+  }
+  return n;
+}

@@ -65,6 +65,8 @@ export interface FakeOllama {
   readonly openStreams: number;
   /** Streams ended because the client went away. */
   readonly cancelledStreams: number;
+  /** Requests held open without an answer (the `hang` fault). */
+  readonly hangingRequests: number;
   set(options: Partial<FakeOllamaOptions>): void;
   chatRequests(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -147,6 +149,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
   const requests: RecordedRequest[] = [];
   let openStreams = 0;
   let cancelledStreams = 0;
+  let hangingRequests = 0;
   const hanging = new Set<() => void>();
   const shutdown = new AbortController();
 
@@ -373,8 +376,13 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
 
     const headers = { "content-type": "application/x-ndjson" };
     if (fault === "hang") {
+      hangingRequests++;
       return new Promise<Response>((resolve) => {
+        let released = false;
         const release = () => {
+          if (released) return;
+          released = true;
+          hangingRequests--;
           finish(true);
           resolve(new Response("", { status: 500 }));
         };
@@ -496,6 +504,9 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     },
     get cancelledStreams() {
       return cancelledStreams;
+    },
+    get hangingRequests() {
+      return hangingRequests;
     },
     set(update) {
       Object.assign(
