@@ -13,7 +13,7 @@ export interface ParsedPrompt {
 type Section = "positive" | "negative" | "note";
 
 const LABEL =
-  /^\s*(?:[#>*_\-\s]|\d+\.)*\s*(positive(?:\s+prompt)?|prompt|photographic\s+prompt|final\s+prompt|negative(?:\s+prompt)?|note|notes)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.*)$/i;
+  /^\s*(?:[#>*_\-\s]|\d+\.)*\s*(positive(?:\s+prompt)?|prompt|photographic\s+prompt|final\s+prompt|negative(?:\s+prompt)?|note|notes)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*)?\s*(.*)$/i;
 const PREAMBLE =
   /^(?:sure|certainly|of course|okay|ok|absolutely|here(?:'s| is| are)|below is|this is)\b.*[:.!]?\s*$/i;
 const TRAILER = /^\s*(?:⚠️|token count|\(?\s*~?\d+\s*(?:\/\s*\d+\s*)?tokens?\)?|word count)/i;
@@ -28,7 +28,8 @@ function sectionOf(label: string): Section {
 function clean(text: string, style: "prose" | "tags"): string {
   let t = text.trim()
     .replace(/^[`"'“”]+|[`"'“”]+$/g, "")
-    .replace(/\*\*|__/g, "")
+    // Bold markers go; underscores stay, since wildcard and LoRA names use them.
+    .replace(/\*\*/g, "")
     .trim();
   if (style === "tags") {
     t = t.split(/\n+/).map((l) => l.replace(/^\s*[-*•]\s*/, "").trim()).filter(Boolean).join(", ")

@@ -1,4 +1,4 @@
-import { deepEqual } from "node:assert/strict";
+import { deepEqual, equal } from "node:assert/strict";
 import { parseReply } from "./reply_parser.ts";
 
 const TAGS = { style: "tags", negative: true } as const;
@@ -73,4 +73,12 @@ Deno.test("parseReply() strips wrapping quotes and a final period on tags", () =
 
 Deno.test("parseReply() gives an empty positive for an empty reply", () => {
   deepEqual(parseReply("  ", TAGS), { positive: "", negative: null, note: null, labeled: false });
+});
+
+Deno.test("parseReply() keeps double underscores and LoRA tags intact", () => {
+  const r = parseReply(
+    "POSITIVE: __style__ portrait, <lora:my_lora__v2:0.8>, **bold**\nNEGATIVE: x",
+    TAGS,
+  );
+  equal(r.positive, "__style__ portrait, <lora:my_lora__v2:0.8>, bold");
 });

@@ -320,3 +320,56 @@ browserTest("browser: the page is usable by keyboard alone", async () => {
     await env.close();
   }
 });
+
+browserTest(
+  "browser: script, onerror and javascript: payloads in every text the page shows never run",
+  async () => {
+    const payload =
+      `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><a href="javascript:window.__pwned=3">x</a>"'`;
+    const env = await setup({ fake: { reply: () => `PROMPT: ${payload}\nNOTE: ${payload}` } });
+    try {
+      const custom = await env.t.post("/api/presets/custom", {
+        kind: "styles",
+        name: `Evil ${payload}`.slice(0, 80),
+        text: payload,
+      });
+      equal(custom.status, 201);
+      const { page: p } = await page(env);
+      let dialogs = 0;
+      p.on("dialog", (d) => {
+        dialogs++;
+        d.dismiss();
+      });
+      await p.goto(env.url);
+      await p.fill("#input", payload);
+      await p.click("button.primary");
+      await p.waitForSelector("#positive");
+      const shown = await p.inputValue("#positive");
+      ok(
+        shown.startsWith(`<script>window.__pwned=1</script><img src=x onerror=`),
+        `shown as text: ${shown}`,
+      );
+      await p.goto(`${env.url}/?mode=chat`);
+      await p.fill("#input", payload);
+      await p.click("button.primary");
+      await p.waitForSelector("#chat .msg.assistant .text");
+      await p.waitForFunction(() => !document.querySelector("#chat[aria-busy]"));
+      await p.goto(`${env.url}/ui/history?q=pwned`);
+      await p.waitForSelector("article.entry");
+      const idea = await p.textContent("article.entry .idea");
+      equal(idea, payload);
+      await p.goto(`${env.url}/history/1`);
+      await p.goto(env.url);
+      const pwned = await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
+      equal(pwned, undefined);
+      equal(dialogs, 0);
+      equal(await p.locator("img[src=x]").count(), 0);
+      ok(
+        await p.locator(`option:has-text("Evil <script>")`).count() === 1,
+        "the preset name is text in its option",
+      );
+    } finally {
+      await env.close();
+    }
+  },
+);
