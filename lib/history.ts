@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { AppError } from "./errors.ts";
-import { parseSearch, relevance, snippet } from "./history_search.ts";
+import { matchesAll, parseSearch, relevance, snippet } from "./history_search.ts";
 
 /** Generation modes recorded in history. */
 export type HistoryMode = "oneshot" | "chat" | "persona-chat" | "batch";
@@ -208,28 +208,30 @@ export class HistoryStore {
         const filter = where.length ? ` AND ${where.join(" AND ")}` : "";
         const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
                       WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
-        const window = (this.db.prepare(`SELECT ${cols} ${from} LIMIT ?`)
+        const keep = (e: HistoryEntry) => !search.needsFilter || matchesAll(e, search.words);
+        const fetched = (this.db.prepare(`SELECT ${cols} ${from} LIMIT ?`)
           .all(search.match, ...params, SEARCH_WINDOW) as Record<string, unknown>[]).map(
             rowToEntry,
           );
+        const window = fetched.filter(keep);
         const ranked = window
           .map((e) => ({ e, score: relevance(e, search.words) }))
           .sort((a, b) => b.score - a.score || b.e.id - a.e.id)
           .map(({ e }) => e);
         const page = ranked.slice(offset, offset + query.limit);
         const missing = query.limit - page.length;
-        if (missing > 0 && window.length === SEARCH_WINDOW) {
+        if (missing > 0 && fetched.length === SEARCH_WINDOW) {
           // Past the ranked window the older matches follow, newest first.
           const older = this.db.prepare(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
             .all(search.match, ...params, missing, Math.max(offset, SEARCH_WINDOW)) as Record<
               string,
               unknown
             >[];
-          page.push(...older.map(rowToEntry));
+          page.push(...older.map(rowToEntry).filter(keep));
         }
         for (const e of page) e.snippet = snippet(e, search.words);
         let total = window.length;
-        if (window.length === SEARCH_WINDOW) {
+        if (fetched.length === SEARCH_WINDOW) {
           total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${from} LIMIT ?)`)
             .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
         }

@@ -1,5 +1,7 @@
 /** Lower-cases and strips diacritics the way the FTS tokenizer does, so JS and SQL agree. */
 export function fold(text: string): string {
+  // Plain ASCII (most prompts) needs no Unicode normalization.
+  if (!/[^\p{ASCII}]/u.test(text)) return text.toLowerCase();
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
@@ -8,15 +10,44 @@ export interface SearchTerms {
   words: string[];
   /** The FTS5 MATCH expression. */
   match: string;
+  /** True when the MATCH is looser than the words and rows must be checked with `matchesAll`. */
+  needsFilter: boolean;
 }
+
+/** Longest prefix the FTS prefix indexes cover; longer prefixes would be read eagerly. */
+const INDEXED_PREFIX = 6;
 
 /** Parses what a user typed. One-letter words are dropped unless nothing else is left. */
 export function parseSearch(q: string): SearchTerms | null {
   let words = (fold(q.normalize("NFKC")).match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
   if (words.some((w) => w.length > 1)) words = words.filter((w) => w.length > 1);
   if (!words.length) return null;
-  const match = words.map((w, i) => (i === words.length - 1 ? `"${w}"*` : `"${w}"`)).join(" ");
-  return { words, match };
+  // Prefix indexes cover 2 to 6 letters and are read lazily. A one-letter prefix would read every
+  // term, so it is exact; a longer prefix is cut to 6 letters and the rows are checked afterwards.
+  const last = words.length - 1;
+  const needsFilter = words[last]!.length > INDEXED_PREFIX;
+  const match = words.map((w, i) => {
+    if (i !== last || w.length === 1) return `"${w}"`;
+    return `"${w.slice(0, INDEXED_PREFIX)}"*`;
+  }).join(" ");
+  return { words, match, needsFilter };
+}
+
+/** Whether an entry really contains every word (the last as a prefix). */
+export function matchesAll(
+  entry: { user_input: string; positive: string },
+  words: string[],
+): boolean {
+  const tokens = new Set([
+    ...(fold(entry.user_input).match(WORD) ?? []),
+    ...(fold(entry.positive).match(WORD) ?? []),
+  ]);
+  return words.every((w, i) => {
+    if (tokens.has(w)) return true;
+    if (i !== words.length - 1) return false;
+    for (const t of tokens) if (t.startsWith(w)) return true;
+    return false;
+  });
 }
 
 const WORD = /[\p{L}\p{N}_]+/gu;

@@ -78,7 +78,7 @@ Deno.test("HistoryStore search is ranked, prefix-matching and diacritics-insensi
   equal(h.list({ limit: 10, q: "zebra" }).total, 0);
   equal(h.list({ limit: 10, q: "  ** " }).total, 4, "a query without words lists everything");
   equal(parseSearch('a "Quoted" OR-thing')!.match, '"quoted" "or" "thing"*');
-  equal(parseSearch("a")!.match, '"a"*');
+  equal(parseSearch("a")!.match, '"a"');
   equal(
     snippet({ user_input: "a lighthouse, at dusk", positive: "" }, ["lighthouse"]),
     "a [[lighthouse]], at dusk",

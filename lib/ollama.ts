@@ -145,7 +145,7 @@ export class OllamaClient {
       watchdog.kick();
       lines = readNdjson(res.body);
       while (true) {
-        const next = await watchdog.race(lines.next());
+        const next = await lines.next();
         watchdog.kick();
         if (next.done) break;
         const chunk = next.value as Record<string, unknown>;
@@ -171,10 +171,20 @@ export class OllamaClient {
     } catch (err) {
       throw this.#mapError(err, watchdog);
     } finally {
+      if (finished && lines) {
+        // Ollama ends the body right after `done`: reading to its end returns the connection
+        // to the pool for the next request.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const end = await Promise.race([
+          lines.next().then((r) => r.done === true, () => false),
+          new Promise<false>((r) => timer = setTimeout(() => r(false), 50)),
+        ]);
+        clearTimeout(timer);
+        if (!end) watchdog.abortUpstream();
+      }
       watchdog.stop();
       if (!finished) watchdog.abortUpstream();
-      // Whatever is left of the body (at most the stream's end) is dropped, so the connection
-      // is closed now rather than held until garbage collection.
+      // Anything still unread is dropped, so the connection closes now rather than at GC.
       await lines?.return(undefined).catch(() => {});
       await res?.body?.cancel().catch(() => {});
     }
@@ -193,7 +203,7 @@ export class OllamaClient {
       if (!res.ok) {
         throw await this.#httpError(res, (body as { model?: string } | undefined)?.model);
       }
-      return await watchdog.race(res.json());
+      return await res.json();
     } catch (err) {
       throw this.#mapError(err, watchdog);
     } finally {
@@ -202,12 +212,12 @@ export class OllamaClient {
   }
 
   async #send(method: string, path: string, body: unknown, watchdog: Watchdog): Promise<Response> {
-    return await watchdog.race(this.#fetch(this.baseUrl + path, {
+    return await this.#fetch(this.baseUrl + path, {
       method,
       headers: body === undefined ? undefined : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: watchdog.signal,
-    }));
+    });
   }
 
   async #httpError(res: Response, model: string | undefined): Promise<AppError> {
@@ -248,11 +258,16 @@ export class OllamaClient {
   }
 }
 
-/** Aborts the upstream request after `ms` of silence, or as soon as the caller's signal aborts. */
+/**
+ * Aborts the upstream request after `ms` of silence, or as soon as the caller's signal aborts.
+ * Activity only records a time; the single timer re-arms itself for the time that is left, so a
+ * busy stream costs no timer work per chunk. Aborting the fetch also ends any pending body read.
+ */
 class Watchdog {
   readonly ms: number;
   readonly #controller = new AbortController();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #last = performance.now();
   timedOut = false;
   callerAborted = false;
   #onCallerAbort = () => {
@@ -260,45 +275,31 @@ class Watchdog {
     this.#controller.abort(new DOMException("The client went away", "AbortError"));
   };
   #caller: AbortSignal | undefined;
-  #rejectors = new Set<(e: unknown) => void>();
 
   constructor(ms: number, caller?: AbortSignal) {
     this.ms = ms;
     this.#caller = caller;
     if (caller?.aborted) this.#onCallerAbort();
     else caller?.addEventListener("abort", this.#onCallerAbort, { once: true });
-    this.kick();
+    this.#arm(ms);
   }
 
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
-  kick(): void {
-    clearTimeout(this.#timer);
+  #arm(delay: number): void {
     this.#timer = setTimeout(() => {
+      const idle = performance.now() - this.#last;
+      if (idle < this.ms) return this.#arm(this.ms - idle);
       this.timedOut = true;
-      const reason = new TimeoutSignal("timeout");
-      this.#controller.abort(reason);
-      for (const reject of this.#rejectors) reject(reason);
-    }, this.ms);
+      this.#controller.abort(new TimeoutSignal("timeout"));
+    }, delay);
   }
 
-  /** Races a promise against the timeout and the caller's abort, so a stalled read ends too. */
-  race<T>(p: Promise<T>): Promise<T> {
-    if (this.#controller.signal.aborted) {
-      p.catch(() => {});
-      return Promise.reject(this.#controller.signal.reason);
-    }
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(this.#controller.signal.reason);
-      this.#rejectors.add(reject);
-      this.#controller.signal.addEventListener("abort", onAbort, { once: true });
-      p.then(resolve, reject).finally(() => {
-        this.#rejectors.delete(reject);
-        this.#controller.signal.removeEventListener("abort", onAbort);
-      });
-    });
+  /** Records that something arrived. */
+  kick(): void {
+    this.#last = performance.now();
   }
 
   abortUpstream(): void {

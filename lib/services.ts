@@ -92,7 +92,24 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     runs: new RunRegistry(),
     limiter: new ConcurrencyLimiter(config.maxGenerationsPerClient),
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
-    wildcards: () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
+    wildcards: cachedFor(
+      1000,
+      () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
+    ),
+  };
+}
+
+/** Wraps a loader so it runs at most once per `ms`; files edited meanwhile show up a moment later. */
+function cachedFor<T>(ms: number, load: () => T): () => T {
+  let at = -Infinity;
+  let value: T;
+  return () => {
+    const now = performance.now();
+    if (now - at >= ms) {
+      value = load();
+      at = now;
+    }
+    return value;
   };
 }
 

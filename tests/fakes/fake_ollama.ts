@@ -54,6 +54,10 @@ export interface FakeOllamaOptions {
   reply?: (messages: { role: string; content: string }[], seed?: number) => string;
   /** Thinking text for thinking models. */
   reasoning?: string;
+  /** Benchmarks: each token is its own send time in epoch milliseconds (`"1732430000123.456 "`). */
+  stamp?: boolean;
+  /** Benchmarks: how many tokens a stamped reply has. */
+  stampTokens?: number;
 }
 
 /** A running fake with its address, its request log and live connection counters. */
@@ -145,6 +149,8 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     reply: options.reply ?? defaultReply,
     reasoning: options.reasoning ??
       "The user wants an image prompt. I should think about light & mood <carefully>.",
+    stamp: options.stamp ?? false,
+    stampTokens: options.stampTokens ?? 40,
   };
   const requests: RecordedRequest[] = [];
   let openStreams = 0;
@@ -326,6 +332,19 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
           }
           const lastOnDone = fault === "final-text" ? 3 : 0;
           const body = pieces.slice(0, pieces.length - lastOnDone);
+          if (state.stamp) {
+            for (let i = 0; i < state.stampTokens; i++) {
+              if (ac.signal.aborted) return;
+              send(
+                chunkOf(`${(performance.timeOrigin + performance.now()).toFixed(3)} `, "", false),
+              );
+              await sleep(state.tokenDelayMs, ac.signal);
+            }
+            send(chunkOf("", "", true, finalStats(state.stampTokens)));
+            controller.close();
+            finish(false);
+            return;
+          }
           for (let i = 0; i < body.length; i++) {
             if (ac.signal.aborted) return;
             if (fault === "empty-chunks" && i % 2 === 0) send(chunkOf("", "", false));
@@ -530,7 +549,13 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
 if (import.meta.main) {
   const port = Number(Deno.env.get("FAKE_OLLAMA_PORT") ?? 11434);
   const delay = Number(Deno.env.get("FAKE_OLLAMA_TOKEN_DELAY_MS") ?? 40);
-  const fake = startFakeOllama({ port, tokenDelayMs: delay });
+  const stamp = Deno.env.get("FAKE_OLLAMA_STAMP") === "1";
+  const fake = startFakeOllama({
+    port,
+    tokenDelayMs: delay,
+    stamp,
+    stampTokens: Number(Deno.env.get("FAKE_OLLAMA_STAMP_TOKENS") ?? 40),
+  });
   // deno-lint-ignore no-console
   console.log(
     `Fake Ollama listening on ${fake.url} with models ${
