@@ -14,6 +14,7 @@ import { pageRoutes } from "./routes/pages.tsx";
 import { uiRunRoutes } from "./routes/ui_runs.tsx";
 import { uiHistoryRoutes } from "./routes/ui_history.tsx";
 import { staticRoutes } from "./routes/static.ts";
+import { batchRoutes } from "./routes/batch.ts";
 import { authGuard, csrfGuard, hostGuard, loginRoutes, securityHeaders } from "./routes/guards.tsx";
 
 /** Largest request body accepted, in bytes. */
@@ -48,6 +49,7 @@ export function createApp(services: Services): Hono {
   app.route("/", uiRunRoutes(services));
   app.route("/", uiHistoryRoutes(services));
   app.route("/", generateRoutes(services));
+  app.route("/", batchRoutes(services));
   app.route("/", presetRoutes(services));
   app.route("/", chatRoutes(services));
   app.route("/history", historyRoutes(services));

@@ -56,6 +56,9 @@ export const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL,
      UNIQUE(kind, name)
    );`,
+  `ALTER TABLE prompt_history ADD COLUMN ollama_digest TEXT;
+   ALTER TABLE prompt_history ADD COLUMN prompt_hash TEXT;
+   ALTER TABLE prompt_history ADD COLUMN request TEXT;`,
 ];
 
 /** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */

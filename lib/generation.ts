@@ -7,6 +7,8 @@ import { log } from "./logger.ts";
 import type { ResolvedPresets } from "./prompt_assembly.ts";
 import { compose } from "./composer.ts";
 import { AppError } from "./errors.ts";
+import { createHash } from "node:crypto";
+import { restoreTerms, withoutLoraTags } from "./protected_terms.ts";
 
 /** Everything one generation needs, already validated and assembled. */
 export interface GenerationPlan {
@@ -28,6 +30,10 @@ export interface GenerationPlan {
   sessionId?: string | null;
   /** Personas may answer with questions: only a labelled prompt counts as a prompt then. */
   requireLabel?: boolean;
+  /** LoRA tags and trigger words that must appear verbatim in the prompt. */
+  protectedTerms: string[];
+  /** The request as history keeps it, so the entry can be replayed. */
+  request: Record<string, unknown>;
 }
 
 /** The final result of a generation. */
@@ -43,6 +49,8 @@ export interface GenerationResult {
   thinking: string | null;
   stats: GenerationStats;
   history_id: number | null;
+  /** Protected terms the LLM dropped and we put back. */
+  restored?: string[];
 }
 
 /** A streamed generation event, in the shape the SSE routes send. */
@@ -57,6 +65,8 @@ export interface GenerationDeps {
   history: HistoryStore | null;
   /** Called with the final result before it is saved, e.g. to store a chat turn. */
   beforeSave?: (result: GenerationResult) => Promise<void>;
+  /** Looks up the installed model's digest, for reproducibility records. */
+  digestOf?: (model: string) => Promise<string | null>;
 }
 
 /**
@@ -89,6 +99,10 @@ export async function* runGeneration(
   const parsed = parseReply(raw, { style: plan.target.style, negative: plan.target.negative });
   const isPrompt = parsed.labeled || !plan.requireLabel;
   if (!isPrompt) parsed.positive = "";
+  const kept = isPrompt
+    ? restoreTerms(parsed.positive, plan.protectedTerms, plan.target.style)
+    : { positive: parsed.positive, restored: [] };
+  parsed.positive = kept.positive;
   const negative = plan.target.negative && isPrompt
     ? mergeNegatives(parsed.negative, plan.presetNegatives, plan.target.default_negative)
     : null;
@@ -105,15 +119,24 @@ export async function* runGeneration(
     },
     history_id: null,
   };
+  if (kept.restored.length) result.restored = kept.restored;
   if (deps.beforeSave) await deps.beforeSave(result);
-  result.history_id = saveToHistory(deps.history, plan, result);
+  const digest = deps.digestOf ? await deps.digestOf(plan.ollamaModel).catch(() => null) : null;
+  result.history_id = saveToHistory(deps.history, plan, result, digest);
   yield { done: true, ...result };
+}
+
+/** A short hash of the system prompt, so a replay can tell whether the instructions changed. */
+export function promptHash(plan: GenerationPlan): string {
+  const system = plan.messages.find((m) => m.role === "system")?.content ?? "";
+  return createHash("sha256").update(system).digest("hex").slice(0, 16);
 }
 
 function saveToHistory(
   history: HistoryStore | null,
   plan: GenerationPlan,
   result: GenerationResult,
+  digest: string | null = null,
 ): number | null {
   if (!history) return null;
   try {
@@ -133,6 +156,9 @@ function saveToHistory(
       prompt_eval_count: result.stats.prompt_eval_count ?? null,
       duration_ms: result.stats.total_duration_ms ?? null,
       session_id: plan.sessionId ?? null,
+      ollama_digest: result.engine === "ollama" ? digest : null,
+      prompt_hash: result.engine === "ollama" ? promptHash(plan) : null,
+      request: plan.request,
     });
   } catch (err) {
     // Losing the history row must not cost the user the prompt they just waited for.
@@ -164,11 +190,13 @@ export function composeResult(
 ): GenerationResult {
   const started = performance.now();
   const composed = compose({
-    idea: plan.idea,
+    idea: withoutLoraTags(plan.idea),
     target: plan.target,
     presets: plan.presets,
     seed: plan.options.seed,
   });
+  const kept = restoreTerms(composed.positive, plan.protectedTerms, plan.target.style);
+  composed.positive = kept.positive;
   const result: GenerationResult = {
     engine: "composer",
     result: composed.negative === null

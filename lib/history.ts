@@ -26,6 +26,12 @@ export interface NewHistoryEntry {
   /** Set by imports to keep the original time. */
   timestamp?: string;
   favorite?: boolean;
+  /** The LLM's digest from /api/tags when it ran. */
+  ollama_digest?: string | null;
+  /** A hash of the system prompt that was used. */
+  prompt_hash?: string | null;
+  /** The request fields that reproduce this entry. */
+  request?: Record<string, unknown> | null;
 }
 
 /** A stored entry as the API returns it. */
@@ -47,6 +53,9 @@ export interface HistoryEntry {
   prompt_eval_count: number | null;
   duration_ms: number | null;
   favorite: boolean;
+  ollama_digest: string | null;
+  prompt_hash: string | null;
+  request: Record<string, unknown> | null;
   /** Search matches with `[[` and `]]` around the hit words, when searching. */
   snippet?: string;
 }
@@ -79,7 +88,16 @@ export const SEARCH_COUNT_CAP = 1000;
 export const FILTER_COUNT_CAP = 100_000;
 
 const COLUMNS =
-  "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite";
+  "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite, ollama_digest, prompt_hash, request";
+
+function parseJsonOrNull(value: unknown): Record<string, unknown> | null {
+  if (typeof value !== "string") return null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+}
 
 function rowToEntry(row: Record<string, unknown>): HistoryEntry {
   let presets: Record<string, unknown> = {};
@@ -106,6 +124,13 @@ function rowToEntry(row: Record<string, unknown>): HistoryEntry {
     prompt_eval_count: row.prompt_eval_count === null ? null : Number(row.prompt_eval_count),
     duration_ms: row.duration_ms === null ? null : Number(row.duration_ms),
     favorite: Number(row.favorite) === 1,
+    ollama_digest: row.ollama_digest === null || row.ollama_digest === undefined
+      ? null
+      : String(row.ollama_digest),
+    prompt_hash: row.prompt_hash === null || row.prompt_hash === undefined
+      ? null
+      : String(row.prompt_hash),
+    request: parseJsonOrNull(row.request),
   };
   if (typeof row.snippet === "string") entry.snippet = row.snippet;
   return entry;
@@ -130,8 +155,8 @@ export class HistoryStore {
     this.#insert = this.db.prepare(
       `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
          ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
-         duration_ms, favorite, session_id, fingerprint)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#exists = this.db.prepare(
       "SELECT 1 AS x FROM prompt_history WHERE fingerprint = ? LIMIT 1",
@@ -172,6 +197,9 @@ export class HistoryStore {
         entry.favorite ? 1 : 0,
         entry.session_id ?? null,
         fingerprint,
+        entry.ollama_digest ?? null,
+        entry.prompt_hash ?? null,
+        entry.request ? JSON.stringify(entry.request) : null,
       );
       return Number(result.lastInsertRowid);
     } catch (err) {

@@ -66,6 +66,7 @@ export class OllamaClient {
   readonly timeoutMs: number;
   #fetch: typeof fetch;
   #caps = new Map<string, { at: number; caps: string[] }>();
+  #tags: { at: number; models: InstalledModel[] } | null = null;
   #ttl: number;
   #now: () => number;
 
@@ -94,6 +95,15 @@ export class OllamaClient {
     return models.filter((m): m is InstalledModel =>
       typeof m === "object" && m !== null && typeof (m as InstalledModel).name === "string"
     );
+  }
+
+  /** The digest `/api/tags` lists for a model (cached a minute), or null when unknown. */
+  async digest(model: string): Promise<string | null> {
+    if (!this.#tags || this.#now() - this.#tags.at > 60_000) {
+      this.#tags = { at: this.#now(), models: await this.tags(AbortSignal.timeout(2000)) };
+    }
+    const full = model.includes(":") ? model : `${model}:latest`;
+    return this.#tags.models.find((m) => m.name === model || m.name === full)?.digest ?? null;
   }
 
   /** The capabilities `/api/show` lists for a model (cached); `[]` when the server is too old to say. */

@@ -11,6 +11,7 @@ import {
 } from "./prompt_assembly.ts";
 import type { GenerationPlan } from "./generation.ts";
 import { seededRandom, seedFromText } from "./random.ts";
+import { protectedTerms } from "./protected_terms.ts";
 import { expandWildcards, hasWildcards, UnknownWildcardError } from "./wildcards.ts";
 
 /** The target a request names (default `flux`); an unknown id is a 400 listing the valid ones. */
@@ -52,6 +53,27 @@ export interface OneShotRequest extends PresetRequest {
   seed?: number;
   keep_alive?: string | number;
   think?: boolean;
+  protect?: string[];
+}
+
+/** The fields of a request that reproduce it, as history keeps them for "Replay". */
+export function replayable(req: OneShotRequest): Record<string, unknown> {
+  const keys = [
+    "input",
+    "model",
+    "ollama_model",
+    "style",
+    "artist",
+    "composition",
+    "lighting",
+    "selections",
+    "temperature",
+    "seed",
+    "protect",
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (req[k] !== undefined && req[k] !== "None") out[k] = req[k];
+  return out;
 }
 
 /** Expands `{a|b}` and `__list__` wildcards with the request's seed (or one derived from the text). */
@@ -85,10 +107,13 @@ export function planOneShot(ctx: PlanContext, req: OneShotRequest): GenerationPl
   const target = findTarget(ctx.targets, req.model);
   const presets = resolvePresets(ctx.catalog, req);
   const idea = expandIdea(req.input, req.seed, ctx.wildcards ?? {});
+  const keep = protectedTerms(idea, req.protect);
   return {
     target,
     ollamaModel: req.ollama_model ?? ctx.defaultModel,
-    messages: oneShotMessages(systemPrompt(target, "oneshot"), idea, presets),
+    messages: oneShotMessages(systemPrompt(target, "oneshot"), idea, presets, keep),
+    protectedTerms: keep,
+    request: replayable(req),
     presets,
     idea,
     options: generationOptions(req),
@@ -125,6 +150,7 @@ export function planChat(
     ? resolvePresets(ctx.catalog, req)
     : { lines: [], negatives: [], record: {} };
   const message = expandIdea(req.message, req.seed, ctx.wildcards ?? {}, "message");
+  const keep = protectedTerms(message, req.protect);
   const system = persona
     ? `${persona.system_prompt}\n\n${targetBrief(target)}`
     : systemPrompt(target, "chat");
@@ -135,8 +161,10 @@ export function planChat(
     messages: [
       { role: "system", content: system },
       ...history,
-      { role: "user", content: chatUserMessage(message, presets) },
+      { role: "user", content: chatUserMessage(message, presets, keep) },
     ],
+    protectedTerms: keep,
+    request: replayable({ ...req, input: req.message }),
     presets,
     idea: message,
     options: generationOptions(req),

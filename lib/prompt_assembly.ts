@@ -255,16 +255,28 @@ function presetBlock(lines: PresetLine[]): string {
   return "Presets to weave in:\n" + lines.map((l) => `- ${l.label}: ${l.text}`).join("\n");
 }
 
-/** The user message of a one-shot generation: the idea, then the preset guidance. */
-export function oneShotUserMessage(idea: string, presets: ResolvedPresets): string {
-  const block = presetBlock(presets.lines);
-  return `Idea: ${idea}\n\n${block ? `${block}\n\n` : ""}Write the prompt now.`;
+function keepBlock(keep: string[]): string {
+  return keep.length ? `Keep these exactly as written, in the prompt: ${keep.join(" | ")}` : "";
 }
 
-/** The user message of a chat turn: the user's words, then this turn's preset guidance. */
-export function chatUserMessage(message: string, presets: ResolvedPresets): string {
-  const block = presetBlock(presets.lines);
-  return block ? `${message}\n\n${block}` : message;
+/** The user message of a one-shot generation: the idea, the preset guidance, the protected terms. */
+export function oneShotUserMessage(
+  idea: string,
+  presets: ResolvedPresets,
+  keep: string[] = [],
+): string {
+  const parts = [presetBlock(presets.lines), keepBlock(keep)].filter(Boolean);
+  return `Idea: ${idea}\n\n${parts.map((p) => `${p}\n\n`).join("")}Write the prompt now.`;
+}
+
+/** The user message of a chat turn: the user's words, then this turn's guidance. */
+export function chatUserMessage(
+  message: string,
+  presets: ResolvedPresets,
+  keep: string[] = [],
+): string {
+  const parts = [presetBlock(presets.lines), keepBlock(keep)].filter(Boolean);
+  return parts.length ? `${message}\n\n${parts.join("\n\n")}` : message;
 }
 
 /** The messages of a one-shot generation. */
@@ -272,10 +284,11 @@ export function oneShotMessages(
   system: string,
   idea: string,
   presets: ResolvedPresets,
+  keep: string[] = [],
 ): ChatMessage[] {
   return [
     { role: "system", content: system },
-    { role: "user", content: oneShotUserMessage(idea, presets) },
+    { role: "user", content: oneShotUserMessage(idea, presets, keep) },
   ];
 }
 

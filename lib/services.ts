@@ -15,6 +15,7 @@ import { ConversationStore } from "./conversations.ts";
 import { ModelList } from "./model_list.ts";
 import { RunRegistry } from "./runs.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
+import type { GenerationDeps } from "./generation.ts";
 
 /** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
 export interface Services {
@@ -36,6 +37,8 @@ export interface Services {
   runs: RunRegistry;
   /** Caps concurrent generations per client. */
   limiter: ConcurrencyLimiter;
+  /** Callbacks run when the app shuts down (e.g. cancel batches). */
+  onShutdown: (() => void)[];
   conversations: ConversationStore;
   /** Wildcard lists: built-in ones plus `DATA_DIR/wildcards/*.txt`, read on use. */
   wildcards: () => Record<string, string[]>;
@@ -91,6 +94,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     models: new ModelList(ollama),
     runs: new RunRegistry(),
     limiter: new ConcurrencyLimiter(config.maxGenerationsPerClient),
+    onShutdown: [],
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
     wildcards: cachedFor(
       1000,
@@ -127,6 +131,7 @@ export function shutdownError(): AppError {
 export function endInflight(services: Services): void {
   for (const c of services.inflight) c.abort(shutdownError());
   services.runs.stopAll();
+  for (const fn of services.onShutdown) fn();
 }
 
 /** Closes the stores; in-flight generations are aborted first. */
@@ -138,4 +143,13 @@ export function closeServices(services: Services): void {
     // Already closed.
   }
   if (services.db?.isOpen) services.db.close();
+}
+
+/** What a generation needs from the services: the LLM, history, and the model digest lookup. */
+export function generationDeps(services: Services): GenerationDeps {
+  return {
+    ollama: services.ollama,
+    history: services.history,
+    digestOf: (model) => services.ollama.digest(model),
+  };
 }

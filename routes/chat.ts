@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import type { Services } from "../lib/services.ts";
+import { generationDeps, type Services } from "../lib/services.ts";
 import { generateOnce, type GenerationDeps, runGeneration } from "../lib/generation.ts";
 import { planChat } from "../lib/plans.ts";
 import type { ConversationKind } from "../lib/conversations.ts";
@@ -103,8 +103,7 @@ export async function prepareChatTurn(
   plan.requireLabel = kind === "persona";
   const userMessage = plan.messages.at(-1)!.content;
   const deps: GenerationDeps = {
-    ollama: services.ollama,
-    history: services.history,
+    ...generationDeps(services),
     beforeSave: async (result) => {
       await services.conversations.appendTurn(sid, kind, scope, userMessage, result.result);
     },

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { AppError } from "../lib/errors.ts";
-import type { Services } from "../lib/services.ts";
+import { generationDeps, type Services } from "../lib/services.ts";
 import {
   canFallBack,
   composeResult,
@@ -87,7 +87,7 @@ function dryRun(p: GenerationPlan) {
 
 /** `POST /generate` and `POST /generate-stream`: one-shot prompt generation. */
 export function generateRoutes(services: Services): Hono {
-  const deps = { ollama: services.ollama, history: services.history };
+  const deps = generationDeps(services);
   return new Hono()
     .post("/generate", async (c) => {
       const body = await readJson(c, GenerateSchema);

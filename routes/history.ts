@@ -6,6 +6,7 @@ import { AppError, badInput, notFound } from "../lib/errors.ts";
 import { type HistoryStore, historyUnavailable } from "../lib/history.ts";
 import { EXPORT_FORMATS, exportStream, importEntries } from "../lib/history_transfer.ts";
 import { parseJsonBody } from "./request_body.ts";
+import { replayEntry } from "./replay.ts";
 
 /** Largest import accepted, in bytes. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -134,6 +135,14 @@ export function historyRoutes(services: Services): Hono {
       const id = parseId(c.req.param("id"));
       if (!store().delete(id)) throw notFound("Not found", `History item with ID ${id} not found`);
       return c.json({ id, status: "deleted" });
+    })
+    .post("/:id/replay", async (c) => {
+      const entry = store().get(parseId(c.req.param("id")));
+      if (!entry) {
+        throw notFound("Not found", `History item with ID ${c.req.param("id")} not found`);
+      }
+      const replayed = await replayEntry(services, entry, c);
+      return c.json(replayed);
     })
     .put("/:id/favorite", async (c) => {
       const id = parseId(c.req.param("id"));

@@ -41,6 +41,7 @@ export const GenerationFields = {
     ),
   ]).optional(),
   think: z.boolean().optional(),
+  protect: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
 };
 
 /** `POST /generate` and `/generate-stream`. */

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import type { Services } from "../lib/services.ts";
+import { generationDeps, type Services } from "../lib/services.ts";
 import { formFromEntries, type FormState, formToRequest } from "../lib/form_state.ts";
 import { planOneShot } from "../lib/plans.ts";
 import {
@@ -184,7 +184,7 @@ export function uiRunRoutes(services: Services): Hono {
         if (htmx) return c.html(renderFragment(<ResultPanel error={error} />));
         return await fullPage(c, form, { error }, err instanceof AppError ? err.status : 500);
       }
-      const deps = { ollama: services.ollama, history: services.history };
+      const deps = generationDeps(services);
       if (form.engine === "composer") {
         const result = composeResult(deps, plan);
         if (htmx) {

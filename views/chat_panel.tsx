@@ -16,7 +16,7 @@ export interface ChatPanelProps {
 
 function userText(content: string): string {
   // Preset guidance is appended to the stored message; the transcript shows what the user typed.
-  return content.split("\n\nPresets to weave in:")[0]!;
+  return content.split(/\n\n(?:Presets to weave in:|Keep these exactly as written)/)[0]!;
 }
 
 /** The Chat & Refine transcript with the newest result, swapped as `#chat`. */

@@ -58,6 +58,8 @@ export interface FakeOllamaOptions {
   stamp?: boolean;
   /** Benchmarks: how many tokens a stamped reply has. */
   stampTokens?: number;
+  /** Answers 500 for requests this returns true for (per-request failures in batches). */
+  failWhen?: (messages: { role: string; content: string }[]) => boolean;
 }
 
 /** A running fake with its address, its request log and live connection counters. */
@@ -71,6 +73,8 @@ export interface FakeOllama {
   readonly cancelledStreams: number;
   /** Requests held open without an answer (the `hang` fault). */
   readonly hangingRequests: number;
+  /** The most streams that were open at once. */
+  readonly peakStreams: number;
   set(options: Partial<FakeOllamaOptions>): void;
   chatRequests(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -151,7 +155,9 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
       "The user wants an image prompt. I should think about light & mood <carefully>.",
     stamp: options.stamp ?? false,
     stampTokens: options.stampTokens ?? 40,
+    failWhen: options.failWhen ?? (() => false),
   };
+  let peakStreams = 0;
   const requests: RecordedRequest[] = [];
   let openStreams = 0;
   let cancelledStreams = 0;
@@ -253,6 +259,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     if (fault === "busy") {
       return errorJson(503, "server busy, please try again. maximum pending requests exceeded");
     }
+    if (state.failWhen(messages)) return errorJson(500, "model runner crashed on this request");
 
     const seed = typeof options.seed === "number" && options.seed >= 0 ? options.seed : undefined;
     let text = state.reply(messages, seed);
@@ -307,6 +314,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     const ac = new AbortController();
     let counted = true;
     openStreams++;
+    peakStreams = Math.max(peakStreams, openStreams);
     const finish = (cancelled: boolean) => {
       if (!counted) return;
       counted = false;
@@ -526,6 +534,9 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     },
     get hangingRequests() {
       return hangingRequests;
+    },
+    get peakStreams() {
+      return peakStreams;
     },
     set(update) {
       Object.assign(
