@@ -61,7 +61,7 @@ function rssMb(pid: number): number {
   return Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024;
 }
 
-async function machine(): Promise<string> {
+function machine(): string {
   const cpu = (() => {
     try {
       return Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.+)/)?.[1] ??
@@ -189,7 +189,7 @@ line();
 line(
   `Mode: **${full ? "full" : "quick"}**, run ${
     new Date().toISOString().slice(0, 16).replace("T", " ")
-  } UTC on ${await machine()}.`,
+  } UTC on ${machine()}.`,
 );
 line(
   `Ollama is the fake from \`tests/fakes/fake_ollama.ts\` in its own process with a fixed token schedule; the app runs from source in its own process; the load generator is ${"`wrk -t2 -c64`"} (or autocannon when wrk is missing). Everything shares the same cores, so figures are conservative.`,
