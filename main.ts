@@ -15,6 +15,7 @@ import { uiRunRoutes } from "./routes/ui_runs.tsx";
 import { uiHistoryRoutes } from "./routes/ui_history.tsx";
 import { staticRoutes } from "./routes/static.ts";
 import { batchRoutes } from "./routes/batch.ts";
+import { uiBatchRoutes } from "./routes/ui_batch.tsx";
 import { authGuard, csrfGuard, hostGuard, loginRoutes, securityHeaders } from "./routes/guards.tsx";
 
 /** Largest request body accepted, in bytes. */
@@ -50,6 +51,7 @@ export function createApp(services: Services): Hono {
   app.route("/", uiHistoryRoutes(services));
   app.route("/", generateRoutes(services));
   app.route("/", batchRoutes(services));
+  app.route("/", uiBatchRoutes(services));
   app.route("/", presetRoutes(services));
   app.route("/", chatRoutes(services));
   app.route("/history", historyRoutes(services));

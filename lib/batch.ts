@@ -1,5 +1,16 @@
 import { badInput } from "./errors.ts";
 
+/** One finished item as the stream and export give it. */
+export interface BatchResult {
+  input: string;
+  seed: number | null;
+  positive: string;
+  negative: string | null;
+  engine: string;
+  history_id: number | null;
+  result: string;
+}
+
 /** Largest number of generations one batch may hold. */
 export const MAX_BATCH = 100;
 

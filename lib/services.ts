@@ -16,6 +16,7 @@ import { ModelList } from "./model_list.ts";
 import { RunRegistry } from "./runs.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
 import type { GenerationDeps } from "./generation.ts";
+import { BatchRegistry, type BatchResult } from "./batch.ts";
 
 /** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
 export interface Services {
@@ -37,8 +38,10 @@ export interface Services {
   runs: RunRegistry;
   /** Caps concurrent generations per client. */
   limiter: ConcurrencyLimiter;
-  /** Callbacks run when the app shuts down (e.g. cancel batches). */
+  /** Callbacks run when the app shuts down. */
   onShutdown: (() => void)[];
+  /** Batches of the last hour, for progress, cancel and export. */
+  batches: BatchRegistry<BatchResult>;
   conversations: ConversationStore;
   /** Wildcard lists: built-in ones plus `DATA_DIR/wildcards/*.txt`, read on use. */
   wildcards: () => Record<string, string[]>;
@@ -95,6 +98,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     runs: new RunRegistry(),
     limiter: new ConcurrencyLimiter(config.maxGenerationsPerClient),
     onShutdown: [],
+    batches: new BatchRegistry(),
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
     wildcards: cachedFor(
       1000,
@@ -132,6 +136,7 @@ export function endInflight(services: Services): void {
   for (const c of services.inflight) c.abort(shutdownError());
   services.runs.stopAll();
   for (const fn of services.onShutdown) fn();
+  services.batches.cancelAll();
 }
 
 /** Closes the stores; in-flight generations are aborted first. */

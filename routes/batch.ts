@@ -1,10 +1,10 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Services } from "../lib/services.ts";
 import { generationDeps } from "../lib/services.ts";
 import {
   type BatchItem,
-  BatchRegistry,
+  type BatchResult,
   expandBatch,
   MAX_BATCH,
   runBatch,
@@ -37,98 +37,92 @@ export const BatchSchema = z.object({
   ...GenerationFields,
 });
 
-/** One finished item as the stream and export give it. */
-export type BatchResult =
-  & Pick<GenerationResult, "positive" | "negative" | "engine" | "history_id" | "result">
-  & {
-    input: string;
-    seed: number | null;
+/** A started batch: its record and the event stream (first `{batch_id,total}`, items, then done). */
+export function startBatch(
+  services: Services,
+  c: Context,
+  body: z.infer<typeof BatchSchema>,
+) {
+  if (body.inputs && body.input) throw badInput("inputs: send either inputs or input, not both");
+  if (body.variations && body.sweep) {
+    throw badInput("variations: send either variations or sweep, not both");
+  }
+  const items = expandBatch(body);
+  const ctx = {
+    targets: services.targets,
+    catalog: services.presets.get(services.config.enableNsfwPresets),
+    defaultModel: services.config.ollamaModel,
+    wildcards: services.wildcards(),
   };
+  const {
+    inputs: _i,
+    variations: _v,
+    sweep: _s,
+    concurrency: _c,
+    engine: _e,
+    input: _in,
+    ...shared
+  } = body;
+  // Every item is planned before anything runs, so a bad preset fails the request, not item 37.
+  const plans = new Map<number, GenerationPlan>();
+  for (const item of items) {
+    const plan = planOneShot(ctx, { ...shared, ...item.overrides, input: item.input } as never);
+    plan.mode = "batch";
+    plans.set(item.index, plan);
+  }
+  const record = services.batches.create(items.length);
+  const { controller, release } = trackRequest(services, c);
+  controller.signal.addEventListener("abort", () => record.controller.abort(), { once: true });
+  const deps = generationDeps(services);
+  const run = async (item: BatchItem, signal: AbortSignal): Promise<BatchResult> => {
+    const plan = plans.get(item.index)!;
+    const result = body.engine === "composer"
+      ? composeResult(deps, plan)
+      : await generateOnce(deps, plan, signal);
+    return {
+      input: plan.idea,
+      seed: plan.options.seed ?? null,
+      positive: result.positive,
+      negative: result.negative,
+      engine: result.engine,
+      history_id: result.history_id,
+      result: result.result,
+    };
+  };
+  async function* events() {
+    try {
+      yield { batch_id: record.id, total: items.length };
+      let succeeded = 0;
+      const options = { concurrency: body.concurrency ?? 1, signal: record.controller.signal };
+      for await (const outcome of runBatch(items, run, options)) {
+        record.outcomes.push(outcome);
+        if ("result" in outcome) succeeded++;
+        yield outcome;
+      }
+      record.finished = true;
+      yield {
+        done: true as const,
+        batch_id: record.id,
+        total: items.length,
+        succeeded,
+        failed: record.outcomes.length - succeeded,
+        cancelled: record.controller.signal.aborted,
+      };
+    } finally {
+      record.finished = true;
+      release();
+    }
+  }
+  return { record, controller, events: events() };
+}
 
 /** `/generate-batch` (SSE progress) and `/api/batches/:id` status, cancel and export. */
 export function batchRoutes(services: Services): Hono {
-  const registry = new BatchRegistry<BatchResult>();
-  services.onShutdown.push(() => registry.cancelAll());
+  const registry = services.batches;
   return new Hono()
     .post("/generate-batch", async (c) => {
-      const body = await readJson(c, BatchSchema);
-      if (body.inputs && body.input) {
-        throw badInput("inputs: send either inputs or input, not both");
-      }
-      if (body.variations && body.sweep) {
-        throw badInput("variations: send either variations or sweep, not both");
-      }
-      const items = expandBatch(body);
-      const ctx = {
-        targets: services.targets,
-        catalog: services.presets.get(services.config.enableNsfwPresets),
-        defaultModel: services.config.ollamaModel,
-        wildcards: services.wildcards(),
-      };
-      const {
-        inputs: _i,
-        variations: _v,
-        sweep: _s,
-        concurrency: _c,
-        engine: _e,
-        input: _in,
-        ...shared
-      } = body;
-      // Every item is planned before anything runs, so a bad preset fails the request, not item 37.
-      const plans = new Map<number, GenerationPlan>();
-      for (const item of items) {
-        const plan = planOneShot(ctx, { ...shared, ...item.overrides, input: item.input } as never);
-        plan.mode = "batch";
-        plans.set(item.index, plan);
-      }
-      const record = registry.create(items.length);
-      const { controller, release } = trackRequest(services, c);
-      controller.signal.addEventListener("abort", () => record.controller.abort(), { once: true });
-      const deps = generationDeps(services);
-      const run = async (item: BatchItem, signal: AbortSignal): Promise<BatchResult> => {
-        const plan = plans.get(item.index)!;
-        const result = body.engine === "composer"
-          ? composeResult(deps, plan)
-          : await generateOnce(deps, plan, signal);
-        return {
-          input: plan.idea,
-          seed: plan.options.seed ?? null,
-          positive: result.positive,
-          negative: result.negative,
-          engine: result.engine,
-          history_id: result.history_id,
-          result: result.result,
-        };
-      };
-      async function* events() {
-        try {
-          yield { batch_id: record.id, total: items.length };
-          let succeeded = 0;
-          for await (
-            const outcome of runBatch(items, run, {
-              concurrency: body.concurrency ?? 1,
-              signal: record.controller.signal,
-            })
-          ) {
-            record.outcomes.push(outcome);
-            if ("result" in outcome) succeeded++;
-            yield outcome;
-          }
-          record.finished = true;
-          yield {
-            done: true,
-            batch_id: record.id,
-            total: items.length,
-            succeeded,
-            failed: record.outcomes.length - succeeded,
-            cancelled: record.controller.signal.aborted,
-          };
-        } finally {
-          record.finished = true;
-          release();
-        }
-      }
-      return await sseResponse(events(), controller);
+      const { controller, events } = startBatch(services, c, await readJson(c, BatchSchema));
+      return await sseResponse(events, controller);
     })
     .get("/api/batches/:id", (c) => {
       const b = registry.get(c.req.param("id"));

@@ -61,6 +61,7 @@ export function pageRoutes(services: Services): Hono {
   return new Hono()
     .get("/", async (c) => {
       const q = c.req.query();
+      if (q.mode === "batch") return c.redirect("/ui/batch", 303);
       let form = emptyForm(defaults());
       if (q.mode === "chat") form.mode = "chat";
       let result: ResultView | undefined;

@@ -10,6 +10,7 @@ import {
 import { AppError } from "../lib/errors.ts";
 import { parseHistoryQuery } from "./history.ts";
 import { formEntries, isHtmx } from "./page_context.ts";
+import { replayEntry } from "./replay.ts";
 
 const PAGE_SIZE = 20;
 
@@ -70,6 +71,17 @@ export function uiHistoryRoutes(services: Services): Hono {
       if (!isHtmx(c)) return c.redirect(back, 303);
       const updated = services.history?.get(id);
       return c.html(updated ? renderFragment(<HistoryItem entry={updated} back={back} />) : "");
+    })
+    .post("/ui/history/:id/replay", async (c) => {
+      const entry = services.history?.get(Number(c.req.param("id")));
+      if (!entry) return c.redirect("/ui/history", 303);
+      try {
+        const replayed = await replayEntry(services, entry, c);
+        if (replayed.history_id !== null) return c.redirect(`/?result=${replayed.history_id}`, 303);
+      } catch {
+        // The page the user lands on shows the entry; a failed replay leaves history as it was.
+      }
+      return c.redirect(`/?reuse=${entry.id}`, 303);
     })
     .post("/ui/history/:id/delete", async (c) => {
       const id = Number(c.req.param("id"));

@@ -373,3 +373,56 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "browser: a batch shows a progress bar, its results and export links; Replay reruns an entry",
+  async () => {
+    const env = await setup({ fake: { tokenDelayMs: 10 } });
+    try {
+      const { page: p } = await page(env);
+      await p.goto(`${env.url}/?mode=batch`);
+      await p.waitForURL(/\/ui\/batch/);
+      await p.fill("#ideas", "a lighthouse\na fox\na tram");
+      await p.fill("#variations", "2");
+      await p.click("button.primary");
+      await p.waitForSelector("#batch-bar");
+      await p.waitForSelector("text=Export:", { timeout: 20_000 });
+      equal(await p.locator(".batch-item").count(), 6);
+      equal(await p.getAttribute("#batch-bar", "value"), "6");
+      const href = await p.getAttribute("a:has-text('TXT')", "href");
+      const txt = await (await fetch(`${env.url}${href}`)).text();
+      equal(txt.trim().split("\n").length, 6);
+      await shot(p, "batch-1280");
+      await p.setViewportSize({ width: 375, height: 800 });
+      await shot(p, "batch-375");
+
+      await p.goto(`${env.url}/ui/history`);
+      const before = env.t.services.history!.list({ limit: 1 }).total;
+      await p.locator("article.entry").first().locator("button:has-text('Replay')").click();
+      await p.waitForURL(/\?result=\d+/);
+      ok(await p.isVisible("#positive"));
+      equal(env.t.services.history!.list({ limit: 1 }).total, before + 1);
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+browserTest(
+  "browser without JavaScript: a batch runs to the end and lists every result",
+  async () => {
+    const env = await setup();
+    try {
+      const { page: p } = await page(env, { js: false });
+      await p.goto(`${env.url}/ui/batch`);
+      await p.fill("#ideas", "a lighthouse");
+      await p.selectOption("#sweep-lighting", ["Golden Hour", "Moonlight"]);
+      await p.check("input[name=engine]");
+      await p.click("button.primary");
+      equal(await p.locator(".batch-item").count(), 2);
+      ok(await p.isVisible("text=lighting=Moonlight"));
+    } finally {
+      await env.close();
+    }
+  },
+);

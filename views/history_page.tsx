@@ -68,6 +68,17 @@ export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string
       </details>
       <div class="entry-actions">
         <a class="button secondary" href={`/?reuse=${entry.id}`}>Reuse</a>
+        {entry.mode !== "chat" && entry.mode !== "persona-chat" && (
+          <form method="post" action={`/ui/history/${entry.id}/replay`}>
+            <button
+              type="submit"
+              class="secondary"
+              title="Run it again with the same inputs, model, seed and temperature"
+            >
+              Replay
+            </button>
+          </form>
+        )}
         <button type="button" class="copy secondary" data-copy={`#p-${entry.id}`}>Copy</button>
         <form
           method="post"

@@ -2,6 +2,7 @@ import { Layout } from "./layout.tsx";
 import { GenerateForm, type GenerateFormProps } from "./generate_form.tsx";
 import { type ErrorView, ResultPanel, type ResultView } from "./result_panel.tsx";
 import { ChatPanel, type ChatPanelProps } from "./chat_panel.tsx";
+import { ModeTabs } from "./mode_tabs.tsx";
 
 /** Props of the main page. */
 export interface HomePageProps extends GenerateFormProps {
@@ -20,10 +21,7 @@ export function HomePage(props: HomePageProps) {
       current="home"
       ollama={props.ollama}
     >
-      <nav class="tabs" aria-label="Mode">
-        <a href="/?mode=oneshot" aria-current={chat ? undefined : "page"}>Quick Generate</a>
-        <a href="/?mode=chat" aria-current={chat ? "page" : undefined}>Chat &amp; Refine</a>
-      </nav>
+      <ModeTabs mode={chat ? "chat" : "oneshot"} />
       <div class="workspace">
         <GenerateForm {...props} />
         {chat
