@@ -129,7 +129,7 @@ export function BatchPage(props: BatchPageProps) {
               name="ideas"
               rows={5}
               required
-              placeholder={"a lighthouse in a storm\na fox in the snow"}
+              placeholder="One idea per line, e.g. a lighthouse in a storm"
             >
             </textarea>
           </div>
@@ -174,13 +174,17 @@ export function BatchPage(props: BatchPageProps) {
             <div class="field">
               <label for="sweep-lighting">Sweep lighting (optional)</label>
               <select id="sweep-lighting" name="sweep.lighting" multiple size={5}>
-                {Object.keys(catalog.legacy.lighting).map((n) => <option value={n}>{n}</option>)}
+                {Object.keys(catalog.legacy.lighting).map((n) => (
+                  <option key={n} value={n}>{n}</option>
+                ))}
               </select>
             </div>
             <div class="field">
               <label for="sweep-style">Sweep style (optional)</label>
               <select id="sweep-style" name="sweep.style" multiple size={5}>
-                {Object.keys(catalog.legacy.styles).map((n) => <option value={n}>{n}</option>)}
+                {Object.keys(catalog.legacy.styles).map((n) => (
+                  <option key={n} value={n}>{n}</option>
+                ))}
               </select>
             </div>
           </div>
