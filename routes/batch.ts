@@ -11,12 +11,7 @@ import {
   SWEEP_FIELDS,
 } from "../lib/batch.ts";
 import { planOneShot } from "../lib/plans.ts";
-import {
-  composeResult,
-  generateOnce,
-  type GenerationPlan,
-  type GenerationResult,
-} from "../lib/generation.ts";
+import { composeResult, generateOnce, type GenerationPlan } from "../lib/generation.ts";
 import { badInput, notFound } from "../lib/errors.ts";
 import { readJson } from "./request_body.ts";
 import { GenerationFields, MAX_TEXT } from "./schemas.ts";
