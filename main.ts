@@ -16,6 +16,8 @@ import { uiHistoryRoutes } from "./routes/ui_history.tsx";
 import { staticRoutes } from "./routes/static.ts";
 import { batchRoutes } from "./routes/batch.ts";
 import { uiBatchRoutes } from "./routes/ui_batch.tsx";
+import { comfyRoutes } from "./routes/comfyui.ts";
+import { uiComfyRoutes } from "./routes/ui_comfy.tsx";
 import { authGuard, csrfGuard, hostGuard, loginRoutes, securityHeaders } from "./routes/guards.tsx";
 
 /** Largest request body accepted, in bytes. */
@@ -52,6 +54,8 @@ export function createApp(services: Services): Hono {
   app.route("/", generateRoutes(services));
   app.route("/", batchRoutes(services));
   app.route("/", uiBatchRoutes(services));
+  app.route("/api/comfyui", comfyRoutes(services));
+  app.route("/", uiComfyRoutes(services));
   app.route("/", presetRoutes(services));
   app.route("/", chatRoutes(services));
   app.route("/history", historyRoutes(services));

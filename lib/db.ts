@@ -59,6 +59,22 @@ export const MIGRATIONS: string[] = [
   `ALTER TABLE prompt_history ADD COLUMN ollama_digest TEXT;
    ALTER TABLE prompt_history ADD COLUMN prompt_hash TEXT;
    ALTER TABLE prompt_history ADD COLUMN request TEXT;`,
+  `CREATE TABLE comfy_workflows (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE,
+     graph TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE history_images (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     history_id INTEGER NOT NULL REFERENCES prompt_history(id) ON DELETE CASCADE,
+     prompt_id TEXT NOT NULL,
+     filename TEXT NOT NULL,
+     subfolder TEXT NOT NULL DEFAULT '',
+     type TEXT NOT NULL DEFAULT 'output',
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX history_images_entry ON history_images(history_id);`,
 ];
 
 /** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */

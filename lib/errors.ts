@@ -13,6 +13,8 @@ export class AppError extends Error {
   readonly type: string | undefined;
   /** Extra response headers, such as Retry-After. */
   readonly headers: Record<string, string>;
+  /** Extra fields for the error body, such as per-node validation errors. */
+  extra: Record<string, unknown> = {};
 
   constructor(
     status: number,
@@ -31,7 +33,12 @@ export class AppError extends Error {
 
   /** The reply body for this error. */
   toBody(): ErrorBody {
-    const body: ErrorBody = { error: this.title, message: this.message, status: this.status };
+    const body: ErrorBody = {
+      ...this.extra,
+      error: this.title,
+      message: this.message,
+      status: this.status,
+    };
     if (this.type) body.type = this.type;
     return body;
   }

@@ -97,6 +97,17 @@ export class OllamaClient {
     );
   }
 
+  /** Unloads a model from memory now (`keep_alive: 0`), to free VRAM for image generation. */
+  async unload(model: string): Promise<void> {
+    await this.#json(
+      "POST",
+      "/api/generate",
+      { model, keep_alive: 0, stream: false },
+      undefined,
+      10_000,
+    );
+  }
+
   /** The digest `/api/tags` lists for a model (cached a minute), or null when unknown. */
   async digest(model: string): Promise<string | null> {
     if (!this.#tags || this.#now() - this.#tags.at > 60_000) {

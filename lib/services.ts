@@ -17,6 +17,8 @@ import { RunRegistry } from "./runs.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
 import type { GenerationDeps } from "./generation.ts";
 import { BatchRegistry, type BatchResult } from "./batch.ts";
+import { ComfyService } from "./comfy_jobs.ts";
+import { ComfyClient } from "./comfy_client.ts";
 
 /** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
 export interface Services {
@@ -40,6 +42,8 @@ export interface Services {
   limiter: ConcurrencyLimiter;
   /** Callbacks run when the app shuts down. */
   onShutdown: (() => void)[];
+  /** ComfyUI workflows and jobs; null when the database is unavailable. */
+  comfy: ComfyService | null;
   /** Batches of the last hour, for progress, cancel and export. */
   batches: BatchRegistry<BatchResult>;
   conversations: ConversationStore;
@@ -99,6 +103,9 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     limiter: new ConcurrencyLimiter(config.maxGenerationsPerClient),
     onShutdown: [],
     batches: new BatchRegistry(),
+    comfy: db
+      ? new ComfyService(db, new ComfyClient(config.comfyuiUrl, { fetch: options.fetch }), { now })
+      : null,
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
     wildcards: cachedFor(
       1000,

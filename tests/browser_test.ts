@@ -426,3 +426,47 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "browser: upload a workflow, send a prompt to ComfyUI, watch progress and see the image",
+  async () => {
+    const { startFakeComfy } = await import("./fakes/fake_comfyui.ts");
+    const comfy = startFakeComfy({ steps: 6, stepMs: 80 });
+    const env = await setup({ env: { COMFYUI_URL: comfy.url } });
+    try {
+      const { page: p } = await page(env);
+      await p.goto(`${env.url}/ui/comfy`);
+      ok(await p.isVisible("text=Connected to ComfyUI"));
+      await p.fill("#wf-name", "SDXL basic");
+      await p.fill(
+        "#wf-json",
+        Deno.readTextFileSync(new URL("./fixtures/sdxl_api.json", import.meta.url)),
+      );
+      await p.click("button:has-text('Save workflow')");
+      await p.waitForSelector("text=prompt → node 6.text");
+      await p.goto(env.url);
+      await p.fill("#input", "a lighthouse at night");
+      await p.click("label:has(input[value=sdxl])");
+      await p.click("button.primary");
+      await p.waitForSelector("#positive");
+      await p.click("a:has-text('Send to ComfyUI')");
+      await p.click("button:has-text('Send')");
+      await p.waitForURL(/\/ui\/comfy\/jobs\//);
+      await p.waitForSelector("text=State: done", { timeout: 10_000 });
+      await p.waitForFunction(() => {
+        const img = document.querySelector("#job img") as HTMLImageElement | null;
+        return img?.complete && img.naturalWidth === 1;
+      });
+      equal(await p.getAttribute("#job-bar", "value"), "6");
+      await shot(p, "comfy-job-1280");
+      equal(
+        env.t.fake.requests.filter((r) => r.path === "/api/generate").length,
+        1,
+        "the LLM was unloaded first",
+      );
+    } finally {
+      await env.close();
+      await comfy.close();
+    }
+  },
+);

@@ -6,8 +6,10 @@ export interface LayoutProps {
   title: string;
   children: ComponentChildren;
   /** Which header link is current. */
-  current?: "home" | "history";
+  current?: "home" | "history" | "comfy";
   ollama?: { reachable: boolean; url: string };
+  /** Extra head elements, e.g. a no-script refresh. */
+  head?: ComponentChildren;
 }
 
 const HTMX_CONFIG = JSON.stringify({
@@ -19,7 +21,7 @@ const HTMX_CONFIG = JSON.stringify({
 });
 
 /** The page shell: head, header with navigation and Ollama status, and the main content. */
-export function Layout({ title, children, current, ollama }: LayoutProps) {
+export function Layout({ title, children, current, ollama, head }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -33,6 +35,7 @@ export function Layout({ title, children, current, ollama }: LayoutProps) {
         <script src={`/static/vendor/htmx.min.js?v=${APP_VERSION}`} defer></script>
         <script src={`/static/vendor/sse.min.js?v=${APP_VERSION}`} defer></script>
         <script src={`/static/app.js?v=${APP_VERSION}`} defer></script>
+        {head}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>
@@ -42,6 +45,7 @@ export function Layout({ title, children, current, ollama }: LayoutProps) {
           </a>
           <nav aria-label="Main">
             <a href="/" aria-current={current === "home" ? "page" : undefined}>Create</a>
+            <a href="/ui/comfy" aria-current={current === "comfy" ? "page" : undefined}>ComfyUI</a>
             <a
               href="/ui/history"
               aria-current={current === "history" ? "page" : undefined}

@@ -105,6 +105,11 @@ export function ResultBody({ result }: { result: ResultView }) {
             Saved #{result.history_id}
           </a>
         )}
+        {result.history_id !== null && result.positive && (
+          <a class="badge link" href={`/ui/comfy/send?history_id=${result.history_id}`}>
+            Send to ComfyUI
+          </a>
+        )}
       </div>
       {result.fallback_reason && (
         <p class="notice" role="status">

@@ -253,6 +253,19 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
       ];
     const stream = body.stream !== false;
     const fault = state.fault;
+    const empty = kind === "chat"
+      ? !Array.isArray(body.messages) || body.messages.length === 0
+      : typeof body.prompt !== "string" || body.prompt === "";
+    if (empty) {
+      // An empty request loads the model, or unloads it with keep_alive 0: one object, never a stream.
+      const reason = body.keep_alive === 0 || body.keep_alive === "0" ? "unload" : "load";
+      const base: Record<string, unknown> = { model: model.name, created_at: goTime(Date.now()) };
+      if (kind === "chat") base.message = { role: "assistant", content: "" };
+      else base.response = "";
+      return new Response(goJson({ ...base, done: true, done_reason: reason }), {
+        headers: { "content-type": "application/json; charset=utf-8" },
+      });
+    }
     if (fault === "load-fail") {
       return errorJson(500, "llama runner process has terminated: exit status 2");
     }
