@@ -75,3 +75,19 @@ Deno.test("parseWorkflow() refuses the editor (UI) format and says how to export
   throws(() => parseWorkflow({ "1": { inputs: {} } }), /class_type/);
   throws(() => parseWorkflow([]), /JSON object of nodes/);
 });
+
+Deno.test("ComfyClient.follow() falls back to polling /history when there is no websocket", async () => {
+  const { startFakeComfy } = await import("../tests/fakes/fake_comfyui.ts");
+  const { ComfyClient } = await import("./comfy_client.ts");
+  const comfy = startFakeComfy({ steps: 2, stepMs: 5 });
+  try {
+    const client = new ComfyClient(comfy.url);
+    const id = await client.queue(fixture("sdxl_api.json"), "nobody-listens");
+    const result = await client.follow(id, null, {}, { pollMs: 20 });
+    equal(result.ok, true);
+    equal(result.images.length, 1);
+    match(result.images[0]!.filename, /^promptsmith_\d+_\.png$/);
+  } finally {
+    await comfy.close();
+  }
+});

@@ -23,6 +23,8 @@ export interface FormState {
   temperature: string;
   seed: string;
   think: boolean;
+  /** LoRA tags and trigger words to keep verbatim, comma-separated. */
+  protect: string;
 }
 
 /** Universal groups that take several values. */
@@ -50,6 +52,7 @@ export function emptyForm(defaults: { model?: string; ollama_model?: string } = 
     temperature: "",
     seed: "",
     think: false,
+    protect: "",
   };
 }
 
@@ -95,6 +98,7 @@ export function formFromEntries(
         case "h_artist":
         case "temperature":
         case "seed":
+        case "protect":
           if (value || key === "persona_id") f[key] = value;
           break;
       }
@@ -161,6 +165,8 @@ export function formToRequest(f: FormState): Record<string, unknown> {
   const seed = numberOrUndefined(f.seed);
   if (seed !== undefined) req.seed = seed;
   if (f.think) req.think = true;
+  const protect = f.protect.split(",").map((t) => t.trim()).filter(Boolean);
+  if (protect.length) req.protect = protect;
   if (f.mode === "chat" && f.persona_id) req.persona_id = f.persona_id;
   return req;
 }
@@ -189,5 +195,7 @@ export function formFromHistory(entry: HistoryEntry): FormState {
   }
   if (entry.seed !== null) f.seed = String(entry.seed);
   if (entry.temperature !== null) f.temperature = String(entry.temperature);
+  const protect = entry.request?.protect;
+  if (Array.isArray(protect)) f.protect = protect.join(", ");
   return f;
 }

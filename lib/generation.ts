@@ -79,6 +79,11 @@ export async function* runGeneration(
   signal: AbortSignal,
 ): AsyncGenerator<GenerationEvent> {
   const started = performance.now();
+  // Ideas are the user's private words: only DEBUG logs them.
+  log("generation").debug("Generating with {model} for {input}", {
+    model: plan.ollamaModel,
+    input: plan.userInput.slice(0, 80),
+  });
   let raw = "";
   let thinking = "";
   let stats: GenerationStats = {};

@@ -71,7 +71,19 @@ export class PresetStore {
   constructor(options: PresetStoreOptions = {}) {
     this.#options = options;
     this.#signature = this.#currentSignature();
-    this.#catalog = this.#load();
+    try {
+      this.#catalog = this.#load();
+    } catch (err) {
+      if (!options.userDir) throw err;
+      // A broken user file must not stop the app: start with the built-in presets and say why.
+      this.lastError = err instanceof Error ? err.message : String(err);
+      log("presets").error("Ignoring your preset files until fixed: {error}", {
+        error: this.lastError,
+      });
+      this.#catalog = this.#withCustom(
+        buildCatalog(readPresetFolder(options.builtinDir ?? BUILTIN_PRESETS, "presets/")),
+      );
+    }
     this.#safe = withoutNsfw(this.#catalog);
     this.#customVersion = options.custom?.version ?? 0;
     this.#lastCheck = this.#now();

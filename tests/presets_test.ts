@@ -549,3 +549,15 @@ Deno.test("custom presets are created, used, edited and deleted through the API"
     await t.close();
   }
 });
+
+Deno.test("a broken user preset file at start-up falls back to the built-in presets and says why", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(join(dir, "legacy.json"), "{ not json");
+    const store = new PresetStore({ userDir: dir });
+    match(store.lastError!, /DATA_DIR\/presets\/legacy\.json: not valid JSON/);
+    ok(store.get(false).legacy.styles.Cinematic, "built-in presets are there");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

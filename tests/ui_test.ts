@@ -158,3 +158,24 @@ Deno.test("every user- and LLM-provided text is escaped in the page", async () =
     await t.close();
   }
 });
+
+Deno.test("the form's protect field keeps trigger words and LoRA tags in the prompt", async () => {
+  const t = await startTestApp({
+    fake: { reply: () => "POSITIVE: masterpiece, a portrait\nNEGATIVE: blurry" },
+  });
+  try {
+    const res = await form(t, "/ui/generate", {
+      input: "a portrait <lora:face_v1:0.7>",
+      model: "sdxl",
+      protect: "ohwx woman, ",
+    });
+    const page = await (await t.request(res.headers.get("location")!)).text();
+    match(
+      page,
+      /masterpiece, a portrait, ohwx woman, &lt;lora:face_v1:0.7>|masterpiece, a portrait, ohwx woman, &lt;lora:face_v1:0\.7&gt;/,
+    );
+    match(page, /name="protect"[^>]*value="ohwx woman"/);
+  } finally {
+    await t.close();
+  }
+});

@@ -290,6 +290,17 @@ export function GenerateForm(props: GenerateFormProps) {
             />
           </div>
         </div>
+        <div class="field">
+          <label for="protect">Keep exactly (LoRA tags, trigger words), comma-separated</label>
+          <input
+            id="protect"
+            name="protect"
+            type="text"
+            value={form.protect}
+            placeholder="ohwx man, <lora:my_style:0.8>"
+          />
+          <p class="hint">LoRA tags typed in the idea are kept automatically.</p>
+        </div>
         <label class="check">
           <input type="checkbox" name="think" checked={form.think} />{" "}
           Show the model's reasoning (thinking models, slower)
