@@ -260,7 +260,11 @@ export class HistoryStore {
         for (const e of page) e.snippet = snippet(e, search.words);
         let total = window.length;
         if (fetched.length === SEARCH_WINDOW) {
-          total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${from} LIMIT ?)`)
+          // Without filters the count needs no join with the table: a third of the cost.
+          const counted = where.length
+            ? from
+            : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
+          total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
             .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
         }
         const capped = total > SEARCH_COUNT_CAP;

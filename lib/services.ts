@@ -16,6 +16,7 @@ import { ModelList } from "./model_list.ts";
 import { RunRegistry } from "./runs.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
 import type { GenerationDeps } from "./generation.ts";
+import type { PlanContext } from "./plans.ts";
 import { BatchRegistry, type BatchResult } from "./batch.ts";
 import { ComfyService } from "./comfy_jobs.ts";
 import { ComfyClient } from "./comfy_client.ts";
@@ -163,5 +164,15 @@ export function generationDeps(services: Services): GenerationDeps {
     ollama: services.ollama,
     history: services.history,
     digestOf: (model) => services.ollama.digest(model),
+  };
+}
+
+/** What plans are built from: targets, the current presets, the default LLM and wildcards. */
+export function planContext(services: Services): PlanContext {
+  return {
+    targets: services.targets,
+    catalog: services.presets.get(services.config.enableNsfwPresets),
+    defaultModel: services.config.ollamaModel,
+    wildcards: services.wildcards(),
   };
 }

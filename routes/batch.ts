@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Services } from "../lib/services.ts";
-import { generationDeps } from "../lib/services.ts";
+import { generationDeps, planContext } from "../lib/services.ts";
 import {
   type BatchItem,
   type BatchResult,
@@ -43,12 +43,7 @@ export function startBatch(
     throw badInput("variations: send either variations or sweep, not both");
   }
   const items = expandBatch(body);
-  const ctx = {
-    targets: services.targets,
-    catalog: services.presets.get(services.config.enableNsfwPresets),
-    defaultModel: services.config.ollamaModel,
-    wildcards: services.wildcards(),
-  };
+  const ctx = planContext(services);
   const {
     inputs: _i,
     variations: _v,

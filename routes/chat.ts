@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { generationDeps, type Services } from "../lib/services.ts";
+import { generationDeps, planContext, type Services } from "../lib/services.ts";
 import { generateOnce, type GenerationDeps, runGeneration } from "../lib/generation.ts";
 import { planChat } from "../lib/plans.ts";
 import type { ConversationKind } from "../lib/conversations.ts";
@@ -74,16 +74,6 @@ async function readOptionalJson<T extends z.ZodType>(c: Context, schema: T): Pro
   return result.data;
 }
 
-/** What chat plans are built from. */
-export function chatContext(services: Services) {
-  return {
-    targets: services.targets,
-    catalog: services.presets.get(services.config.enableNsfwPresets),
-    defaultModel: services.config.ollamaModel,
-    wildcards: services.wildcards(),
-  };
-}
-
 /** Prepares one chat turn: the session, the conversation so far, the plan and how to save it. */
 export async function prepareChatTurn(
   services: Services,
@@ -92,7 +82,7 @@ export async function prepareChatTurn(
   body: z.infer<typeof ChatSchema> & { persona_id?: string },
 ) {
   const nsfw = services.config.enableNsfwPresets;
-  const ctx = chatContext(services);
+  const ctx = planContext(services);
   const persona = kind === "persona" ? services.personas.get(body.persona_id!, nsfw) : undefined;
   const sid = sessionOf(c, body.session_id);
   const scopeTarget = ctx.targets.find((t) => t.id === (body.model ?? "flux").toLowerCase());

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { AppError } from "../lib/errors.ts";
-import { generationDeps, type Services } from "../lib/services.ts";
+import { generationDeps, planContext, type Services } from "../lib/services.ts";
 import {
   canFallBack,
   composeResult,
@@ -66,12 +66,7 @@ export async function* tracked<T>(
 }
 
 function plan(services: Services, body: GenerateRequest): GenerationPlan {
-  return planOneShot({
-    targets: services.targets,
-    catalog: services.presets.get(services.config.enableNsfwPresets),
-    defaultModel: services.config.ollamaModel,
-    wildcards: services.wildcards(),
-  }, body);
+  return planOneShot(planContext(services), body);
 }
 
 function dryRun(p: GenerationPlan) {

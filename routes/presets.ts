@@ -123,34 +123,22 @@ export function presetRoutes(services: Services): Hono {
         })),
       });
     })
-    .get("/api/artists/:cat/:type/:artist/technical", (c) => {
+    .get("/api/artists/:cat/:type/:artist/:level{technical|specifics}", (c) => {
       const { cat, type, artist } = findArtist(
         catalog(),
         c.req.param("cat"),
         c.req.param("type"),
         c.req.param("artist"),
       );
+      const technical = c.req.param("level") === "technical";
       return c.json({
         category_id: cat.id,
         type_id: type.id,
         artist_id: artist.id,
         artist_name: artist.name,
-        technical_options: artist.technical,
-      });
-    })
-    .get("/api/artists/:cat/:type/:artist/specifics", (c) => {
-      const { cat, type, artist } = findArtist(
-        catalog(),
-        c.req.param("cat"),
-        c.req.param("type"),
-        c.req.param("artist"),
-      );
-      return c.json({
-        category_id: cat.id,
-        type_id: type.id,
-        artist_id: artist.id,
-        artist_name: artist.name,
-        scene_specifics: artist.specifics,
+        [technical ? "technical_options" : "scene_specifics"]: technical
+          ? artist.technical
+          : artist.specifics,
       });
     })
     .get("/api/preset-packs", (c) => c.json({ packs: catalog().packs }))

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Services } from "../lib/services.ts";
-import { generationDeps } from "../lib/services.ts";
+import { generationDeps, planContext } from "../lib/services.ts";
 import type { HistoryEntry } from "../lib/history.ts";
 import { planOneShot } from "../lib/plans.ts";
 import { composeResult, generateOnce, promptHash } from "../lib/generation.ts";
@@ -34,12 +34,7 @@ export async function replayEntry(services: Services, entry: HistoryEntry, c: Co
   if (!parsed.success) {
     throw badInput(`This entry cannot be replayed: ${describeIssue(parsed.error.issues[0]!, raw)}`);
   }
-  const plan = planOneShot({
-    targets: services.targets,
-    catalog: services.presets.get(services.config.enableNsfwPresets),
-    defaultModel: services.config.ollamaModel,
-    wildcards: services.wildcards(),
-  }, parsed.data);
+  const plan = planOneShot(planContext(services), parsed.data);
   const deps = generationDeps(services);
   let result;
   if (entry.engine === "composer") {

@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import { generationDeps, type Services } from "../lib/services.ts";
+import { generationDeps, planContext, type Services } from "../lib/services.ts";
 import { formFromEntries, type FormState, formToRequest } from "../lib/form_state.ts";
 import { planOneShot } from "../lib/plans.ts";
 import {
@@ -150,12 +150,7 @@ function sseText(id: number, event: string, data: string): string {
 /** The form posts of the page: generate and chat (streamed with htmx, posted without), and runs. */
 export function uiRunRoutes(services: Services): Hono {
   const defaults = () => ({ ollama_model: services.config.ollamaModel });
-  const ctx = () => ({
-    targets: services.targets,
-    catalog: services.presets.get(services.config.enableNsfwPresets),
-    defaultModel: services.config.ollamaModel,
-    wildcards: services.wildcards(),
-  });
+  const ctx = () => (planContext(services));
 
   async function fullPage(
     c: Context,

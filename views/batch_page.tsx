@@ -1,4 +1,5 @@
 import type { Catalog } from "../lib/presets.ts";
+import { ErrorAlert } from "./error_alert.tsx";
 import type { Target } from "../lib/targets.ts";
 import type { BatchOutcome, BatchResult } from "../lib/batch.ts";
 import { Layout } from "./layout.tsx";
@@ -56,12 +57,7 @@ export function BatchPanel(
     : {};
   return (
     <section id="batch" class="panel result" aria-live="polite" aria-label="Batch results" {...sse}>
-      {error && (
-        <div class="error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      )}
+      <ErrorAlert error={error} />
       {!runId && !outcomes.length && !error && (
         <div class="empty">
           <p>Many prompts at once.</p>

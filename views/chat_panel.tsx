@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../lib/ollama.ts";
+import { ErrorAlert } from "./error_alert.tsx";
 import { type ErrorView, ResultBody, type ResultView } from "./result_panel.tsx";
 
 /** Props of the chat panel. */
@@ -86,12 +87,7 @@ export function ChatPanel({ messages, last, error, runId, pending, reset }: Chat
         )}
       </ol>
       {runId && <div sse-swap="final" hx-target="#chat" hx-swap="outerHTML"></div>}
-      {error && (
-        <div class="error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      )}
+      <ErrorAlert error={error} />
       {last && <ResultBody result={last} />}
     </section>
   );

@@ -1,4 +1,5 @@
 import { Layout } from "./layout.tsx";
+import { ErrorAlert } from "./error_alert.tsx";
 import type { ComfyJob, StoredWorkflow } from "../lib/comfy_jobs.ts";
 import type { ErrorView } from "./result_panel.tsx";
 
@@ -22,12 +23,7 @@ export function ComfyPage(
             ? `Connected to ComfyUI ${comfy.version ?? ""} at ${comfy.url}.`
             : `ComfyUI does not answer at ${comfy.url}: start it, or set COMFYUI_URL.`}
         </p>
-        {error && (
-          <div class="error" role="alert">
-            <strong>{error.title}</strong>
-            <p>{error.message}</p>
-          </div>
-        )}
+        <ErrorAlert error={error} />
         <h2>Your workflows</h2>
         {workflows.length === 0 && <p class="hint">None yet. Upload one below.</p>}
         <ul class="workflows">
@@ -86,12 +82,7 @@ export function ComfySendPage(
       <section class="panel">
         <h1>Send to ComfyUI</h1>
         <p class="prompt-text">{positive}</p>
-        {error && (
-          <div class="error" role="alert">
-            <strong>{error.title}</strong>
-            <p>{error.message}</p>
-          </div>
-        )}
+        <ErrorAlert error={error} />
         {workflows.length === 0
           ? (
             <p class="notice">

@@ -1,4 +1,5 @@
 import type { Target } from "../lib/targets.ts";
+import { ErrorAlert } from "./error_alert.tsx";
 import { estimateTokens } from "../lib/tokens.ts";
 
 /** A finished prompt as the page shows it. */
@@ -15,11 +16,8 @@ export interface ResultView {
   ollama_model?: string | null;
 }
 
-/** An error as the page shows it. */
-export interface ErrorView {
-  title: string;
-  message: string;
-}
+export type { ErrorView } from "./error_alert.tsx";
+import type { ErrorView } from "./error_alert.tsx";
 
 /** The token meter against the target's budget; turns to a warning past it. */
 export function TokenMeter({ text, target }: { text: string; target: Target }) {
@@ -77,12 +75,7 @@ export function ResultPanel({ result, error }: { result?: ResultView; error?: Er
           <p class="hint">Type an idea, pick a target and some presets, then Generate.</p>
         </div>
       )}
-      {error && (
-        <div class="error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      )}
+      <ErrorAlert error={error} />
       {result && <ResultBody result={result} />}
     </section>
   );
