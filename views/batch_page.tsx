@@ -1,4 +1,5 @@
 import type { Catalog } from "../lib/presets.ts";
+import { RunBadges } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
 import type { Target } from "../lib/targets.ts";
 import type { BatchOutcome, BatchResult } from "../lib/batch.ts";
@@ -66,19 +67,7 @@ export function BatchPanel(
           </p>
         </div>
       )}
-      {runId && (
-        <div class="badges">
-          <span class="badge pulse">Running…</span>
-          <button
-            type="button"
-            class="stop secondary"
-            hx-post={`/ui/runs/${runId}/stop`}
-            hx-swap="none"
-          >
-            Stop
-          </button>
-        </div>
-      )}
+      {runId && <RunBadges runId={runId} label="Running…" />}
       {total !== undefined && (
         <div sse-swap="progress" hx-target="#batch-progress" hx-swap="outerHTML">
           <BatchProgress done={outcomes.length} total={total} />

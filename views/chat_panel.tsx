@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../lib/ollama.ts";
+import { StopButton, ThinkingStream } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
 import { type ErrorView, ResultBody, type ResultView } from "./result_panel.tsx";
 
@@ -70,19 +71,9 @@ export function ChatPanel({ messages, last, error, runId, pending, reset }: Chat
         {runId && (
           <li class="msg assistant">
             <span class="who">Assistant</span>
-            <details class="thinking" hidden>
-              <summary>Model reasoning</summary>
-              <pre sse-swap="thinking" hx-swap="beforeend"></pre>
-            </details>
+            <ThinkingStream />
             <div class="text stream-text" sse-swap="token" hx-swap="beforeend"></div>
-            <button
-              type="button"
-              class="stop secondary"
-              hx-post={`/ui/runs/${runId}/stop`}
-              hx-swap="none"
-            >
-              Stop
-            </button>
+            <StopButton runId={runId} />
           </li>
         )}
       </ol>

@@ -1,4 +1,5 @@
 import type { Target } from "../lib/targets.ts";
+import { RunBadges, ThinkingStream } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
 import { estimateTokens } from "../lib/tokens.ts";
 
@@ -150,21 +151,8 @@ export function StreamingPanel({ runId, id = "result" }: { runId: string; id?: s
       sse-connect={`/ui/runs/${runId}/stream`}
       sse-close="close"
     >
-      <div class="badges">
-        <span class="badge pulse">Writing…</span>
-        <button
-          type="button"
-          class="stop secondary"
-          hx-post={`/ui/runs/${runId}/stop`}
-          hx-swap="none"
-        >
-          Stop
-        </button>
-      </div>
-      <details class="thinking" hidden>
-        <summary>Model reasoning</summary>
-        <pre sse-swap="thinking" hx-swap="beforeend"></pre>
-      </details>
+      <RunBadges runId={runId} label="Writing…" />
+      <ThinkingStream />
       <pre class="stream-text" sse-swap="token" hx-swap="beforeend"></pre>
       <div sse-swap="final" hx-target={`#${id}`} hx-swap="outerHTML"></div>
     </section>
