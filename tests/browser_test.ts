@@ -470,3 +470,30 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "browser: a thinking model's reasoning streams into a collapsed panel, apart from the prompt",
+  async () => {
+    const env = await setup({ fake: { tokenDelayMs: 30 } });
+    try {
+      const { page: p } = await page(env);
+      await p.goto(env.url);
+      await p.fill("#input", "a quiet library");
+      await p.click("summary:has-text('Options')");
+      await p.check("input[name=think]");
+      await p.click("button.primary");
+      await p.waitForFunction(() => {
+        const d = document.querySelector("#result details.thinking") as HTMLDetailsElement | null;
+        return d && !d.hidden && !d.open && (d.textContent ?? "").includes("carefully");
+      });
+      await p.waitForSelector("#positive");
+      const positive = await p.inputValue("#positive");
+      ok(!positive.includes("carefully"), "reasoning stays out of the prompt");
+      const details = p.locator("#result details.thinking");
+      equal(await details.getAttribute("open"), null, "collapsed");
+      ok((await details.textContent())!.includes("light & mood <carefully>"));
+    } finally {
+      await env.close();
+    }
+  },
+);
