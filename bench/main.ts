@@ -336,10 +336,10 @@ if (want("throughput")) {
 
 if (want("memory")) {
   // Memory after many generations.
-  const generations = full ? 10_000 : 1_000;
+  const generations = full ? 10_000 : 600;
   const before = rssMb(app!.pid);
   let done = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
+  await Promise.all(Array.from({ length: 16 }, async () => {
     while (done < generations) {
       done++;
       const res = await fetch(`${appUrl}/generate`, {
