@@ -1,4 +1,4 @@
-import { readNdjson } from "./ndjson.ts";
+import { NdjsonReader } from "./ndjson.ts";
 import { ThinkFilter } from "./think_filter.ts";
 import {
   ollamaApiError,
@@ -158,46 +158,48 @@ export class OllamaClient {
     const filter = new ThinkFilter();
     let finished = false;
     let res: Response | undefined;
-    let lines: AsyncGenerator<unknown, unknown> | undefined;
+    let reader: NdjsonReader | undefined;
     try {
       res = await this.#send("POST", "/api/chat", body, watchdog);
       if (!res.ok) throw await this.#httpError(res, model);
       if (!res.body) throw ollamaApiError("empty reply body");
       watchdog.kick();
-      lines = readNdjson(res.body);
+      reader = new NdjsonReader(res.body);
       while (true) {
-        const next = await lines.next();
+        const batch = await reader.read();
         watchdog.kick();
-        if (next.done) break;
-        const chunk = next.value as Record<string, unknown>;
-        if (typeof chunk !== "object" || chunk === null) {
-          throw ollamaApiError("a stream line was not a JSON object");
-        }
-        if (typeof chunk.error === "string") throw ollamaApiError(chunk.error);
-        const message = (chunk.message ?? {}) as { content?: unknown; thinking?: unknown };
-        if (typeof message.thinking === "string" && message.thinking) {
-          yield { type: "thinking", text: message.thinking };
-        }
-        if (typeof message.content === "string" && message.content) {
-          for (const piece of filter.push(message.content)) yield toEvent(piece);
-        }
-        if (chunk.done === true) {
-          for (const piece of filter.flush()) yield toEvent(piece);
-          finished = true;
-          yield { type: "done", stats: statsOf(chunk) };
-          return;
+        if (batch === null) break;
+        for (const line of batch) {
+          const chunk = line as Record<string, unknown>;
+          if (typeof chunk !== "object" || chunk === null) {
+            throw ollamaApiError("a stream line was not a JSON object");
+          }
+          if (typeof chunk.error === "string") throw ollamaApiError(chunk.error);
+          const message = (chunk.message ?? {}) as { content?: unknown; thinking?: unknown };
+          if (typeof message.thinking === "string" && message.thinking) {
+            yield { type: "thinking", text: message.thinking };
+          }
+          if (typeof message.content === "string" && message.content) {
+            for (const piece of filter.push(message.content)) yield toEvent(piece);
+          }
+          if (chunk.done === true) {
+            for (const piece of filter.flush()) yield toEvent(piece);
+            finished = true;
+            yield { type: "done", stats: statsOf(chunk) };
+            return;
+          }
         }
       }
       throw ollamaApiError("the stream ended before the model finished (no done message)");
     } catch (err) {
       throw this.#mapError(err, watchdog);
     } finally {
-      if (finished && lines) {
+      if (finished && reader) {
         // Ollama ends the body right after `done`: reading to its end returns the connection
         // to the pool for the next request.
         let timer: ReturnType<typeof setTimeout> | undefined;
         const end = await Promise.race([
-          lines.next().then((r) => r.done === true, () => false),
+          reader.read().then((r) => r === null || r.length === 0, () => false),
           new Promise<false>((r) => timer = setTimeout(() => r(false), 50)),
         ]);
         clearTimeout(timer);
@@ -206,7 +208,7 @@ export class OllamaClient {
       watchdog.stop();
       if (!finished) watchdog.abortUpstream();
       // Anything still unread is dropped, so the connection closes now rather than at GC.
-      await lines?.return(undefined).catch(() => {});
+      await reader?.cancel();
       await res?.body?.cancel().catch(() => {});
     }
   }

@@ -10,7 +10,7 @@ import { badInput } from "../lib/errors.ts";
 import { readJson } from "./request_body.ts";
 import { GenerationFields, MAX_TEXT } from "./schemas.ts";
 import { sseResponse } from "./sse.ts";
-import { tracked, trackRequest } from "./generate.ts";
+import { trackRequest } from "./generate.ts";
 
 /** Name of the cookie that holds the opaque session id. */
 export const SESSION_COOKIE = "promptsmith_session";
@@ -138,15 +138,10 @@ export function chatRoutes(services: Services): Hono {
             yield "done" in event ? { ...event, ...extra } : event;
           }
         }
-        try {
-          const res = await sseResponse(tracked(events(), release), controller);
-          const cookie = c.res.headers.get("set-cookie");
-          if (cookie) res.headers.set("set-cookie", cookie);
-          return res;
-        } catch (err) {
-          release();
-          throw err;
-        }
+        const res = await sseResponse(events(), controller, release);
+        const cookie = c.res.headers.get("set-cookie");
+        if (cookie) res.headers.set("set-cookie", cookie);
+        return res;
       },
     };
   }

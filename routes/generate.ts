@@ -53,18 +53,6 @@ export function trackRequest(services: Services, c: Context) {
   };
 }
 
-/** Wraps a generator so the request stays tracked until the stream ends, however it ends. */
-export async function* tracked<T>(
-  events: AsyncGenerator<T>,
-  release: () => void,
-): AsyncGenerator<T> {
-  try {
-    yield* events;
-  } finally {
-    release();
-  }
-}
-
 function plan(services: Services, body: GenerateRequest): GenerationPlan {
   return planOneShot(planContext(services), body);
 }
@@ -116,12 +104,8 @@ export function generateRoutes(services: Services): Hono {
       }
       const { controller, release } = trackRequest(services, c);
       try {
-        return await sseResponse(
-          tracked(runGeneration(deps, p, controller.signal), release),
-          controller,
-        );
+        return await sseResponse(runGeneration(deps, p, controller.signal), controller, release);
       } catch (err) {
-        release();
         if (body.fallback === "composer" && canFallBack(err)) {
           const reason = (err as Error).message;
           return await sseResponse(runComposer(deps, p, reason), new AbortController());

@@ -23,22 +23,42 @@ export function sseErrorPayload(err: unknown): { error: string; type: string } {
 export async function sseResponse(
   events: AsyncGenerator<unknown>,
   controller: AbortController,
+  onEnd: () => void = () => {},
 ): Promise<Response> {
-  const first = await events.next();
+  let first: IteratorResult<unknown>;
+  try {
+    first = await events.next();
+  } catch (err) {
+    onEnd();
+    throw err;
+  }
+  let ended = false;
+  const end = () => {
+    if (!ended) {
+      ended = true;
+      onEnd();
+    }
+  };
   let sentFirst = false;
   const stream = new ReadableStream<Uint8Array>({
     async pull(out) {
       try {
         if (!sentFirst) {
           sentFirst = true;
-          if (first.done) return out.close();
+          if (first.done) {
+            end();
+            return out.close();
+          }
           out.enqueue(sseFrame(first.value));
           return;
         }
         const next = await events.next();
-        if (next.done) out.close();
-        else out.enqueue(sseFrame(next.value));
+        if (next.done) {
+          end();
+          out.close();
+        } else out.enqueue(sseFrame(next.value));
       } catch (err) {
+        end();
         const reason = controller.signal.reason;
         // A client that left gets nothing more; a shutdown tells the client why its stream ends.
         if (controller.signal.aborted && !(reason instanceof AppError)) return;
@@ -53,6 +73,7 @@ export async function sseResponse(
     async cancel() {
       controller.abort();
       await events.return(undefined).catch(() => {});
+      end();
     },
   });
   return new Response(stream, {
