@@ -86,8 +86,12 @@ export function pageRoutes(services: Services): Hono {
           }
         }
       }
+      if (form.mode === "chat" && q.persona && /^[a-z0-9_]{1,100}$/.test(q.persona)) {
+        form.persona_id = q.persona;
+      }
       if (form.mode === "chat" && getCookie(c, SESSION_COOKIE)) {
-        const scope = await services.conversations.scope(getCookie(c, SESSION_COOKIE)!, "chat");
+        const kind = form.persona_id ? "persona" : "chat";
+        const scope = await services.conversations.scope(getCookie(c, SESSION_COOKIE)!, kind);
         if (scope) form.model = scope.target;
       }
       return c.html(await renderHome(c, form, { result }));

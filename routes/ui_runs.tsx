@@ -257,7 +257,8 @@ export function uiRunRoutes(services: Services): Hono {
           } finally {
             release();
           }
-          return c.redirect(`/?mode=chat`, 303);
+          const persona = form.persona_id ? `&persona=${encodeURIComponent(form.persona_id)}` : "";
+          return c.redirect(`/?mode=chat${persona}`, 303);
         } catch (err) {
           return await fullPage(
             c,

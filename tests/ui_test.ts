@@ -179,3 +179,24 @@ Deno.test("the form's protect field keeps trigger words and LoRA tags in the pro
     await t.close();
   }
 });
+
+Deno.test("without JavaScript a persona chat turn comes back to the persona's own transcript", async () => {
+  const t = await startTestApp();
+  try {
+    const cookie = "promptsmith_session=persona-ui-session-0001";
+    const res = await form(t, "/ui/chat", {
+      input: "a knight at dawn",
+      persona_id: "quick_sketch",
+      model: "sdxl",
+    }, { cookie });
+    equal(res.status, 303);
+    equal(res.headers.get("location"), "/?mode=chat&persona=quick_sketch");
+    const page = await (await t.request(res.headers.get("location")!, { headers: { cookie } }))
+      .text();
+    match(page, /<option value="quick_sketch" selected/);
+    match(page, /a knight at dawn/);
+    match(page, /<input type="radio" name="model" value="sdxl" checked/);
+  } finally {
+    await t.close();
+  }
+});
