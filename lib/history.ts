@@ -176,35 +176,31 @@ export class HistoryStore {
   #add(entry: NewHistoryEntry, skipDuplicate: boolean): number | null {
     const timestamp = entry.timestamp ?? this.#now().toISOString();
     const fingerprint = fingerprintOf(entry, timestamp);
-    try {
-      if (skipDuplicate && this.#exists.get(fingerprint)) return null;
-      const result = this.#insert.run(
-        timestamp,
-        entry.user_input,
-        entry.generated_output,
-        entry.positive,
-        entry.negative,
-        entry.model,
-        entry.ollama_model,
-        JSON.stringify(entry.presets ?? {}),
-        entry.mode,
-        entry.engine ?? "ollama",
-        entry.seed ?? null,
-        entry.temperature ?? null,
-        entry.eval_count ?? null,
-        entry.prompt_eval_count ?? null,
-        entry.duration_ms ?? null,
-        entry.favorite ? 1 : 0,
-        entry.session_id ?? null,
-        fingerprint,
-        entry.ollama_digest ?? null,
-        entry.prompt_hash ?? null,
-        entry.request ? JSON.stringify(entry.request) : null,
-      );
-      return Number(result.lastInsertRowid);
-    } catch (err) {
-      throw historyUnavailable(err instanceof Error ? err.message : String(err));
-    }
+    if (skipDuplicate && this.#exists.get(fingerprint)) return null;
+    const result = this.#insert.run(
+      timestamp,
+      entry.user_input,
+      entry.generated_output,
+      entry.positive,
+      entry.negative,
+      entry.model,
+      entry.ollama_model,
+      JSON.stringify(entry.presets ?? {}),
+      entry.mode,
+      entry.engine ?? "ollama",
+      entry.seed ?? null,
+      entry.temperature ?? null,
+      entry.eval_count ?? null,
+      entry.prompt_eval_count ?? null,
+      entry.duration_ms ?? null,
+      entry.favorite ? 1 : 0,
+      entry.session_id ?? null,
+      fingerprint,
+      entry.ollama_digest ?? null,
+      entry.prompt_hash ?? null,
+      entry.request ? JSON.stringify(entry.request) : null,
+    );
+    return Number(result.lastInsertRowid);
   }
 
   /**
@@ -231,66 +227,62 @@ export class HistoryStore {
     const search = query.q ? parseSearch(query.q) : null;
     const offset = query.offset ?? 0;
     const cols = COLUMNS.split(", ").map((c) => `h.${c}`).join(", ");
-    try {
-      if (search) {
-        const filter = where.length ? ` AND ${where.join(" AND ")}` : "";
-        const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
-                      WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
-        const keep = (e: HistoryEntry) => !search.needsFilter || matchesAll(e, search.words);
-        const fetched = (this.db.prepare(`SELECT ${cols} ${from} LIMIT ?`)
-          .all(search.match, ...params, SEARCH_WINDOW) as Record<string, unknown>[]).map(
-            rowToEntry,
-          );
-        const window = fetched.filter(keep);
-        const ranked = window
-          .map((e) => ({ e, score: relevance(e, search.words) }))
-          .sort((a, b) => b.score - a.score || b.e.id - a.e.id)
-          .map(({ e }) => e);
-        const page = ranked.slice(offset, offset + query.limit);
-        const missing = query.limit - page.length;
-        if (missing > 0 && fetched.length === SEARCH_WINDOW) {
-          // Past the ranked window the older matches follow, newest first.
-          const older = this.db.prepare(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
-            .all(search.match, ...params, missing, Math.max(offset, SEARCH_WINDOW)) as Record<
-              string,
-              unknown
-            >[];
-          page.push(...older.map(rowToEntry).filter(keep));
-        }
-        for (const e of page) e.snippet = snippet(e, search.words);
-        let total = window.length;
-        if (fetched.length === SEARCH_WINDOW) {
-          // Without filters the count needs no join with the table: a third of the cost.
-          const counted = where.length
-            ? from
-            : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
-          total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
-            .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
-        }
-        const capped = total > SEARCH_COUNT_CAP;
-        return { total: capped ? SEARCH_COUNT_CAP : total, total_capped: capped, history: page };
+    if (search) {
+      const filter = where.length ? ` AND ${where.join(" AND ")}` : "";
+      const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
+                    WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
+      const keep = (e: HistoryEntry) => !search.needsFilter || matchesAll(e, search.words);
+      const fetched = (this.db.prepare(`SELECT ${cols} ${from} LIMIT ?`)
+        .all(search.match, ...params, SEARCH_WINDOW) as Record<string, unknown>[]).map(
+          rowToEntry,
+        );
+      const window = fetched.filter(keep);
+      const ranked = window
+        .map((e) => ({ e, score: relevance(e, search.words) }))
+        .sort((a, b) => b.score - a.score || b.e.id - a.e.id)
+        .map(({ e }) => e);
+      const page = ranked.slice(offset, offset + query.limit);
+      const missing = query.limit - page.length;
+      if (missing > 0 && fetched.length === SEARCH_WINDOW) {
+        // Past the ranked window the older matches follow, newest first.
+        const older = this.db.prepare(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
+          .all(search.match, ...params, missing, Math.max(offset, SEARCH_WINDOW)) as Record<
+            string,
+            unknown
+          >[];
+        page.push(...older.map(rowToEntry).filter(keep));
       }
-      let total: number;
-      let capped = false;
-      if (!where.length) {
-        total =
-          (this.db.prepare("SELECT n FROM history_count WHERE id = 1").get() as { n: number }).n;
-      } else {
-        const filter = `WHERE ${where.join(" AND ")}`;
-        total = (this.db.prepare(
-          `SELECT count(*) AS n FROM (SELECT 1 FROM prompt_history h ${filter} LIMIT ?)`,
-        ).get(...params, FILTER_COUNT_CAP + 1) as { n: number }).n;
-        capped = total > FILTER_COUNT_CAP;
-        if (capped) total = FILTER_COUNT_CAP;
+      for (const e of page) e.snippet = snippet(e, search.words);
+      let total = window.length;
+      if (fetched.length === SEARCH_WINDOW) {
+        // Without filters the count needs no join with the table: a third of the cost.
+        const counted = where.length
+          ? from
+          : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
+        total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
+          .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
       }
-      const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
-      const rows = this.db.prepare(
-        `SELECT ${COLUMNS} FROM prompt_history h ${filter} ORDER BY h.id DESC LIMIT ? OFFSET ?`,
-      ).all(...params, query.limit, offset) as Record<string, unknown>[];
-      return { total, total_capped: capped, history: rows.map(rowToEntry) };
-    } catch (err) {
-      throw historyUnavailable(err instanceof Error ? err.message : String(err));
+      const capped = total > SEARCH_COUNT_CAP;
+      return { total: capped ? SEARCH_COUNT_CAP : total, total_capped: capped, history: page };
     }
+    let total: number;
+    let capped = false;
+    if (!where.length) {
+      total =
+        (this.db.prepare("SELECT n FROM history_count WHERE id = 1").get() as { n: number }).n;
+    } else {
+      const filter = `WHERE ${where.join(" AND ")}`;
+      total = (this.db.prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM prompt_history h ${filter} LIMIT ?)`,
+      ).get(...params, FILTER_COUNT_CAP + 1) as { n: number }).n;
+      capped = total > FILTER_COUNT_CAP;
+      if (capped) total = FILTER_COUNT_CAP;
+    }
+    const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const rows = this.db.prepare(
+      `SELECT ${COLUMNS} FROM prompt_history h ${filter} ORDER BY h.id DESC LIMIT ? OFFSET ?`,
+    ).all(...params, query.limit, offset) as Record<string, unknown>[];
+    return { total, total_capped: capped, history: rows.map(rowToEntry) };
   }
 
   /** One entry by id, or null. */
@@ -303,11 +295,7 @@ export class HistoryStore {
 
   /** Deletes one entry; false when there was none. */
   delete(id: number): boolean {
-    try {
-      return this.db.prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0;
-    } catch (err) {
-      throw historyUnavailable(err instanceof Error ? err.message : String(err));
-    }
+    return this.db.prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0;
   }
 
   /** Marks or unmarks a favorite; false when the id names nothing. */
@@ -328,7 +316,7 @@ export class HistoryStore {
       return n;
     } catch (err) {
       this.db.exec("ROLLBACK");
-      throw historyUnavailable(err instanceof Error ? err.message : String(err));
+      throw err;
     }
   }
 

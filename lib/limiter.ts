@@ -21,9 +21,4 @@ export class ConcurrencyLimiter {
       else this.#active.set(key, left);
     };
   }
-
-  /** Slots in use by a client. */
-  active(key: string): number {
-    return this.#active.get(key) ?? 0;
-  }
 }

@@ -53,9 +53,4 @@ export class ModelList {
     this.#cached = { at: this.#now(), listing };
     return listing;
   }
-
-  /** Forgets the cached listing. */
-  clear(): void {
-    this.#cached = null;
-  }
 }

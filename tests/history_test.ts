@@ -1,7 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { startTestApp, type TestApp } from "./helpers.ts";
-import { openDatabase } from "../lib/db.ts";
-import { HistoryStore } from "../lib/history.ts";
 
 async function make(t: TestApp, input: string, model = "flux") {
   const res = await t.post("/generate", { input, model, engine: "composer" });
@@ -270,25 +268,33 @@ Deno.test("history routes answer 503 when the database cannot be opened, and gen
   }
 });
 
-Deno.test("a read-only database keeps generation working and says so on writes", () => {
-  const db = openDatabase(":memory:");
-  const store = new HistoryStore(db);
-  db.exec("PRAGMA query_only = ON");
+Deno.test("a read-only database keeps generation working and says so on writes", async () => {
+  const t = await startTestApp();
   try {
-    store.add({
-      user_input: "x",
-      generated_output: "y",
-      positive: "y",
-      negative: null,
-      model: "flux",
-      ollama_model: null,
-      presets: {},
-      mode: "oneshot",
-    });
-    ok(false, "should throw");
-  } catch (err) {
-    equal((err as { status?: number }).status, 503);
+    const id = await make(t, "before read-only");
+    t.services.db!.exec("PRAGMA query_only = ON");
+    const writes: [string, string, unknown?][] = [
+      ["PUT", `/history/${id}/favorite`],
+      ["DELETE", `/history/${id}`],
+      ["POST", "/api/presets/custom", { kind: "styles", name: "Mine", text: "my words" }],
+      ["POST", "/history/import", { entries: [] }],
+    ];
+    for (const [method, path, body] of writes) {
+      const res = await t.app.request(path, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      equal(res.status, 503, `${method} ${path}`);
+      const json = await res.json();
+      equal(json.type, "history_unavailable");
+      match(json.message, /readonly|read-only/);
+    }
+    const gen = await t.post("/generate", { input: "after read-only", engine: "composer" });
+    equal(gen.status, 200);
+    equal((await gen.json()).history_id, null);
+    equal((await t.request("/history")).status, 200, "reading still works");
   } finally {
-    db.close();
+    await t.close();
   }
 });
