@@ -12,6 +12,12 @@ const MAX_STORED_CHARS = 20_000;
 /** Which conversation of a session: the Chat & Refine one or the persona one. */
 export type ConversationKind = "chat" | "persona";
 
+/** A stored message: what the LLM saw, and for user turns the words as the user typed them. */
+export interface StoredMessage extends ChatMessage {
+  /** The user's own words, without the preset guidance appended for the LLM. */
+  typed?: string;
+}
+
 /** What a conversation is about; changing either starts a new one. */
 export interface ConversationScope {
   target: string;
@@ -61,7 +67,7 @@ export class ConversationStore {
   }
 
   /** All stored messages of a live conversation, oldest first. */
-  async messages(sid: string, kind: ConversationKind): Promise<ChatMessage[]> {
+  async messages(sid: string, kind: ConversationKind): Promise<StoredMessage[]> {
     const head = (await this.#kv.get<Head>(headKey(sid, kind))).value;
     if (!this.#live(head)) return [];
     return await this.#read(sid, kind, head.start, head.end);
@@ -72,10 +78,10 @@ export class ConversationStore {
     kind: ConversationKind,
     from: number,
     to: number,
-  ): Promise<ChatMessage[]> {
-    const out: ChatMessage[] = [];
+  ): Promise<StoredMessage[]> {
+    const out: StoredMessage[] = [];
     for await (
-      const entry of this.#kv.list<ChatMessage>({
+      const entry of this.#kv.list<StoredMessage>({
         start: msgKey(sid, kind, from),
         end: msgKey(sid, kind, to),
       })
@@ -104,7 +110,9 @@ export class ConversationStore {
     if (!this.#live(head)) return { history: [], reset: false, turns: 0 };
     if (!sameScope(head, scope)) return { history: [], reset: true, turns: 0 };
     const from = Math.max(head.start, head.end - (CONTEXT_MESSAGES - 1));
-    const history = await this.#read(sid, kind, from, head.end);
+    // Only role and content go to the LLM.
+    const history: ChatMessage[] = (await this.#read(sid, kind, from, head.end))
+      .map(({ role, content }) => ({ role, content }));
     while (history.length && history[0]!.role !== "user") history.shift();
     return { history, reset: false, turns: Math.floor((head.end - head.start) / 2) };
   }
@@ -116,6 +124,7 @@ export class ConversationStore {
     scope: ConversationScope,
     user: string,
     assistant: string,
+    typed?: string,
   ): Promise<void> {
     const stored = assistant.length > MAX_STORED_CHARS
       ? `${assistant.slice(0, MAX_STORED_CHARS)} […]`
@@ -130,7 +139,9 @@ export class ConversationStore {
       if (head && !keep) {
         for (let i = head.start; i < head.end; i++) op.delete(msgKey(sid, kind, i));
       }
-      op.set(msgKey(sid, kind, base), { role: "user", content: user } satisfies ChatMessage);
+      const userMessage: StoredMessage = { role: "user", content: user };
+      if (typed !== undefined && typed !== user) userMessage.typed = typed;
+      op.set(msgKey(sid, kind, base), userMessage);
       op.set(
         msgKey(sid, kind, base + 1),
         { role: "assistant", content: stored } satisfies ChatMessage,

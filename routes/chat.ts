@@ -95,7 +95,14 @@ export async function prepareChatTurn(
   const deps: GenerationDeps = {
     ...generationDeps(services),
     beforeSave: async (result) => {
-      await services.conversations.appendTurn(sid, kind, scope, userMessage, result.result);
+      await services.conversations.appendTurn(
+        sid,
+        kind,
+        scope,
+        userMessage,
+        result.result,
+        body.message,
+      );
     },
   };
   const extra = {

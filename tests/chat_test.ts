@@ -332,3 +332,28 @@ Deno.test("a persona reply that only asks questions has an empty positive prompt
     await t.close();
   }
 });
+
+Deno.test("the transcript shows the user's own words while the LLM gets the preset guidance", async () => {
+  const t = await startTestApp();
+  try {
+    const sid = "test-session-typed1";
+    await t.post("/chat", { message: "a foggy pier", style: "Watercolor", session_id: sid });
+    await t.post("/chat", { message: "add gulls", session_id: sid });
+    const sent = lastChat(t);
+    match(sent[1]!.content, /^a foggy pier\n\nPresets to weave in:\n- Style: watercolour/);
+    ok(
+      sent.every((m) => Object.keys(m).sort().join() === "content,role"),
+      "only role and content go upstream",
+    );
+    const stored = await t.services.conversations.messages(sid, "chat");
+    equal(stored[0]!.typed, "a foggy pier");
+    equal(stored[2]!.typed, undefined, "no copy when nothing was added");
+    const page =
+      await (await t.request("/?mode=chat", { headers: { cookie: `promptsmith_session=${sid}` } }))
+        .text();
+    match(page, /<div class="text">a foggy pier<\/div>/);
+    ok(!page.includes("Presets to weave in"));
+  } finally {
+    await t.close();
+  }
+});

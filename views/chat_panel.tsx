@@ -1,11 +1,11 @@
-import type { ChatMessage } from "../lib/ollama.ts";
+import type { StoredMessage } from "../lib/conversations.ts";
 import { StopButton, ThinkingStream } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
 import { type ErrorView, ResultBody, type ResultView } from "./result_panel.tsx";
 
 /** Props of the chat panel. */
 export interface ChatPanelProps {
-  messages: ChatMessage[];
+  messages: StoredMessage[];
   /** The last turn's parsed result, shown under the transcript. */
   last?: ResultView;
   error?: ErrorView;
@@ -14,11 +14,6 @@ export interface ChatPanelProps {
   /** The message being answered while streaming. */
   pending?: string;
   reset?: boolean;
-}
-
-function userText(content: string): string {
-  // Preset guidance is appended to the stored message; the transcript shows what the user typed.
-  return content.split(/\n\n(?:Presets to weave in:|Keep these exactly as written)/)[0]!;
 }
 
 /** The Chat & Refine transcript with the newest result, swapped as `#chat`. */
@@ -59,7 +54,7 @@ export function ChatPanel({ messages, last, error, runId, pending, reset }: Chat
         {messages.map((m) => (
           <li class={`msg ${m.role}`}>
             <span class="who">{m.role === "user" ? "You" : "Assistant"}</span>
-            <div class="text">{m.role === "user" ? userText(m.content) : m.content}</div>
+            <div class="text">{m.typed ?? m.content}</div>
           </li>
         ))}
         {pending && (
