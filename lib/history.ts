@@ -87,6 +87,12 @@ export const SEARCH_COUNT_CAP = 1000;
 /** Filtered listings count up to this number. */
 export const FILTER_COUNT_CAP = 100_000;
 
+/** A SQLite failure as the 503 it means for users; any other error as it is. */
+export function fromDatabaseError(err: unknown): unknown {
+  if ((err as { code?: string } | null)?.code !== "ERR_SQLITE_ERROR") return err;
+  return historyUnavailable((err as Error).message);
+}
+
 const COLUMNS =
   "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite, ollama_digest, prompt_hash, request";
 

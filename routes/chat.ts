@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { generationDeps, planContext, type Services } from "../lib/services.ts";
 import { generateOnce, type GenerationDeps, runGeneration } from "../lib/generation.ts";
@@ -11,10 +10,7 @@ import { readJson } from "./request_body.ts";
 import { GenerationFields, MAX_TEXT } from "./schemas.ts";
 import { sseResponse } from "./sse.ts";
 import { trackRequest } from "./generate.ts";
-
-/** Name of the cookie that holds the opaque session id. */
-export const SESSION_COOKIE = "promptsmith_session";
-const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+import { SESSION_ID, sessionOf } from "./session.ts";
 
 const SessionField = z.string().regex(SESSION_ID, "must be the session_id a previous reply gave")
   .optional();
@@ -35,30 +31,6 @@ export const PersonaChatSchema = z.object({
 });
 
 const ResetSchema = z.object({ session_id: SessionField, persona_id: z.string().optional() });
-
-/** A new opaque session id: 128 random bits, URL-safe. */
-export function newSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
-}
-
-/** The session of a request: the body's `session_id`, else the cookie, else a new one (set as cookie). */
-export function sessionOf(c: Context, fromBody?: string): string {
-  if (fromBody) return fromBody;
-  const cookie = getCookie(c, SESSION_COOKIE);
-  if (cookie && SESSION_ID.test(cookie)) return cookie;
-  const sid = newSessionId();
-  setCookie(c, SESSION_COOKIE, sid, {
-    httpOnly: true,
-    sameSite: "Lax",
-    path: "/",
-    maxAge: 60 * 60 * 24 * 30,
-  });
-  return sid;
-}
 
 async function readOptionalJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const text = await c.req.text();

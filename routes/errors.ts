@@ -1,19 +1,20 @@
 import type { Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, type ErrorBody } from "../lib/errors.ts";
-import { historyUnavailable } from "../lib/history.ts";
+import { fromDatabaseError } from "../lib/history.ts";
 import { log } from "../lib/logger.ts";
 
 /** Maps any thrown error to the API's JSON error shape; never leaks a stack trace. */
 export function errorResponse(err: unknown, c: Context): Response {
   // Any SQLite failure (read-only file, full disk, corruption) is the store being unavailable,
   // whichever route touched it: a 503 that says generation still works, never a 500.
-  if ((err as { code?: string })?.code === "ERR_SQLITE_ERROR") {
+  const mapped = fromDatabaseError(err);
+  if (mapped !== err) {
     log("history").error("Database error on {path}: {error}", {
       path: c.req.path,
       error: String(err),
     });
-    err = historyUnavailable((err as Error).message);
+    err = mapped;
   }
   if (err instanceof AppError) return c.json(err.toBody(), err.status as 400, err.headers);
   if (err instanceof HTTPException) {

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import { SESSION_COOKIE } from "./session.ts";
 import { AppError } from "../lib/errors.ts";
 import { generationDeps, planContext, type Services } from "../lib/services.ts";
 import {
@@ -17,7 +18,7 @@ import { sseResponse } from "./sse.ts";
 
 /** Who a request comes from, for the per-client generation cap. */
 export function clientKey(c: Context): string {
-  const session = getCookie(c, "promptsmith_session");
+  const session = getCookie(c, SESSION_COOKIE);
   if (session) return `session:${session}`;
   const addr = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname;
   return `addr:${addr ?? "local"}`;

@@ -2,6 +2,38 @@ import type { Context } from "hono";
 import type { Services } from "../lib/services.ts";
 import type { FormState } from "../lib/form_state.ts";
 import type { HomePageProps } from "../views/home_page.tsx";
+import type { ErrorView } from "../views/error_alert.tsx";
+import { AppError } from "../lib/errors.ts";
+import { log } from "../lib/logger.ts";
+import { fromDatabaseError } from "../lib/history.ts";
+
+/** Whether Ollama answers, for the header's status pill (cached a few seconds). */
+export async function ollamaStatus(
+  services: Services,
+): Promise<{ reachable: boolean; url: string }> {
+  const models = await services.models.get(services.config.ollamaModel);
+  return { reachable: models.reachable, url: services.config.ollamaUrl };
+}
+
+/** Any error as the page shows it; unexpected ones are logged and shown without details. */
+export function toErrorView(failure: unknown): ErrorView {
+  const err = fromDatabaseError(failure);
+  if (err instanceof AppError) return { title: err.title, message: err.message };
+  if (err instanceof DOMException && err.name === "AbortError") {
+    return { title: "Stopped", message: "You stopped the generation; nothing was saved." };
+  }
+  log("ui").error("Request failed: {error}", { error: String(err) });
+  return {
+    title: "Unexpected error",
+    message: "Something went wrong; the details are in the log. Try again.",
+  };
+}
+
+/** The HTTP status a page shows an error with. */
+export function errorStatus(failure: unknown): number {
+  const err = fromDatabaseError(failure);
+  return err instanceof AppError ? err.status : 500;
+}
 
 /** Whether a request came from htmx (and so wants a fragment, never JSON or a full page). */
 export function isHtmx(c: Context): boolean {

@@ -15,7 +15,8 @@ import { HomePage } from "../views/home_page.tsx";
 import { PresetPicker } from "../views/preset_picker.tsx";
 import type { ResultView } from "../views/result_panel.tsx";
 import type { ChatPanelProps } from "../views/chat_panel.tsx";
-import { SESSION_COOKIE } from "./chat.ts";
+import { SESSION_COOKIE } from "./session.ts";
+import type { ErrorView } from "../views/error_alert.tsx";
 import { formEntries, homeProps } from "./page_context.ts";
 
 /** The chat transcript of the browser's session, with the last reply parsed for copying. */
@@ -45,18 +46,25 @@ export async function chatView(
   return { messages, last };
 }
 
+/** The main page for a form state, with the chat transcript in chat mode. */
+export async function renderHome(
+  services: Services,
+  c: Context,
+  form: FormState,
+  extra: { result?: ResultView; error?: ErrorView } = {},
+  status = 200,
+): Promise<Response> {
+  const props = await homeProps(services, form);
+  const chat = form.mode === "chat"
+    ? await chatView(services, getCookie(c, SESSION_COOKIE), form)
+    : undefined;
+  return c.html(renderPage(<HomePage {...props} {...extra} chat={chat} />), status as 200);
+}
+
 /** `GET /` (the app), `POST /ui/form` (re-render without generating) and `GET /ui/picker`. */
 export function pageRoutes(services: Services): Hono {
   const catalog = () => services.presets.get(services.config.enableNsfwPresets);
   const defaults = () => ({ ollama_model: services.config.ollamaModel });
-
-  async function renderHome(c: Context, form: FormState, extra: { result?: ResultView } = {}) {
-    const props = await homeProps(services, form);
-    const chat = form.mode === "chat"
-      ? await chatView(services, getCookie(c, SESSION_COOKIE), form)
-      : undefined;
-    return renderPage(<HomePage {...props} {...extra} chat={chat} />);
-  }
 
   return new Hono()
     .get("/", async (c) => {
@@ -94,7 +102,7 @@ export function pageRoutes(services: Services): Hono {
         const scope = await services.conversations.scope(getCookie(c, SESSION_COOKIE)!, kind);
         if (scope) form.model = scope.target;
       }
-      return c.html(await renderHome(c, form, { result }));
+      return await renderHome(services, c, form, { result });
     })
     .post("/ui/form", async (c) => {
       const entries = await formEntries(c);
@@ -102,7 +110,7 @@ export function pageRoutes(services: Services): Hono {
       const pack = entries.find(([k]) => k === "apply_pack")?.[1];
       const found = pack ? catalog().packs.find((p) => p.id === pack) : undefined;
       if (found) form = applyPack(form, found);
-      return c.html(await renderHome(c, form));
+      return await renderHome(services, c, form);
     })
     .get("/ui/picker", async (c) => {
       const form = formFromEntries(await formEntries(c), defaults());

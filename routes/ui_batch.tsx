@@ -6,7 +6,7 @@ import { renderFragment, renderPage } from "../views/render.ts";
 import { BatchItemView, BatchPage, BatchPanel, BatchProgress } from "../views/batch_page.tsx";
 import { BatchSchema, startBatch } from "./batch.ts";
 import { describeIssue } from "./request_body.ts";
-import { formEntries, isHtmx } from "./page_context.ts";
+import { errorStatus, formEntries, isHtmx, ollamaStatus, toErrorView } from "./page_context.ts";
 
 /** Turns the batch form into a `/generate-batch` body. */
 export function batchRequest(entries: [string, string][]): Record<string, unknown> {
@@ -37,7 +37,7 @@ export function uiBatchRoutes(services: Services): Hono {
       targets: services.targets,
       catalog: services.presets.get(services.config.enableNsfwPresets),
       models: { names: models.names, default: services.config.ollamaModel, notice: models.notice },
-      ollama: { reachable: models.reachable, url: services.config.ollamaUrl },
+      ollama: await ollamaStatus(services),
     };
   };
   return new Hono()
@@ -58,11 +58,12 @@ export function uiBatchRoutes(services: Services): Hono {
         }
         started = startBatch(services, c, parsed.data);
       } catch (err) {
-        const error = err instanceof AppError
-          ? { title: err.title, message: err.message }
-          : { title: "Unexpected error", message: String(err) };
+        const error = toErrorView(err);
         if (htmx) return c.html(renderFragment(<BatchPanel error={error} />));
-        return c.html(renderPage(<BatchPage {...await pageProps()} panel={{ error }} />), 400);
+        return c.html(
+          renderPage(<BatchPage {...await pageProps()} panel={{ error }} />),
+          errorStatus(err) as 400,
+        );
       }
       const { record, events } = started;
       if (!htmx) {

@@ -5,20 +5,13 @@ import { renderPage } from "../views/render.ts";
 import { ComfyJobPage, ComfyPage, ComfySendPage } from "../views/comfy_page.tsx";
 import { comfyOf, SendSchema, sendToComfy } from "./comfyui.ts";
 import { describeIssue } from "./request_body.ts";
-
-function errorView(err: unknown) {
-  return err instanceof AppError
-    ? { title: err.title, message: err.message }
-    : { title: "Unexpected error", message: err instanceof Error ? err.message : String(err) };
-}
+import { errorStatus, ollamaStatus, toErrorView } from "./page_context.ts";
+import type { ErrorView } from "../views/error_alert.tsx";
 
 /** The ComfyUI pages: workflows and upload, "Send to ComfyUI", and the job page. */
 export function uiComfyRoutes(services: Services): Hono {
-  const ollama = async () => {
-    const models = await services.models.get(services.config.ollamaModel);
-    return { reachable: models.reachable, url: services.config.ollamaUrl };
-  };
-  const listPage = async (c: Context, error?: ReturnType<typeof errorView>, status = 200) => {
+  const ollama = () => ollamaStatus(services);
+  const listPage = async (c: Context, error?: ErrorView, status = 200) => {
     const comfy = comfyOf(services);
     return c.html(
       renderPage(
@@ -72,7 +65,7 @@ export function uiComfyRoutes(services: Services): Hono {
         comfyOf(services).saveWorkflow(name, json);
         return c.redirect("/ui/comfy", 303);
       } catch (err) {
-        return await listPage(c, errorView(err), err instanceof AppError ? err.status : 500);
+        return await listPage(c, toErrorView(err), errorStatus(err));
       }
     })
     .get("/ui/comfy/send", async (c) => {
@@ -112,10 +105,10 @@ export function uiComfyRoutes(services: Services): Hono {
               positive={entry?.positive ?? ""}
               workflows={comfyOf(services).listWorkflows()}
               ollama={await ollama()}
-              error={errorView(err)}
+              error={toErrorView(err)}
             />,
           ),
-          (err instanceof AppError ? err.status : 500) as 200,
+          (errorStatus(err)) as 200,
         );
       }
     })

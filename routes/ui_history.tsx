@@ -9,7 +9,7 @@ import {
 } from "../views/history_page.tsx";
 import { AppError } from "../lib/errors.ts";
 import { parseHistoryQuery } from "./history.ts";
-import { formEntries, isHtmx } from "./page_context.ts";
+import { formEntries, isHtmx, ollamaStatus, toErrorView } from "./page_context.ts";
 import { replayEntry } from "./replay.ts";
 
 const PAGE_SIZE = 20;
@@ -51,17 +51,11 @@ export function uiHistoryRoutes(services: Services): Hono {
         });
         props = { entries: history, total, totalCapped: total_capped, query };
       } catch (err) {
-        const message = err instanceof AppError ? err.message : String(err);
+        const { message } = toErrorView(err);
         props = { entries: [], total: 0, totalCapped: false, query, unavailable: message };
       }
       if (isHtmx(c)) return c.html(renderFragment(<HistoryList {...props} />));
-      const models = await services.models.get(services.config.ollamaModel);
-      return c.html(renderPage(
-        <HistoryPage
-          {...props}
-          ollama={{ reachable: models.reachable, url: services.config.ollamaUrl }}
-        />,
-      ));
+      return c.html(renderPage(<HistoryPage {...props} ollama={await ollamaStatus(services)} />));
     })
     .post("/ui/history/:id/favorite", async (c) => {
       const id = Number(c.req.param("id"));

@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { generationDeps, planContext, type Services } from "../lib/services.ts";
 import { formFromEntries, type FormState, formToRequest } from "../lib/form_state.ts";
@@ -14,8 +14,7 @@ import {
 } from "../lib/generation.ts";
 import { AppError } from "../lib/errors.ts";
 import { CLOSE_EVENT, type Emit } from "../lib/runs.ts";
-import { renderFragment, renderPage } from "../views/render.ts";
-import { HomePage } from "../views/home_page.tsx";
+import { renderFragment } from "../views/render.ts";
 import {
   type ErrorView,
   ResultPanel,
@@ -24,33 +23,15 @@ import {
 } from "../views/result_panel.tsx";
 import { ChatPanel } from "../views/chat_panel.tsx";
 import { GenerateSchema } from "./schemas.ts";
-import {
-  ChatSchema,
-  PersonaChatSchema,
-  prepareChatTurn,
-  SESSION_COOKIE,
-  sessionOf,
-} from "./chat.ts";
+import { ChatSchema, PersonaChatSchema, prepareChatTurn } from "./chat.ts";
+import { SESSION_COOKIE, sessionOf } from "./session.ts";
 import { describeIssue } from "./request_body.ts";
-import { formEntries, homeProps, isHtmx } from "./page_context.ts";
+import { errorStatus, formEntries, isHtmx, toErrorView } from "./page_context.ts";
 import { clientKey, trackRequest } from "./generate.ts";
-import { chatView } from "./pages.tsx";
-import { log } from "../lib/logger.ts";
+import { chatView, renderHome } from "./pages.tsx";
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function toErrorView(err: unknown): ErrorView {
-  if (err instanceof AppError) return { title: err.title, message: err.message };
-  if (err instanceof DOMException && err.name === "AbortError") {
-    return { title: "Stopped", message: "You stopped the generation; nothing was saved." };
-  }
-  log("ui").error("Generation failed: {error}", { error: String(err) });
-  return {
-    title: "Unexpected error",
-    message: "Something went wrong; the details are in the log. Try again.",
-  };
 }
 
 function toResultView(result: GenerationResult, plan: GenerationPlan): ResultView {
@@ -152,19 +133,6 @@ export function uiRunRoutes(services: Services): Hono {
   const defaults = () => ({ ollama_model: services.config.ollamaModel });
   const ctx = () => (planContext(services));
 
-  async function fullPage(
-    c: Context,
-    form: FormState,
-    extra: { result?: ResultView; error?: ErrorView },
-    status = 200,
-  ) {
-    const props = await homeProps(services, form);
-    const chat = form.mode === "chat"
-      ? await chatView(services, getCookie(c, SESSION_COOKIE), form)
-      : undefined;
-    return c.html(renderPage(<HomePage {...props} {...extra} chat={chat} />), status as 200);
-  }
-
   return new Hono()
     .post("/ui/generate", async (c) => {
       const form = formFromEntries(await formEntries(c), defaults());
@@ -177,7 +145,7 @@ export function uiRunRoutes(services: Services): Hono {
       } catch (err) {
         const error = toErrorView(err);
         if (htmx) return c.html(renderFragment(<ResultPanel error={error} />));
-        return await fullPage(c, form, { error }, err instanceof AppError ? err.status : 500);
+        return await renderHome(services, c, form, { error }, errorStatus(err));
       }
       const deps = generationDeps(services);
       if (form.engine === "composer") {
@@ -187,7 +155,7 @@ export function uiRunRoutes(services: Services): Hono {
         }
         return result.history_id !== null
           ? c.redirect(`/?result=${result.history_id}`, 303)
-          : await fullPage(c, form, { result: toResultView(result, plan) });
+          : await renderHome(services, c, form, { result: toResultView(result, plan) });
       }
       if (!htmx) {
         try {
@@ -204,14 +172,9 @@ export function uiRunRoutes(services: Services): Hono {
           if (result.history_id !== null && !result.fallback_reason) {
             return c.redirect(`/?result=${result.history_id}`, 303);
           }
-          return await fullPage(c, form, { result: toResultView(result, plan) });
+          return await renderHome(services, c, form, { result: toResultView(result, plan) });
         } catch (err) {
-          return await fullPage(
-            c,
-            form,
-            { error: toErrorView(err) },
-            err instanceof AppError ? err.status : 500,
-          );
+          return await renderHome(services, c, form, { error: toErrorView(err) }, errorStatus(err));
         }
       }
       const run = services.runs.create((signal, emit) =>
@@ -246,7 +209,7 @@ export function uiRunRoutes(services: Services): Hono {
           const view = await chatView(services, getCookie(c, SESSION_COOKIE), form);
           return c.html(renderFragment(<ChatPanel {...view} error={error} />));
         }
-        return await fullPage(c, form, { error }, err instanceof AppError ? err.status : 500);
+        return await renderHome(services, c, form, { error }, errorStatus(err));
       }
       const sid = turn.extra.session_id;
       if (!htmx) {
@@ -260,12 +223,7 @@ export function uiRunRoutes(services: Services): Hono {
           const persona = form.persona_id ? `&persona=${encodeURIComponent(form.persona_id)}` : "";
           return c.redirect(`/?mode=chat${persona}`, 303);
         } catch (err) {
-          return await fullPage(
-            c,
-            form,
-            { error: toErrorView(err) },
-            err instanceof AppError ? err.status : 500,
-          );
+          return await renderHome(services, c, form, { error: toErrorView(err) }, errorStatus(err));
         }
       }
       const before = await services.conversations.messages(sid, kind);
