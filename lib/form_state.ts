@@ -27,9 +27,6 @@ export interface FormState {
   protect: string;
 }
 
-/** Universal groups that take several values. */
-export const MULTI_UNIVERSAL = new Set(["mood", "camera_effects"]);
-
 /** The form with nothing chosen. */
 export function emptyForm(defaults: { model?: string; ollama_model?: string } = {}): FormState {
   return {
@@ -147,7 +144,8 @@ export function formToRequest(f: FormState): Record<string, unknown> {
   const universal: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(f.universal)) {
     if (!v.length) continue;
-    universal[k] = MULTI_UNIVERSAL.has(k) ? v : v[0]!;
+    // Which groups take several values is the presets' business: they refuse a list where one is due.
+    universal[k] = v.length === 1 ? v[0]! : v;
   }
   if (Object.keys(universal).length) selections.universal = universal;
   const req: Record<string, unknown> = {

@@ -200,3 +200,32 @@ Deno.test("without JavaScript a persona chat turn comes back to the persona's ow
     await t.close();
   }
 });
+
+Deno.test("form atmosphere choices follow the presets: several moods pass, two times of day are refused", async () => {
+  const t = await startTestApp();
+  try {
+    const two = new URLSearchParams([["input", "a bay"], ["engine", "composer"], [
+      "u.mood",
+      "peaceful",
+    ], ["u.mood", "mysterious"]]);
+    const ok303 = await t.app.request("/ui/generate", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: two.toString(),
+    });
+    equal(ok303.status, 303);
+    const bad = new URLSearchParams([["input", "a bay"], ["engine", "composer"], [
+      "u.time_of_day",
+      "dawn",
+    ], ["u.time_of_day", "dusk"]]);
+    const res = await t.app.request("/ui/generate", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: bad.toString(),
+    });
+    equal(res.status, 400);
+    match(await res.text(), /selections\.universal\.time_of_day: choose one value/);
+  } finally {
+    await t.close();
+  }
+});
