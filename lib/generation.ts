@@ -84,6 +84,8 @@ export async function* runGeneration(
     model: plan.ollamaModel,
     input: plan.userInput.slice(0, 80),
   });
+  // Looked up while the model writes, so the final event never waits on it.
+  const digest = deps.digestOf?.(plan.ollamaModel).catch(() => null) ?? Promise.resolve(null);
   let raw = "";
   let thinking = "";
   let stats: GenerationStats = {};
@@ -126,8 +128,7 @@ export async function* runGeneration(
   };
   if (kept.restored.length) result.restored = kept.restored;
   if (deps.beforeSave) await deps.beforeSave(result);
-  const digest = deps.digestOf ? await deps.digestOf(plan.ollamaModel).catch(() => null) : null;
-  result.history_id = saveToHistory(deps.history, plan, result, digest);
+  result.history_id = saveToHistory(deps.history, plan, result, await digest);
   yield { done: true, ...result };
 }
 

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { generationDeps, planContext, type Services } from "../lib/services.ts";
 import { generateOnce, type GenerationDeps, runGeneration } from "../lib/generation.ts";
-import { planChat } from "../lib/plans.ts";
+import { findTarget, planChat } from "../lib/plans.ts";
 import type { ConversationKind } from "../lib/conversations.ts";
 import { badInput } from "../lib/errors.ts";
 import { readJson } from "./request_body.ts";
@@ -57,8 +57,8 @@ export async function prepareChatTurn(
   const ctx = planContext(services);
   const persona = kind === "persona" ? services.personas.get(body.persona_id!, nsfw) : undefined;
   const sid = sessionOf(c, body.session_id);
-  const scopeTarget = ctx.targets.find((t) => t.id === (body.model ?? "flux").toLowerCase());
-  const scope = { target: scopeTarget?.id ?? String(body.model), persona: persona?.id ?? null };
+  // An unknown target is a 400 before the conversation is even read.
+  const scope = { target: findTarget(ctx.targets, body.model).id, persona: persona?.id ?? null };
   const turn = await services.conversations.context(sid, kind, scope);
   const plan = planChat(ctx, body, turn.history, persona);
   plan.sessionId = sid;

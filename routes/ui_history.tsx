@@ -9,7 +9,9 @@ import {
 } from "../views/history_page.tsx";
 import { AppError } from "../lib/errors.ts";
 import { parseHistoryQuery } from "./history.ts";
-import { formEntries, isHtmx, ollamaStatus, toErrorView } from "./page_context.ts";
+import { errorStatus, formEntries, isHtmx, ollamaStatus, toErrorView } from "./page_context.ts";
+import { renderHome } from "./pages.tsx";
+import { formFromHistory } from "../lib/form_state.ts";
 import { replayEntry } from "./replay.ts";
 
 const PAGE_SIZE = 20;
@@ -72,10 +74,17 @@ export function uiHistoryRoutes(services: Services): Hono {
       try {
         const replayed = await replayEntry(services, entry, c);
         if (replayed.history_id !== null) return c.redirect(`/?result=${replayed.history_id}`, 303);
-      } catch {
-        // The page the user lands on shows the entry; a failed replay leaves history as it was.
+        return c.redirect(`/?reuse=${entry.id}`, 303);
+      } catch (err) {
+        // The form comes back filled with the entry, and says why the replay failed.
+        return await renderHome(
+          services,
+          c,
+          formFromHistory(entry),
+          { error: toErrorView(err) },
+          errorStatus(err),
+        );
       }
-      return c.redirect(`/?reuse=${entry.id}`, 303);
     })
     .post("/ui/history/:id/delete", async (c) => {
       const id = Number(c.req.param("id"));

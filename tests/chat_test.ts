@@ -357,3 +357,20 @@ Deno.test("the transcript shows the user's own words while the LLM gets the pres
     await t.close();
   }
 });
+
+Deno.test("an unknown target in chat is a 400 and touches no conversation", async () => {
+  const t = await startTestApp();
+  try {
+    const res = await t.post("/chat", {
+      message: "x",
+      model: "dalle",
+      session_id: "test-session-bad01",
+    });
+    equal(res.status, 400);
+    match((await res.json()).message, /model: unknown target "dalle"/);
+    equal(await t.services.conversations.scope("test-session-bad01", "chat"), null);
+    equal(t.fake.chatRequests().length, 0);
+  } finally {
+    await t.close();
+  }
+});

@@ -229,3 +229,20 @@ Deno.test("form atmosphere choices follow the presets: several moods pass, two t
     await t.close();
   }
 });
+
+Deno.test("a Replay that fails shows why, on the form filled from the entry", async () => {
+  const t = await startTestApp();
+  try {
+    const id =
+      (await (await t.post("/generate", { input: "a moth at a lamp", model: "sdxl" })).json())
+        .history_id;
+    await t.fake.close();
+    const res = await form(t, `/ui/history/${id}/replay`, {});
+    equal(res.status, 503);
+    const page = await res.text();
+    match(page, /role="alert"[\s\S]*Cannot connect to Ollama/);
+    match(page, /<textarea id="input"[^>]*>a moth at a lamp<\/textarea>/);
+  } finally {
+    await t.close();
+  }
+});
