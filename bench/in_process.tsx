@@ -5,11 +5,7 @@ import { renderPage } from "../views/render.ts";
 import { HomePage } from "../views/home_page.tsx";
 import { compose } from "../lib/composer.ts";
 import { resolvePresets } from "../lib/prompt_assembly.ts";
-
-function pct(samples: number[], p: number): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
+import { percentile } from "./stats.ts";
 
 /** Times the main page's server render and the composer, in this process. */
 export async function measureInProcess(n: number) {
@@ -61,10 +57,10 @@ export async function measureInProcess(n: number) {
     }
     return {
       pageBytes,
-      render50: pct(render, 50),
-      render99: pct(render, 99),
-      compose50: pct(composeTimes, 50),
-      compose99: pct(composeTimes, 99),
+      render50: percentile(render, 50),
+      render99: percentile(render, 99),
+      compose50: percentile(composeTimes, 50),
+      compose99: percentile(composeTimes, 99),
     };
   } finally {
     closeServices(services);

@@ -8,6 +8,7 @@ import { openDatabase } from "../lib/db.ts";
 import { HistoryStore } from "../lib/history.ts";
 import { seedHistory } from "./seed_history.ts";
 import { measureInProcess } from "./in_process.tsx";
+import { percentile } from "./stats.ts";
 
 const full = Deno.args.includes("--full");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
@@ -21,14 +22,6 @@ function line(s = ""): void {
   out.push(s);
   // deno-lint-ignore no-console
   console.log(s);
-}
-
-/** The p-th percentile of samples (nearest rank). */
-export function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  ]!;
 }
 
 const f2 = (n: number) => n.toFixed(2);

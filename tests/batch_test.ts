@@ -145,27 +145,21 @@ Deno.test("batch: cancel stops the rest; results export as TXT and JSONL", async
 Deno.test("replay: an entry keeps what reproduces it, and replaying gives the same prompt", async () => {
   const t = await startTestApp();
   try {
-    const first = await (await t.post("/generate", {
+    const request = {
       input: "a glass whale",
       model: "sdxl",
       style: "Watercolor",
       selections: { universal: { mood: ["peaceful"] } },
       seed: 77,
       temperature: 0.4,
-    })).json();
+    };
+    const first = await (await t.post("/generate", request)).json();
     const entry = t.services.history!.get(first.history_id)!;
     equal(entry.seed, 77);
     equal(entry.temperature, 0.4);
     match(entry.ollama_digest!, /^[0-9a-f]{64}$/);
     match(entry.prompt_hash!, /^[0-9a-f]{16}$/);
-    deepEqual(entry.request, {
-      input: "a glass whale",
-      model: "sdxl",
-      style: "Watercolor",
-      selections: { universal: { mood: ["peaceful"] } },
-      seed: 77,
-      temperature: 0.4,
-    });
+    deepEqual(entry.request, request);
     const replay = await (await t.post(`/history/${first.history_id}/replay`, {})).json();
     equal(replay.positive, first.positive);
     equal(replay.same_prompt, true);

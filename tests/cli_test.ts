@@ -1,9 +1,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import { startFakeOllama } from "./fakes/fake_ollama.ts";
-import { startServerProcess, waitFor } from "./helpers.ts";
+import { MAIN, startServerProcess, waitFor } from "./helpers.ts";
 import { listen } from "../lib/cli_serve.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 async function cli(args: string[], env: Record<string, string>) {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {

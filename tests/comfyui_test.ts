@@ -5,6 +5,16 @@ import { PNG_1X1, startFakeComfy } from "./fakes/fake_comfyui.ts";
 const fixture = (name: string) =>
   JSON.parse(Deno.readTextFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
+/** Polls a job until it is done or failed (or two seconds pass) and returns its last state. */
+async function jobWhenEnded(t: TestApp, id: string): Promise<Record<string, unknown>> {
+  let state: Record<string, unknown> = {};
+  for (let i = 0; i < 100 && state.state !== "done" && state.state !== "error"; i++) {
+    state = await (await t.request(`/api/comfyui/jobs/${id}`)).json();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return state;
+}
+
 async function withComfy(
   fn: (t: TestApp, comfy: ReturnType<typeof startFakeComfy>) => Promise<void>,
   options = {},
@@ -47,11 +57,7 @@ Deno.test("comfyui: upload a workflow, send a history entry, follow progress, ge
     equal(graph["6"]!.inputs.text, gen.positive);
     equal(graph["7"]!.inputs.text, gen.negative);
     equal(graph["3"]!.inputs.seed, 1234);
-    let state: Record<string, unknown> = {};
-    for (let i = 0; i < 100 && state.state !== "done"; i++) {
-      state = await (await t.request(`/api/comfyui/jobs/${job.id}`)).json();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const state = await jobWhenEnded(t, job.id);
     equal(state.state, "done");
     deepEqual(state.progress, { value: 4, max: 4 }, "progress came over the websocket");
     equal((state.images as unknown[]).length, 1);
@@ -149,11 +155,7 @@ Deno.test("comfyui: an execution error is reported on the job", () =>
       workflow_id: wf.id,
       unload_llm: false,
     })).json();
-    let state: Record<string, unknown> = {};
-    for (let i = 0; i < 100 && state.state !== "error"; i++) {
-      state = await (await t.request(`/api/comfyui/jobs/${job.id}`)).json();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const state = await jobWhenEnded(t, job.id);
     equal(state.state, "error");
     match(String(state.error), /CUDA out of memory/);
     ok(Array.isArray(state.images));

@@ -104,7 +104,8 @@ export async function waitFor(check: () => boolean, ms = 2000, what = "condition
   }
 }
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+/** The app's entry point, for tests that run it as a separate process. */
+export const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 /** Starts the real server in a child process and waits until it listens. */
 export async function startServerProcess(
