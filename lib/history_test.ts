@@ -110,10 +110,11 @@ Deno.test("HistoryStore delete and re-adding the same import are idempotent", ()
 
 Deno.test("HistoryStore ranks the newest matches and pages past the ranked window by recency", () => {
   const h = store();
-  for (let i = 0; i < SEARCH_WINDOW + 30; i++) {
-    h.add(entry(`fox number ${i}`, i === 5 ? "fox fox fox" : `plain ${i}`));
-  }
+  // The strongest match sits in the middle of the newest 200, so recency alone would not
+  // put it first.
+  for (let i = 0; i < 150; i++) h.add(entry(`fox number ${i}`, `plain ${i}`));
   const strong = h.add(entry("fox fox fox", "fox"));
+  for (let i = 150; i < SEARCH_WINDOW + 30; i++) h.add(entry(`fox number ${i}`, `plain ${i}`));
   const first = h.list({ limit: 10, q: "fox" });
   equal(first.history[0]!.id, strong, "the most relevant comes first");
   equal(first.total, SEARCH_WINDOW + 31);

@@ -190,7 +190,8 @@ Deno.test("an abandoned chat stream saves nothing and leaves the conversation as
     await waitFor(() => t.fake.openStreams === 0, 2000, "upstream cancel");
     await new Promise((r) => setTimeout(r, 50));
     const stored = await t.services.conversations.messages(sid, "chat");
-    deepEqual(stored.map((m) => m.content.slice(0, 5)), ["first", stored[1]!.content.slice(0, 5)]);
+    deepEqual(stored.map((m) => m.role), ["user", "assistant"]);
+    equal(stored[0]!.content, "first");
     equal(stored.length, 2);
     equal(t.services.history!.list({ limit: 10 }).total, 1);
   } finally {

@@ -67,9 +67,10 @@ Deno.test("GET /history validates limit, offset, favorite and mode", async () =>
 Deno.test("GET /history?q= is full-text: ranked, prefix, diacritics-insensitive, with snippets", async () => {
   const t = await startTestApp();
   try {
+    // The strongest match is the oldest, so only ranking (not recency) can put it first.
+    await make(t, "lighthouse keeper portrait, lighthouse beam");
     await make(t, "a quiet café at dawn");
     await make(t, "lighthouse in a storm");
-    await make(t, "lighthouse keeper portrait, lighthouse beam");
     const body = await (await t.request("/history?q=lightho")).json();
     equal(body.total, 2);
     equal(
