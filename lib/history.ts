@@ -152,21 +152,32 @@ function fingerprintOf(e: NewHistoryEntry, timestamp: string): string {
 export class HistoryStore {
   readonly db: DatabaseSync;
   #now: () => Date;
+  #statements = new Map<string, StatementSync>();
   #insert: StatementSync;
   #exists: StatementSync;
 
   constructor(db: DatabaseSync, options: { now?: () => Date } = {}) {
     this.#now = options.now ?? (() => new Date());
     this.db = db;
-    this.#insert = this.db.prepare(
+    this.#insert = this.#prepare(
       `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
          ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
          duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#exists = this.db.prepare(
+    this.#exists = this.#prepare(
       "SELECT 1 AS x FROM prompt_history WHERE fingerprint = ? LIMIT 1",
     );
+  }
+
+  /** A prepared statement, compiled once per SQL text (searches and listings reuse a handful). */
+  #prepare(sql: string): StatementSync {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** Stores an entry and returns its id. */
@@ -238,7 +249,7 @@ export class HistoryStore {
       const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
                     WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
       const keep = (e: HistoryEntry) => !search.needsFilter || matchesAll(e, search.words);
-      const fetched = (this.db.prepare(`SELECT ${cols} ${from} LIMIT ?`)
+      const fetched = (this.#prepare(`SELECT ${cols} ${from} LIMIT ?`)
         .all(search.match, ...params, SEARCH_WINDOW) as Record<string, unknown>[]).map(
           rowToEntry,
         );
@@ -251,7 +262,7 @@ export class HistoryStore {
       const missing = query.limit - page.length;
       if (missing > 0 && fetched.length === SEARCH_WINDOW) {
         // Past the ranked window the older matches follow, newest first.
-        const older = this.db.prepare(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
+        const older = this.#prepare(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
           .all(search.match, ...params, missing, Math.max(offset, SEARCH_WINDOW)) as Record<
             string,
             unknown
@@ -265,7 +276,7 @@ export class HistoryStore {
         const counted = where.length
           ? from
           : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
-        total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
+        total = (this.#prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
           .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
       }
       const capped = total > SEARCH_COUNT_CAP;
@@ -274,18 +285,17 @@ export class HistoryStore {
     let total: number;
     let capped = false;
     if (!where.length) {
-      total =
-        (this.db.prepare("SELECT n FROM history_count WHERE id = 1").get() as { n: number }).n;
+      total = (this.#prepare("SELECT n FROM history_count WHERE id = 1").get() as { n: number }).n;
     } else {
       const filter = `WHERE ${where.join(" AND ")}`;
-      total = (this.db.prepare(
+      total = (this.#prepare(
         `SELECT count(*) AS n FROM (SELECT 1 FROM prompt_history h ${filter} LIMIT ?)`,
       ).get(...params, FILTER_COUNT_CAP + 1) as { n: number }).n;
       capped = total > FILTER_COUNT_CAP;
       if (capped) total = FILTER_COUNT_CAP;
     }
     const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const rows = this.db.prepare(
+    const rows = this.#prepare(
       `SELECT ${COLUMNS} FROM prompt_history h ${filter} ORDER BY h.id DESC LIMIT ? OFFSET ?`,
     ).all(...params, query.limit, offset) as Record<string, unknown>[];
     return { total, total_capped: capped, history: rows.map(rowToEntry) };
@@ -293,7 +303,7 @@ export class HistoryStore {
 
   /** One entry by id, or null. */
   get(id: number): HistoryEntry | null {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM prompt_history WHERE id = ?`).get(id) as
+    const row = this.#prepare(`SELECT ${COLUMNS} FROM prompt_history WHERE id = ?`).get(id) as
       | Record<string, unknown>
       | undefined;
     return row ? rowToEntry(row) : null;
@@ -301,12 +311,12 @@ export class HistoryStore {
 
   /** Deletes one entry; false when there was none. */
   delete(id: number): boolean {
-    return this.db.prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0;
+    return this.#prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0;
   }
 
   /** Marks or unmarks a favorite; false when the id names nothing. */
   setFavorite(id: number, favorite: boolean): boolean {
-    return this.db.prepare("UPDATE prompt_history SET favorite = ? WHERE id = ?")
+    return this.#prepare("UPDATE prompt_history SET favorite = ? WHERE id = ?")
       .run(favorite ? 1 : 0, id).changes > 0;
   }
 
@@ -314,7 +324,7 @@ export class HistoryStore {
   clear(): number {
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      const n = Number(this.db.prepare("SELECT n FROM history_count WHERE id = 1").get()!.n);
+      const n = Number(this.#prepare("SELECT n FROM history_count WHERE id = 1").get()!.n);
       this.db.exec("DELETE FROM prompt_history");
       this.db.exec("INSERT INTO history_fts(history_fts) VALUES ('delete-all')");
       this.db.exec("UPDATE history_count SET n = 0 WHERE id = 1");
@@ -329,7 +339,7 @@ export class HistoryStore {
   /** Walks every entry oldest first in pages, so exports never hold the whole table. */
   *iterate(pageSize = 500): Generator<HistoryEntry> {
     let after = 0;
-    const stmt = this.db.prepare(
+    const stmt = this.#prepare(
       `SELECT ${COLUMNS} FROM prompt_history WHERE id > ? ORDER BY id LIMIT ?`,
     );
     while (true) {
