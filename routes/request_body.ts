@@ -33,11 +33,19 @@ export function describeIssue(issue: z.core.$ZodIssue, body: unknown): string {
       if (issue.origin === "string" && issue.minimum === 1) {
         return `${field} must not be empty${hint}`;
       }
+      if (issue.origin === "number") {
+        return `${field} must be at least ${issue.minimum}; send a larger number`;
+      }
+      if (issue.origin === "array") return `${field} needs at least ${issue.minimum} item(s)`;
       return `${field} is too small: ${issue.message}`;
     case "too_big":
       if (issue.origin === "string") {
         return `${field} is too long: at most ${issue.maximum} characters are accepted; shorten it`;
       }
+      if (issue.origin === "number") {
+        return `${field} must be at most ${issue.maximum}; send a smaller number`;
+      }
+      if (issue.origin === "array") return `${field} has too many items: at most ${issue.maximum}`;
       return `${field} is too large: ${issue.message}`;
     case "unrecognized_keys":
       return `${field}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;

@@ -359,3 +359,21 @@ Deno.test("a client that disconnects cancels the Ollama request within 100 ms an
     await t.close();
   }
 });
+
+Deno.test("out-of-range numbers and lists get a message that says the bound", async () => {
+  const t = await startTestApp();
+  try {
+    const cases: [unknown, RegExp][] = [
+      [{ input: "x", seed: -1 }, /^seed must be at least 0; send a larger number$/],
+      [{ input: "x", seed: 2 ** 40 }, /^seed must be at most 2147483647; send a smaller number$/],
+      [{ input: "x", protect: Array(21).fill("a") }, /^protect has too many items: at most 20$/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await t.post("/generate", body);
+      equal(res.status, 400);
+      match((await res.json()).message, message);
+    }
+  } finally {
+    await t.close();
+  }
+});
