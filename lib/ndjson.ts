@@ -14,24 +14,43 @@ function parseLine(line: string): unknown {
   }
 }
 
+/** Bytes asked for per network read; a token line is about 150 bytes. */
+const READ_BYTES = 16 * 1024;
+
 /**
  * Reads newline-delimited JSON from a byte stream a network read at a time: each call returns
  * every complete line that arrived (no per-line promise, which matters on the token path).
  */
 export class NdjsonReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  /** Reused for every read of a byte stream; fetch would otherwise allocate 64 KiB per token. */
+  #bytes: Uint8Array<ArrayBuffer> | null = null;
   readonly #decoder = new TextDecoder();
   #buffer = "";
   #ended = false;
 
   constructor(body: ReadableStream<Uint8Array>) {
-    this.#reader = body.getReader();
+    try {
+      this.#reader = body.getReader({ mode: "byob" });
+      this.#bytes = new Uint8Array(READ_BYTES);
+    } catch {
+      // Not a byte stream (a test double, a transformed body): plain reads.
+      this.#reader = body.getReader();
+    }
+  }
+
+  async #readBytes(): Promise<{ value?: Uint8Array; done: boolean }> {
+    if (!this.#bytes) return await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
+    const result = await (this.#reader as ReadableStreamBYOBReader).read(this.#bytes);
+    // The read hands our buffer back (transferred); keep it for the next one.
+    if (result.value) this.#bytes = new Uint8Array(result.value.buffer as ArrayBuffer);
+    return result;
   }
 
   /** The parsed lines of the next read (possibly none), or null once the stream has ended. */
   async read(): Promise<unknown[] | null> {
     if (this.#ended) return null;
-    const { value, done } = await this.#reader.read();
+    const { value, done } = await this.#readBytes();
     const out: unknown[] = [];
     if (done) {
       this.#ended = true;

@@ -58,6 +58,11 @@ export interface FakeOllamaOptions {
   stamp?: boolean;
   /** Benchmarks: how many tokens a stamped reply has. */
   stampTokens?: number;
+  /**
+   * Benchmarks: stamped tokens after the first go out on one shared clock (every `tokenDelayMs`
+   * since the epoch), so all open streams send each token in the same burst whenever they began.
+   */
+  stampSharedClock?: boolean;
   /** Answers 500 for requests this returns true for (per-request failures in batches). */
   failWhen?: (messages: { role: string; content: string }[]) => boolean;
 }
@@ -155,6 +160,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
       "The user wants an image prompt. I should think about light & mood <carefully>.",
     stamp: options.stamp ?? false,
     stampTokens: options.stampTokens ?? 40,
+    stampSharedClock: options.stampSharedClock ?? false,
     failWhen: options.failWhen ?? (() => false),
   };
   let peakStreams = 0;
@@ -356,10 +362,15 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
           if (state.stamp) {
             for (let i = 0; i < state.stampTokens; i++) {
               if (ac.signal.aborted) return;
-              send(
-                chunkOf(`${(performance.timeOrigin + performance.now()).toFixed(3)} `, "", false),
+              const now = performance.timeOrigin + performance.now();
+              send(chunkOf(`${now.toFixed(3)} `, "", false));
+              const tick = state.tokenDelayMs;
+              await sleep(
+                state.stampSharedClock && tick > 0
+                  ? Math.ceil((now + 1) / tick) * tick - now
+                  : tick,
+                ac.signal,
               );
-              await sleep(state.tokenDelayMs, ac.signal);
             }
             send(chunkOf("", "", true, finalStats(state.stampTokens)));
             controller.close();
@@ -579,6 +590,7 @@ if (import.meta.main) {
     tokenDelayMs: delay,
     stamp,
     stampTokens: Number(Deno.env.get("FAKE_OLLAMA_STAMP_TOKENS") ?? 40),
+    stampSharedClock: Deno.env.get("FAKE_OLLAMA_STAMP_SHARED_CLOCK") === "1",
   });
   // deno-lint-ignore no-console
   console.log(

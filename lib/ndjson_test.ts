@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { NdjsonLineError, NdjsonReader } from "./ndjson.ts";
+
+const encoder = new TextEncoder();
+
+/** A byte stream (like a fetch body) that hands out the given pieces one read at a time. */
+function byteStream(pieces: string[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    type: "bytes",
+    pull(controller: ReadableByteStreamController) {
+      if (i >= pieces.length) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+        return;
+      }
+      const bytes = encoder.encode(pieces[i++]);
+      const request = controller.byobRequest;
+      if (request?.view) {
+        (request.view as Uint8Array).set(bytes);
+        request.respond(bytes.length);
+      } else controller.enqueue(bytes);
+    },
+  });
+}
+
+/** A plain (non-byte) stream, which cannot be read into our own buffer. */
+function plainStream(pieces: string[]): ReadableStream<Uint8Array> {
+  return ReadableStream.from(pieces.map((p) => encoder.encode(p)));
+}
+
+async function readAll(reader: NdjsonReader): Promise<unknown[][]> {
+  const reads: unknown[][] = [];
+  for (let batch = await reader.read(); batch !== null; batch = await reader.read()) {
+    reads.push(batch);
+  }
+  return reads;
+}
+
+for (const [kind, make] of [["byte", byteStream], ["plain", plainStream]] as const) {
+  Deno.test(`ndjson reader joins lines split across reads of a ${kind} stream`, async () => {
+    const reads = await readAll(
+      new NdjsonReader(make(['{"a":1}\n{"b":', '"x ✓ y"}\n{"c"', ":3}\n\n", '{"d":4}'])),
+    );
+    assert.deepEqual(reads.flat(), [{ a: 1 }, { b: "x ✓ y" }, { c: 3 }, { d: 4 }]);
+    // Every line of one network read comes back from one call.
+    assert.deepEqual(reads[0], [{ a: 1 }]);
+  });
+
+  Deno.test(`ndjson reader names a malformed line of a ${kind} stream`, async () => {
+    const reader = new NdjsonReader(make(['{"a":1}\n{not json\n']));
+    await assert.rejects(() => readAll(reader), (err: unknown) => {
+      assert.ok(err instanceof NdjsonLineError);
+      assert.equal(err.line, "{not json");
+      return true;
+    });
+  });
+}
+
+Deno.test("ndjson reader keeps a multi-byte character cut between two reads", async () => {
+  const bytes = encoder.encode('{"t":"é€😀"}\n');
+  let sent = 0;
+  const stream = new ReadableStream({
+    type: "bytes",
+    pull(controller: ReadableByteStreamController) {
+      // One byte per read cuts every multi-byte character apart.
+      if (sent >= bytes.length) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+        return;
+      }
+      const request = controller.byobRequest!;
+      (request.view as Uint8Array)[0] = bytes[sent++]!;
+      request.respond(1);
+    },
+  });
+  const reads = await readAll(new NdjsonReader(stream));
+  assert.deepEqual(reads.flat(), [{ t: "é€😀" }]);
+});
