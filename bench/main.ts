@@ -9,6 +9,7 @@ import { HistoryStore } from "../lib/history.ts";
 import { seedHistory } from "./seed_history.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";
+import { serverV8Flags } from "../scripts/v8_flags.ts";
 
 const full = Deno.args.includes("--full");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
@@ -87,7 +88,15 @@ function spawnFake(port: number, tokenDelayMs: number, tokens: number): Deno.Chi
 
 function spawnApp(port: number, ollamaPort: number, dataDir: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(root, "main.ts"), "--no-open", "--port", String(port)],
+    args: [
+      "run",
+      "-A",
+      ...serverV8Flags(),
+      join(root, "main.ts"),
+      "--no-open",
+      "--port",
+      String(port),
+    ],
     env: {
       OLLAMA_URL: `http://127.0.0.1:${ollamaPort}`,
       DATA_DIR: dataDir,

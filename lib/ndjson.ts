@@ -17,42 +17,71 @@ function parseLine(line: string): unknown {
 /** Bytes asked for per network read; a token line is about 150 bytes. */
 const READ_BYTES = 16 * 1024;
 
+/** Where bytes come from: each read returns what one network read brought, or null at the end. */
+export interface ByteSource {
+  read(): Promise<Uint8Array[] | null>;
+  cancel(): Promise<void> | void;
+}
+
 /**
- * Reads newline-delimited JSON from a byte stream a network read at a time: each call returns
- * every complete line that arrived (no per-line promise, which matters on the token path).
+ * A fetch body as a byte source. Byte streams are read into one reused buffer (BYOB): fetch would
+ * otherwise allocate a fresh 64 KiB buffer for every read, that is for every token.
+ */
+export function streamSource(body: ReadableStream<Uint8Array>): ByteSource {
+  let byob: ReadableStreamBYOBReader | null = null;
+  let plain: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let bytes = new Uint8Array(READ_BYTES);
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    // Not a byte stream (a test double, a transformed body): plain reads.
+    plain = body.getReader();
+  }
+  return {
+    async read() {
+      if (plain) {
+        const { value, done } = await plain.read();
+        return done ? null : [value];
+      }
+      const { value, done } = await byob!.read(bytes);
+      // The read hands our buffer back (transferred); keep it for the next one.
+      if (value) bytes = new Uint8Array(value.buffer as ArrayBuffer);
+      return done ? null : [value!];
+    },
+    async cancel() {
+      await (byob ?? plain)!.cancel().catch(() => {});
+    },
+  };
+}
+
+/**
+ * Reads newline-delimited JSON a network read at a time: each call returns every complete line
+ * that arrived (no per-line promise, which matters on the token path).
  */
 export class NdjsonReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
-  /** Reused for every read of a byte stream; fetch would otherwise allocate 64 KiB per token. */
-  #bytes: Uint8Array<ArrayBuffer> | null = null;
+  readonly #source: ByteSource;
   readonly #decoder = new TextDecoder();
   #buffer = "";
   #ended = false;
+  /** A bad line found after good ones: reported by the next call, so the good ones come first. */
+  #failure: NdjsonLineError | null = null;
 
-  constructor(body: ReadableStream<Uint8Array>) {
-    try {
-      this.#reader = body.getReader({ mode: "byob" });
-      this.#bytes = new Uint8Array(READ_BYTES);
-    } catch {
-      // Not a byte stream (a test double, a transformed body): plain reads.
-      this.#reader = body.getReader();
-    }
-  }
-
-  async #readBytes(): Promise<{ value?: Uint8Array; done: boolean }> {
-    if (!this.#bytes) return await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
-    const result = await (this.#reader as ReadableStreamBYOBReader).read(this.#bytes);
-    // The read hands our buffer back (transferred); keep it for the next one.
-    if (result.value) this.#bytes = new Uint8Array(result.value.buffer as ArrayBuffer);
-    return result;
+  constructor(body: ReadableStream<Uint8Array> | ByteSource) {
+    this.#source = body instanceof ReadableStream ? streamSource(body) : body;
   }
 
   /** The parsed lines of the next read (possibly none), or null once the stream has ended. */
   async read(): Promise<unknown[] | null> {
+    if (this.#failure) {
+      const failure = this.#failure;
+      this.#failure = null;
+      this.#ended = true;
+      throw failure;
+    }
     if (this.#ended) return null;
-    const { value, done } = await this.#readBytes();
+    const pieces = await this.#source.read();
     const out: unknown[] = [];
-    if (done) {
+    if (pieces === null) {
       this.#ended = true;
       const rest = (this.#buffer + this.#decoder.decode()).trim();
       this.#buffer = "";
@@ -60,21 +89,32 @@ export class NdjsonReader {
       if (rest) out.push(parseLine(rest));
       return out.length ? out : null;
     }
-    this.#buffer += this.#decoder.decode(value, { stream: true });
+    for (const piece of pieces) this.#buffer += this.#decoder.decode(piece, { stream: true });
     let start = 0;
     let nl: number;
     while ((nl = this.#buffer.indexOf("\n", start)) >= 0) {
       const line = this.#buffer.slice(start, nl).trim();
       start = nl + 1;
-      if (line) out.push(parseLine(line));
+      if (!line) continue;
+      try {
+        out.push(parseLine(line));
+      } catch (err) {
+        if (!out.length) throw err;
+        this.#failure = err as NdjsonLineError;
+        break;
+      }
     }
     this.#buffer = this.#buffer.slice(start);
     return out;
   }
 
-  /** Stops reading and lets go of the stream. */
+  /** Stops reading and lets go of the source. */
   async cancel(): Promise<void> {
     this.#ended = true;
-    await this.#reader.cancel().catch(() => {});
+    try {
+      await this.#source.cancel();
+    } catch {
+      // Already gone.
+    }
   }
 }

@@ -77,3 +77,10 @@ Deno.test("ndjson reader keeps a multi-byte character cut between two reads", as
   const reads = await readAll(new NdjsonReader(stream));
   assert.deepEqual(reads.flat(), [{ t: "é€😀" }]);
 });
+
+Deno.test("ndjson reader hands out the good lines before a bad line of the same read", async () => {
+  const reader = new NdjsonReader(byteStream(['{"a":1}\n{"b":2}\n{oops\n{"c":3}\n']));
+  assert.deepEqual(await reader.read(), [{ a: 1 }, { b: 2 }]);
+  await assert.rejects(() => reader.read(), NdjsonLineError);
+  assert.equal(await reader.read(), null);
+});

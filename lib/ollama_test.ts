@@ -1,4 +1,4 @@
-import { deepEqual, equal, rejects } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { OllamaClient } from "./ollama.ts";
 import { startFakeOllama } from "../tests/fakes/fake_ollama.ts";
 import { AppError } from "./errors.ts";
@@ -82,5 +82,33 @@ Deno.test("OllamaClient says when OLLAMA_URL points at something that is not Oll
     );
   } finally {
     await server.shutdown();
+  }
+});
+
+Deno.test("OllamaClient streams the same reply over fetch and over its own connection", async () => {
+  const fake = startFakeOllama({
+    reply: () => "a lighthouse <in> rain & fog, ünïcode ✓",
+    reasoning: "",
+  });
+  try {
+    const viaFetch = new OllamaClient({ baseUrl: fake.url, timeoutMs: 2000, rawHttp: false });
+    const viaOwn = new OllamaClient({ baseUrl: fake.url, timeoutMs: 2000, rawHttp: true });
+    const a = await collect(viaFetch, "llama3.2:latest");
+    const b = await collect(viaOwn, "llama3.2:latest");
+    equal(a.content, "a lighthouse <in> rain & fog, ünïcode ✓");
+    deepEqual(b, a);
+    // Both paths turn Ollama's error answer into the same error.
+    fake.set({ failWhen: () => true });
+    const errors: string[] = [];
+    for (const client of [viaFetch, viaOwn]) {
+      await rejects(collect(client, "llama3.2:latest"), (err: unknown) => {
+        ok(err instanceof AppError && err.status === 502);
+        errors.push(err.message);
+        return true;
+      });
+    }
+    equal(errors[0], errors[1]);
+  } finally {
+    await fake.close();
   }
 });

@@ -3,6 +3,8 @@
  * `deno task compile` builds all five; `deno task compile --host` only the current platform.
  * `deno compile` downloads `denort` for each target; set DENORT_BIN to use a local one (host only).
  */
+import { serverV8Flags } from "./v8_flags.ts";
+
 const TARGETS = [
   "x86_64-unknown-linux-gnu",
   "aarch64-unknown-linux-gnu",
@@ -37,6 +39,7 @@ for (const target of targets) {
     ...PERMISSIONS,
     "--unstable-kv",
     "--unstable-no-legacy-abort",
+    ...serverV8Flags(),
     "--include",
     `${root}presets`,
     "--target",

@@ -15,3 +15,11 @@ Deno.test(".ci/run runs the README's test command", async () => {
   const ci = await Deno.readTextFile(new URL(".ci/run", root));
   ok(ci.includes('npx -y "deno@${DENO_VERSION}" task test'));
 });
+
+Deno.test("the start and dev tasks run the server with the same V8 flags the binary gets", async () => {
+  const { serverV8Flags } = await import("../scripts/v8_flags.ts");
+  const flags = serverV8Flags();
+  ok(flags.some((f) => f.includes("--max-semi-space-size=")), "a small young generation");
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
+  for (const flag of flags) ok(tasks.dev.includes(flag), `dev task has ${flag}`);
+});
