@@ -242,9 +242,11 @@ const dataDir = await Deno.makeTempDir({ prefix: "promptsmith-bench-" });
   seedHistory(seeded, 10_000);
   seeded.db.close();
 }
+/** Tokens per fake reply: a second of streaming, so each round has thousands of tokens. */
+const STREAM_TOKENS = 100;
 const fakePort = freePort();
 const appPort = freePort();
-const fake = spawnFake(fakePort, 10, 30);
+const fake = spawnFake(fakePort, 10, STREAM_TOKENS);
 const fakeUrl = `http://127.0.0.1:${fakePort}`;
 await waitUp(`${fakeUrl}/api/version`);
 
@@ -316,7 +318,7 @@ if (want("tokens")) {
   line(`## Per-token delay added under concurrency`);
   line();
   line(
-    `Each fake token is its own send timestamp; latency = arrival − send. Streams of 30 tokens; after the first token, every open stream sends its next token on one shared 10 ms clock, so each tick is a burst of as many tokens as there are streams (the hardest case for a proxy, which handles a burst one token after another).`,
+    `Each fake token is its own send timestamp; latency = arrival − send. Streams of ${STREAM_TOKENS} tokens; after the first token, every open stream sends its next token on one shared 10 ms clock, so each tick is a burst of as many tokens as there are streams (the hardest case for a proxy, which handles a burst one token after another).`,
   );
   line();
   line(
@@ -404,7 +406,7 @@ if (want("memory")) {
   const generations = full ? 10_000 : 600;
   const before = rssMb(app!.pid);
   let done = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => {
+  await Promise.all(Array.from({ length: 100 }, async () => {
     while (done < generations) {
       done++;
       const res = await fetch(`${appUrl}/generate`, {
@@ -509,8 +511,9 @@ const CHANGES = [
   "- **Upstream connections.** Reading stopped at Ollama's `done` line and left the rest of the body unread, so each finished stream kept its socket until garbage collection; the client now reads to the end (the connection goes back to the pool) or drops the body at once (the fault tests count sockets).",
   "- **Time to first token and per-token cost.** The first version reset a timer and raced a promise against every chunk (the silence timeout) and decoded through a separate `TextDecoderStream` stage. Now one timer re-arms itself only when it fires, reads rely on the fetch's abort signal, and decoding happens in the read loop. Added time to first token went from 1.71 ms (p50) / 6.84 ms (p99) to the figures above; added per-token p99 at 50 streams from about 16 ms in the first measurement to the figure above.",
   "- **Search counts.** Counting the matches joined every FTS row with the table; without filters the count now reads the FTS index alone, a third of the cost. That brought the million-row p95 from 10.5 ms to under 10 ms.",
-  "- **Per-token cost and GC pauses.** Profiled with `perf` at 50 streams × 400 tokens, the app spent about 85 µs of CPU per token, and young-generation GC pauses of 1.5–4 ms landed inside the token bursts. Two causes: Deno's fetch body hands out every read in a fresh, zeroed 64 KiB buffer (a memset and 64 KiB of garbage per token), and every SSE frame was its own ArrayBuffer, which each scavenge had to sweep. The Ollama reader now reads into one reused buffer (a BYOB reader) and frames are cut from a shared 64 KiB buffer that is never written twice. CPU per token fell to about 40–45 µs (a minimal fetch-to-SSE proxy in Deno measures 32–37 µs on this machine), GC on V8's worker threads from 24 % to 6 % of the app's CPU, and the array-buffer sweep from about 0.65 ms to 0.1 ms per scavenge. The measuring client reads the same way, so it takes less of the shared cores.",
-  "- **How the per-token figure is taken.** The first version started all streams in the same millisecond and counted every token, which mixed two things: the delay of a token in transit, and early streams' tokens waiting while the app set up the later requests (about 0.6 ms of CPU each: validation, planning, the upstream request; at the end, the history write). Broken down by token index, the first two tokens and the last carried the p99 (13, 9 and 12 ms, against about 2 ms mid-stream). The target is now judged on tokens sent while all N streams are open, with the fake sending every stream's next token on one shared clock so each tick is still a burst of N tokens; the simultaneous start is reported beside it, without a target.",
+  "- **Per-token cost.** Profiled with `perf` at 50 streams × 400 tokens, the app spent about 85 µs of CPU per token. Deno's fetch body handed out every read in a fresh, zeroed 64 KiB buffer (a memset and 64 KiB of garbage per token): reading into one reused buffer (BYOB) brought it to about 45 µs, and GC on V8's worker threads from 24 % to 6 % of the app's CPU. The streamed chat call now reads Ollama over an HTTP/1.1 connection of its own (`lib/http1.ts`: no web-stream machinery, no transferred buffers, about 2 KB less garbage per token): about 32 µs. A minimal fetch-to-SSE proxy measures 32–37 µs on this machine, one on a raw connection 25–30 µs. The measuring client reads the same way, so it takes less of the shared cores.",
+  "- **GC pauses inside token bursts.** With `--trace-gc-nvp`, young-generation scavenges paused 1.5–4 ms. Every SSE frame was its own ArrayBuffer, and sweeping thousands of them took about 0.65 ms per scavenge: frames are now cut from a shared 64 KiB buffer that is never written twice (sweep 0.01 ms). The rest is copying the in-flight state of 50 streams, which grows with the young generation; the server now runs with `--max-semi-space-size=1` (shorter, more frequent pauses). Interleaved runs of the per-token section, median of the added p99 over 5–7 runs each: default 2.83 ms against 1.48 ms with 1 MB (100-token streams), and 2.82 / 1.91 / 1.75 / 1.51 ms for 16 / 8 / 4 / 2 MB (30-token streams). Throughput, start-up and idle memory did not change measurably.",
+  "- **How the per-token figure is taken.** The first version started all streams in the same millisecond with 20-token replies and counted every token, which mixed two things: the delay of a token in transit, and early streams' tokens waiting while the app set up the later requests (about 0.6 ms of CPU each: validation, planning, the upstream request; at the end, the history write). Broken down by token index, the first two tokens and the last carried the p99 (13, 9 and 12 ms, against about 2 ms mid-stream). The target is now judged on tokens sent while all N streams are open, replies are 100 tokens so a round has thousands of samples, and the fake sends every stream's next token on one shared clock so each tick is still a burst of N tokens; the simultaneous start is reported beside it, without a target.",
 ];
 for (const c of CHANGES) line(c);
 if (steady50 !== null) {
@@ -520,7 +523,7 @@ if (steady50 !== null) {
   line(
     `- **Per-token delay at 50 streams** was ${
       f2(steady50)
-    } ms added (p99) in this run; runs on this machine differ by about a millisecond either way. Each tick of the shared clock is a burst of 50 tokens that the app handles one after another at about 40 µs each, so the last token of a burst waits about 2 ms, on two cores shared with the fake and the measuring client. Left to try: an HTTP/1.1 reader on a raw TCP connection for Ollama (a prototype proxy measured about 8 µs less per token than fetch), fewer async hops per token, and the history write moved off the event loop.`,
+    } ms added (p99) in this run; on this machine separate runs of the same code differ by about a millisecond either way, so one run decides little. What sets the floor: each tick of the shared clock is a burst of 50 tokens that the app handles one after another at about 32 µs each (the last waits about 1.6 ms), young-generation pauses of 0.5–1.5 ms land in some of those bursts (the app allocates about 10 KB per token, about half of it in its own layers), and the fake, the app and the measuring client share two cores. Left to try: one loop from the socket to the SSE frame instead of three async-generator layers, less garbage per token, and the history write off the event loop (for the simultaneous start).`,
   );
 }
 line();

@@ -2,7 +2,7 @@
  * The V8 flags the server runs with, read from the `start` task in deno.json so the task, the
  * compiled binary and the benchmark all run the app the same way.
  *
- * `--max-semi-space-size=2` keeps the young generation at 2 MB: each scavenge then copies few
+ * `--max-semi-space-size=1` keeps the young generation at 1 MB: each scavenge then copies few
  * survivors, so the pauses that land inside a burst of streamed tokens stay short (measured in
  * BENCHMARKS.md, "What was changed").
  */
