@@ -22,6 +22,11 @@ export interface PresetStoreOptions {
   custom?: CustomPresetStore;
   /** Minimum milliseconds between two looks at the files' modification times. */
   checkIntervalMs?: number;
+  /**
+   * The built-in folder cannot change, so only the user folder is watched. Default: inside a
+   * compiled binary, whose built-in presets are baked in.
+   */
+  builtinFixed?: boolean;
   now?: () => number;
 }
 
@@ -94,7 +99,8 @@ export class PresetStore {
   }
 
   #currentSignature(): string {
-    return folderSignature(this.#options.builtinDir ?? BUILTIN_PRESETS) + "#" +
+    const fixed = this.#options.builtinFixed ?? Deno.build.standalone;
+    return (fixed ? "" : folderSignature(this.#options.builtinDir ?? BUILTIN_PRESETS)) + "#" +
       folderSignature(this.#options.userDir);
   }
 

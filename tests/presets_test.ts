@@ -561,3 +561,45 @@ Deno.test("a broken user preset file at start-up falls back to the built-in pres
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("with fixed built-ins (a compiled binary) only the user's preset folder is watched", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(join(dir, "builtin", "hierarchical"), { recursive: true });
+  for await (const e of Deno.readDir(BUILTIN_PRESETS)) {
+    if (e.isFile) {
+      await Deno.copyFile(new URL(e.name, BUILTIN_PRESETS), join(dir, "builtin", e.name));
+    }
+  }
+  for await (const e of Deno.readDir(new URL("hierarchical/", BUILTIN_PRESETS))) {
+    await Deno.copyFile(
+      new URL(`hierarchical/${e.name}`, BUILTIN_PRESETS),
+      join(dir, "builtin", "hierarchical", e.name),
+    );
+  }
+  let clock = 0;
+  const store = new PresetStore({
+    builtinDir: join(dir, "builtin"),
+    userDir: join(dir, "user"),
+    builtinFixed: true,
+    now: () => clock,
+  });
+  try {
+    const before = store.get(false).legacy.styles.Cinematic!.text;
+    const legacyPath = join(dir, "builtin", "legacy.json");
+    const legacy = JSON.parse(await Deno.readTextFile(legacyPath));
+    legacy.styles.Cinematic = "EDITED cinematic";
+    await Deno.writeTextFile(legacyPath, JSON.stringify(legacy));
+    clock += 1500;
+    equal(store.get(false).legacy.styles.Cinematic!.text, before);
+
+    await Deno.mkdir(join(dir, "user"), { recursive: true });
+    await Deno.writeTextFile(
+      join(dir, "user", "legacy.json"),
+      JSON.stringify({ styles: { "My Style": "my own words" } }),
+    );
+    clock += 1500;
+    equal(store.get(false).legacy.styles["My Style"]!.text, "my own words");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
