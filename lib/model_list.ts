@@ -8,27 +8,49 @@ export interface ModelListing {
   notice?: string;
 }
 
-/** Caches `/api/tags` for a few seconds so page loads never wait on Ollama twice. */
+/**
+ * Caches `/api/tags` for a few seconds. Once anything is known, a page gets it at once and a stale
+ * listing is refreshed behind it, so a slow or hung Ollama delays at most the very first page.
+ */
 export class ModelList {
-  #client: OllamaClient;
+  #client: Pick<OllamaClient, "tags">;
   #ttlMs: number;
   #cached: { at: number; listing: ModelListing } | null = null;
+  #inflight: Promise<ModelListing> | null = null;
   #now: () => number;
 
-  constructor(client: OllamaClient, options: { ttlMs?: number; now?: () => number } = {}) {
+  constructor(
+    client: Pick<OllamaClient, "tags">,
+    options: { ttlMs?: number; now?: () => number } = {},
+  ) {
     this.#client = client;
     this.#ttlMs = options.ttlMs ?? 5000;
     this.#now = options.now ?? Date.now;
   }
 
-  /** The listing, fresh or from the last few seconds. */
+  /** The listing: fresh, from the last few seconds, or (while a refresh runs) the last known. */
   async get(defaultModel: string): Promise<ModelListing> {
-    if (this.#cached && this.#now() - this.#cached.at < this.#ttlMs) return this.#cached.listing;
-    let listing: ModelListing;
+    const cached = this.#cached;
+    if (cached && this.#now() - cached.at < this.#ttlMs) return cached.listing;
+    const refresh = this.#refresh(defaultModel);
+    if (cached) return cached.listing;
+    return await refresh;
+  }
+
+  /** One look at Ollama at a time, however many pages ask. */
+  #refresh(defaultModel: string): Promise<ModelListing> {
+    this.#inflight ??= this.#fetch(defaultModel).then((listing) => {
+      this.#cached = { at: this.#now(), listing };
+      return listing;
+    }).finally(() => this.#inflight = null);
+    return this.#inflight;
+  }
+
+  async #fetch(defaultModel: string): Promise<ModelListing> {
     try {
       const models = await this.#client.tags(AbortSignal.timeout(1500));
       const names = models.map((m) => m.name);
-      listing = names.length
+      return names.length
         ? {
           names,
           reachable: true,
@@ -44,13 +66,11 @@ export class ModelList {
         };
     } catch (err) {
       const why = err instanceof AppError ? err.message : "Ollama did not answer.";
-      listing = {
+      return {
         names: [],
         reachable: false,
         notice: `${why} Until then, prompts are composed without an LLM.`,
       };
     }
-    this.#cached = { at: this.#now(), listing };
-    return listing;
   }
 }
