@@ -6,6 +6,9 @@
  * close`), so nothing is pooled and nothing outlives the request.
  */
 
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+
 /** Bytes read from the socket at a time. */
 const READ_BYTES = 16 * 1024;
 /** Longest response head accepted. */
@@ -260,6 +263,32 @@ export class Http1Response {
   }
 }
 
+/** How long resolved addresses are reused: a lookup costs about 0.1 ms, on every generation. */
+const RESOLVE_TTL_MS = 10_000;
+const resolved = new Map<string, { at: number; addresses: string[] }>();
+
+async function systemLookup(hostname: string): Promise<string[]> {
+  return (await lookup(hostname, { all: true })).map((a) => a.address);
+}
+
+/**
+ * Every address a host name has, in the system's order (hosts file included). `localhost` is
+ * often ::1 first while Ollama listens on 127.0.0.1 only, so each address must be tried, as
+ * fetch does.
+ */
+async function addressesOf(
+  hostname: string,
+  find: (hostname: string) => Promise<string[]>,
+): Promise<string[]> {
+  if (isIP(hostname)) return [hostname];
+  const hit = resolved.get(hostname);
+  if (hit && performance.now() - hit.at < RESOLVE_TTL_MS) return hit.addresses;
+  const addresses = await find(hostname);
+  if (!addresses.length) throw new Error(`${hostname} has no address`);
+  resolved.set(hostname, { at: performance.now(), addresses });
+  return addresses;
+}
+
 /** What `http1Request` sends. */
 export interface Http1Init {
   method: string;
@@ -267,8 +296,8 @@ export interface Http1Init {
   body?: string;
   /** Aborting closes the connection; the pending call rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** For tests: how to open the connection. */
-  connect?: (options: Deno.ConnectOptions) => Promise<Deno.TcpConn>;
+  /** For tests: how to find a host name's addresses. */
+  lookup?: (hostname: string) => Promise<string[]>;
 }
 
 /**
@@ -281,12 +310,25 @@ export async function http1Request(url: URL, init: Http1Init): Promise<Http1Resp
   signal?.throwIfAborted();
   const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = Number(url.port || 80);
-  let conn: Deno.TcpConn;
+  let conn: Deno.TcpConn | undefined;
+  let failure: unknown;
   try {
-    conn = await (init.connect ?? Deno.connect)({ hostname, port, transport: "tcp" });
+    for (const address of await addressesOf(hostname, init.lookup ?? systemLookup)) {
+      try {
+        conn = await Deno.connect({ hostname: address, port, transport: "tcp" });
+        break;
+      } catch (err) {
+        failure = err;
+      }
+    }
   } catch (err) {
+    failure = err;
+  }
+  if (!conn) {
     throw new TypeError(
-      `error sending request for url (${url}): ${err instanceof Error ? err.message : err}`,
+      `error sending request for url (${url}): ${
+        failure instanceof Error ? failure.message : failure
+      }`,
     );
   }
   const onAbort = () => {

@@ -245,3 +245,31 @@ Deno.test("aborting ends a pending read at once with the signal's reason", async
     await server.close();
   }
 });
+
+Deno.test("http1Request tries each address of a name, as when localhost is ::1 first", async () => {
+  const server = rawServer(() => ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]);
+  try {
+    const port = server.url.port;
+    // Nothing listens on 127.0.0.2 (the server is bound to 127.0.0.1 only): refused, then the next.
+    const res = await http1Request(new URL(`http://ollama-two-addresses.test:${port}/api/chat`), {
+      method: "POST",
+      body: "{}",
+      lookup: () => Promise.resolve(["127.0.0.2", "127.0.0.1"]),
+    });
+    assert.equal(await res.text(), "ok");
+    assert.ok(server.requests[0]!.includes(`Host: ollama-two-addresses.test:${port}`));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("http1Request fails like fetch when a name does not resolve", async () => {
+  await assert.rejects(
+    () =>
+      http1Request(new URL("http://no-such-host.test:11434/api/chat"), {
+        method: "POST",
+        lookup: () => Promise.reject(new Error("getaddrinfo ENOTFOUND no-such-host.test")),
+      }),
+    (err: unknown) => err instanceof TypeError && /ENOTFOUND/.test(err.message),
+  );
+});
