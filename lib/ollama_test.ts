@@ -92,11 +92,16 @@ Deno.test("OllamaClient streams the same reply over fetch and over its own conne
   });
   try {
     const viaFetch = new OllamaClient({ baseUrl: fake.url, timeoutMs: 2000, rawHttp: false });
-    const viaOwn = new OllamaClient({ baseUrl: fake.url, timeoutMs: 2000, rawHttp: true });
+    // The default for an http: URL is our own connection (it asks the server to close it).
+    const viaOwn = new OllamaClient({ baseUrl: fake.url, timeoutMs: 2000 });
     const a = await collect(viaFetch, "llama3.2:latest");
     const b = await collect(viaOwn, "llama3.2:latest");
     equal(a.content, "a lighthouse <in> rain & fog, ünïcode ✓");
     deepEqual(b, a);
+    const chats = fake.requests.filter((r) => r.path === "/api/chat");
+    equal(chats.length, 2);
+    equal(chats[0]!.headers["connection"], undefined);
+    equal(chats[1]!.headers["connection"], "close");
     // Both paths turn Ollama's error answer into the same error.
     fake.set({ failWhen: () => true });
     const errors: string[] = [];

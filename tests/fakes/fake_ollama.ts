@@ -34,6 +34,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   body: unknown;
+  /** Request headers, names in lower case. */
+  headers: Record<string, string>;
   at: number;
 }
 
@@ -468,7 +470,13 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     } catch {
       // Recorded as raw text.
     }
-    requests.push({ method, path, body: recorded, at: Date.now() });
+    requests.push({
+      method,
+      path,
+      body: recorded,
+      headers: Object.fromEntries(req.headers),
+      at: Date.now(),
+    });
 
     const routes: Record<string, string[]> = {
       "/": ["GET", "HEAD"],
