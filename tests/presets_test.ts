@@ -101,6 +101,15 @@ function fullCatalog() {
   return buildCatalog(readPresetFolder(BUILTIN_PRESETS, "presets/"));
 }
 
+/** Copies a folder tree (the built-in presets) so a test can edit the copy. */
+async function copyFolder(from: URL, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (e.isDirectory) await copyFolder(new URL(`${e.name}/`, from), join(to, e.name));
+    else await Deno.copyFile(new URL(e.name, from), join(to, e.name));
+  }
+}
+
 Deno.test("the shipped presets validate and meet the counts", () => {
   const c = fullCatalog();
   const legacyCount = Object.values(c.legacy).reduce((n, cat) => n + Object.keys(cat).length, 0);
@@ -402,14 +411,7 @@ Deno.test("preset negatives reach the final negative only for targets that have 
 
 Deno.test("preset file edits take effect without a restart, and a broken edit keeps the last good data", async () => {
   const dir = await Deno.makeTempDir();
-  const copy = async (from: URL, to: string) => {
-    await Deno.mkdir(to, { recursive: true });
-    for await (const e of Deno.readDir(from)) {
-      if (e.isDirectory) await copy(new URL(`${e.name}/`, from), join(to, e.name));
-      else await Deno.copyFile(new URL(e.name, from), join(to, e.name));
-    }
-  };
-  await copy(BUILTIN_PRESETS, join(dir, "builtin"));
+  await copyFolder(BUILTIN_PRESETS, join(dir, "builtin"));
   let clock = 0;
   const store = new PresetStore({
     builtinDir: join(dir, "builtin"),
@@ -564,18 +566,7 @@ Deno.test("a broken user preset file at start-up falls back to the built-in pres
 
 Deno.test("with fixed built-ins (a compiled binary) only the user's preset folder is watched", async () => {
   const dir = await Deno.makeTempDir();
-  await Deno.mkdir(join(dir, "builtin", "hierarchical"), { recursive: true });
-  for await (const e of Deno.readDir(BUILTIN_PRESETS)) {
-    if (e.isFile) {
-      await Deno.copyFile(new URL(e.name, BUILTIN_PRESETS), join(dir, "builtin", e.name));
-    }
-  }
-  for await (const e of Deno.readDir(new URL("hierarchical/", BUILTIN_PRESETS))) {
-    await Deno.copyFile(
-      new URL(`hierarchical/${e.name}`, BUILTIN_PRESETS),
-      join(dir, "builtin", "hierarchical", e.name),
-    );
-  }
+  await copyFolder(BUILTIN_PRESETS, join(dir, "builtin"));
   let clock = 0;
   const store = new PresetStore({
     builtinDir: join(dir, "builtin"),
