@@ -86,12 +86,15 @@ function spawnFake(port: number, tokenDelayMs: number, tokens: number): Deno.Chi
   }).spawn();
 }
 
+/** The app runs with the V8 flags users get from `deno task start` and the binary. */
+const V8_FLAGS = serverV8Flags();
+
 function spawnApp(port: number, ollamaPort: number, dataDir: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
-      ...serverV8Flags(),
+      ...V8_FLAGS,
       join(root, "main.ts"),
       "--no-open",
       "--port",

@@ -143,7 +143,7 @@ function headEnd(bytes: Uint8Array, length: number): number {
   return -1;
 }
 
-function parseHead(text: string): { status: number; headers: Headers; version: string } {
+function parseHead(text: string): { status: number; headers: Headers } {
   const lines = text.split(/\r?\n/);
   const match = /^HTTP\/(1\.[01]) (\d{3})(?: .*)?$/.exec(lines[0] ?? "");
   if (!match) throw new Http1ProtocolError(`bad status line ${JSON.stringify(lines[0])}`);
@@ -158,7 +158,7 @@ function parseHead(text: string): { status: number; headers: Headers; version: s
       throw new Http1ProtocolError(`bad header line ${JSON.stringify(line)}`);
     }
   }
-  return { status: Number(match[2]), headers, version: match[1]! };
+  return { status: Number(match[2]), headers };
 }
 
 /** The response to `http1Request`: status and headers, then the body a network read at a time. */
@@ -243,11 +243,6 @@ export class Http1Response {
       for (const piece of pieces) text += decoder.decode(piece, { stream: true });
     }
     return text + decoder.decode();
-  }
-
-  /** Stops reading: closes the connection. */
-  cancel(): void {
-    this.close();
   }
 
   /** Closes the connection; safe to call more than once. */

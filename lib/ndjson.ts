@@ -20,7 +20,8 @@ const READ_BYTES = 16 * 1024;
 /** Where bytes come from: each read returns what one network read brought, or null at the end. */
 export interface ByteSource {
   read(): Promise<Uint8Array[] | null>;
-  cancel(): Promise<void> | void;
+  /** Stops reading and lets go of the connection. */
+  close(): Promise<void> | void;
 }
 
 /**
@@ -30,9 +31,10 @@ export interface ByteSource {
 export function streamSource(body: ReadableStream<Uint8Array>): ByteSource {
   let byob: ReadableStreamBYOBReader | null = null;
   let plain: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  let bytes = new Uint8Array(READ_BYTES);
+  let bytes: Uint8Array<ArrayBuffer> | null = null;
   try {
     byob = body.getReader({ mode: "byob" });
+    bytes = new Uint8Array(READ_BYTES);
   } catch {
     // Not a byte stream (a test double, a transformed body): plain reads.
     plain = body.getReader();
@@ -43,12 +45,12 @@ export function streamSource(body: ReadableStream<Uint8Array>): ByteSource {
         const { value, done } = await plain.read();
         return done ? null : [value];
       }
-      const { value, done } = await byob!.read(bytes);
+      const { value, done } = await byob!.read(bytes!);
       // The read hands our buffer back (transferred); keep it for the next one.
       if (value) bytes = new Uint8Array(value.buffer as ArrayBuffer);
       return done ? null : [value!];
     },
-    async cancel() {
+    async close() {
       await (byob ?? plain)!.cancel().catch(() => {});
     },
   };
@@ -112,7 +114,7 @@ export class NdjsonReader {
   async cancel(): Promise<void> {
     this.#ended = true;
     try {
-      await this.#source.cancel();
+      await this.#source.close();
     } catch {
       // Already gone.
     }
