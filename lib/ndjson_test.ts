@@ -84,3 +84,29 @@ Deno.test("ndjson reader hands out the good lines before a bad line of the same 
   await assert.rejects(() => reader.read(), NdjsonLineError);
   assert.equal(await reader.read(), null);
 });
+
+Deno.test("ndjson reader reads a byte stream into one buffer of its own, every time", async () => {
+  const sizes: number[] = [];
+  let i = 0;
+  const pieces = ['{"a":1}\n', '{"b":2}\n', '{"c":3}\n'];
+  const stream = new ReadableStream({
+    type: "bytes",
+    pull(controller: ReadableByteStreamController) {
+      const request = controller.byobRequest!;
+      if (i >= pieces.length) {
+        controller.close();
+        request.respond(0);
+        return;
+      }
+      const view = request.view as Uint8Array;
+      sizes.push(view.byteLength);
+      const bytes = encoder.encode(pieces[i++]);
+      view.set(bytes);
+      request.respond(bytes.length);
+    },
+  });
+  const reads = await readAll(new NdjsonReader(stream));
+  assert.deepEqual(reads.flat(), [{ a: 1 }, { b: 2 }, { c: 3 }]);
+  // Our 16 KiB buffer each time (a stream's own buffers would be its 64 KiB default or none).
+  assert.deepEqual(sizes, [16384, 16384, 16384]);
+});
