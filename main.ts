@@ -1,24 +1,30 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { Services } from "./lib/services.ts";
-import { log } from "./lib/logger.ts";
-import { errorResponse, notFoundResponse } from "./routes/errors.ts";
-import { generateRoutes } from "./routes/generate.ts";
-import { modelRoutes } from "./routes/models.ts";
-import { healthRoutes } from "./routes/health.ts";
-import { targetRoutes } from "./routes/targets.ts";
-import { presetRoutes } from "./routes/presets.ts";
-import { chatRoutes } from "./routes/chat.ts";
-import { historyRoutes } from "./routes/history.ts";
-import { pageRoutes } from "./routes/pages.tsx";
-import { uiRunRoutes } from "./routes/ui_runs.tsx";
-import { uiHistoryRoutes } from "./routes/ui_history.tsx";
-import { staticRoutes } from "./routes/static.ts";
-import { batchRoutes } from "./routes/batch.ts";
-import { uiBatchRoutes } from "./routes/ui_batch.tsx";
-import { comfyRoutes } from "./routes/comfyui.ts";
-import { uiComfyRoutes } from "./routes/ui_comfy.tsx";
-import { authGuard, csrfGuard, hostGuard, loginRoutes, securityHeaders } from "./routes/guards.tsx";
+import type { Services } from "./lib/app/services.ts";
+import { log } from "./lib/app/logger.ts";
+import { errorResponse, notFoundResponse } from "./routes/http/errors.ts";
+import { generateRoutes } from "./routes/api/generate.ts";
+import { modelRoutes } from "./routes/api/models.ts";
+import { healthRoutes } from "./routes/api/health.ts";
+import { targetRoutes } from "./routes/api/targets.ts";
+import { presetRoutes } from "./routes/api/presets.ts";
+import { chatRoutes } from "./routes/api/chat.ts";
+import { historyRoutes } from "./routes/api/history.ts";
+import { pageRoutes } from "./routes/pages/home.tsx";
+import { uiRunRoutes } from "./routes/pages/runs.tsx";
+import { uiHistoryRoutes } from "./routes/pages/history.tsx";
+import { staticRoutes } from "./routes/pages/static.ts";
+import { batchRoutes } from "./routes/api/batch.ts";
+import { uiBatchRoutes } from "./routes/pages/batch.tsx";
+import { comfyRoutes } from "./routes/api/comfyui.ts";
+import { uiComfyRoutes } from "./routes/pages/comfy.tsx";
+import {
+  authGuard,
+  csrfGuard,
+  hostGuard,
+  loginRoutes,
+  securityHeaders,
+} from "./routes/http/guards.tsx";
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY = 1024 * 1024;
@@ -68,6 +74,6 @@ export function createApp(services: Services): Hono {
 }
 
 if (import.meta.main) {
-  const { runCli } = await import("./lib/cli.ts");
+  const { runCli } = await import("./cli/main.ts");
   Deno.exit(await runCli(Deno.args, createApp));
 }

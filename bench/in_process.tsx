@@ -1,10 +1,10 @@
-import { loadConfig } from "../lib/config.ts";
-import { closeServices, openServices } from "../lib/services.ts";
-import { emptyForm } from "../lib/form_state.ts";
+import { loadConfig } from "../lib/app/config.ts";
+import { closeServices, openServices } from "../lib/app/services.ts";
+import { emptyForm } from "../routes/http/form_state.ts";
 import { renderPage } from "../views/render.ts";
 import { HomePage } from "../views/home_page.tsx";
-import { compose } from "../lib/composer.ts";
-import { resolvePresets } from "../lib/prompt_assembly.ts";
+import { compose } from "../lib/prompt/composer.ts";
+import { resolvePresets } from "../lib/prompt/assembly.ts";
 import { percentile } from "./stats.ts";
 
 /** Times the main page's server render and the composer, in this process. */

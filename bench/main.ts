@@ -4,8 +4,8 @@
  * token schedule, and writes BENCHMARKS.md. Every figure is a percentile or a ratio from one run.
  */
 import { join } from "node:path";
-import { openDatabase } from "../lib/db.ts";
-import { HistoryStore } from "../lib/history.ts";
+import { openDatabase } from "../lib/history/db.ts";
+import { HistoryStore } from "../lib/history/store.ts";
 import { seedHistory } from "./seed_history.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";

@@ -1,5 +1,5 @@
-import type { HistoryStore } from "../lib/history.ts";
-import { seededRandom } from "../lib/random.ts";
+import type { HistoryStore } from "../lib/history/store.ts";
+import { seededRandom } from "../lib/prompt/random.ts";
 
 const SUBJECTS = [
   "lighthouse",

@@ -1,7 +1,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import { startFakeOllama } from "./fakes/fake_ollama.ts";
 import { MAIN, startServerProcess, waitFor } from "./helpers.ts";
-import { listen } from "../lib/cli_serve.ts";
+import { listen } from "../cli/serve.ts";
 
 async function cli(args: string[], env: Record<string, string>) {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {

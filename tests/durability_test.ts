@@ -2,7 +2,7 @@ import { equal, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { startFakeOllama } from "./fakes/fake_ollama.ts";
-import { ConversationStore } from "../lib/conversations.ts";
+import { ConversationStore } from "../lib/chat/conversations.ts";
 import { startServerProcess } from "./helpers.ts";
 
 Deno.test("SIGKILL during a burst of writes loses no acknowledged history row or conversation turn", async () => {

@@ -1,5 +1,5 @@
 import { ok } from "node:assert/strict";
-import { loadConfig, parseEnvText } from "../lib/config.ts";
+import { loadConfig, parseEnvText } from "../lib/app/config.ts";
 
 Deno.test(".env.example parses and names every variable the README's table documents", async () => {
   const text = await Deno.readTextFile(new URL("../.env.example", import.meta.url));

@@ -1,6 +1,6 @@
 import { createApp } from "../main.ts";
-import { loadConfig } from "../lib/config.ts";
-import { closeServices, openServices, type Services } from "../lib/services.ts";
+import { loadConfig } from "../lib/app/config.ts";
+import { closeServices, openServices, type Services } from "../lib/app/services.ts";
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./fakes/fake_ollama.ts";
 import type { Hono } from "hono";
 

@@ -1,9 +1,9 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { startTestApp } from "./helpers.ts";
-import { buildCatalog, BUILTIN_PRESETS, readPresetFolder } from "../lib/presets.ts";
-import { PresetStore } from "../lib/preset_store.ts";
-import { resolvePresets } from "../lib/prompt_assembly.ts";
+import { buildCatalog, BUILTIN_PRESETS, readPresetFolder } from "../lib/presets/catalog.ts";
+import { PresetStore } from "../lib/presets/store.ts";
+import { resolvePresets } from "../lib/prompt/assembly.ts";
 
 const SEED_NAMES = {
   styles: [

@@ -1,8 +1,8 @@
-import type { Catalog } from "../lib/presets.ts";
+import type { Catalog } from "../lib/presets/catalog.ts";
 import { RunBadges } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
-import type { Target } from "../lib/targets.ts";
-import type { BatchOutcome, BatchResult } from "../lib/batch.ts";
+import type { Target } from "../lib/prompt/targets.ts";
+import type { BatchOutcome, BatchResult } from "../lib/batch/batch.ts";
 import { Layout } from "./layout.tsx";
 import { ModeTabs } from "./mode_tabs.tsx";
 import type { ModelChoice } from "./generate_form.tsx";

@@ -1,4 +1,4 @@
-import type { StoredMessage } from "../lib/conversations.ts";
+import type { StoredMessage } from "../lib/chat/conversations.ts";
 import { StopButton, ThinkingStream } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
 import { type ErrorView, ResultBody, type ResultView } from "./result_panel.tsx";

@@ -1,6 +1,6 @@
 import { Layout } from "./layout.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
-import type { ComfyJob, StoredWorkflow } from "../lib/comfy_jobs.ts";
+import type { ComfyJob, StoredWorkflow } from "../lib/comfy/jobs.ts";
 import type { ErrorView } from "./result_panel.tsx";
 
 type Ollama = { reachable: boolean; url: string };

@@ -1,8 +1,8 @@
-import type { Catalog } from "../lib/presets.ts";
-import { LEGACY_CATEGORIES } from "../lib/presets.ts";
-import type { Target } from "../lib/targets.ts";
-import type { Persona } from "../lib/personas.ts";
-import type { FormState } from "../lib/form_state.ts";
+import type { Catalog } from "../lib/presets/catalog.ts";
+import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
+import type { Target } from "../lib/prompt/targets.ts";
+import type { Persona } from "../lib/chat/personas.ts";
+import type { FormState } from "../routes/http/form_state.ts";
 import { PresetPicker } from "./preset_picker.tsx";
 
 /** What the page knows about the installed Ollama models. */

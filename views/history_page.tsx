@@ -1,5 +1,5 @@
 import { Layout } from "./layout.tsx";
-import type { HistoryEntry } from "../lib/history.ts";
+import type { HistoryEntry } from "../lib/history/store.ts";
 
 /** The query the history page was asked for. */
 export interface HistoryQueryView {

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { APP_VERSION } from "../lib/version.ts";
+import { APP_VERSION } from "../lib/app/version.ts";
 
 /** Props of the page shell. */
 export interface LayoutProps {

@@ -1,6 +1,6 @@
-import type { Catalog } from "../lib/presets.ts";
-import type { OptionGroup } from "../lib/preset_schema.ts";
-import type { FormState } from "../lib/form_state.ts";
+import type { Catalog } from "../lib/presets/catalog.ts";
+import type { OptionGroup } from "../lib/presets/schema.ts";
+import type { FormState } from "../routes/http/form_state.ts";
 
 /** Props of the hierarchical picker. */
 export interface PresetPickerProps {

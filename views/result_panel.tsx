@@ -1,7 +1,7 @@
-import type { Target } from "../lib/targets.ts";
+import type { Target } from "../lib/prompt/targets.ts";
 import { RunBadges, ThinkingStream } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
-import { estimateTokens } from "../lib/tokens.ts";
+import { estimateTokens } from "../lib/prompt/tokens.ts";
 
 /** A finished prompt as the page shows it. */
 export interface ResultView {

@@ -1,0 +1,242 @@
+import type {
+  ChatMessage,
+  GenerationOptions,
+  GenerationStats,
+  OllamaClient,
+} from "../llm/ollama_client.ts";
+import { parseReply } from "../prompt/reply_parser.ts";
+import type { Target } from "../prompt/targets.ts";
+import type { HistoryMode, HistoryStore } from "../history/store.ts";
+import { mergeNegatives } from "../prompt/negatives.ts";
+import { log } from "../app/logger.ts";
+import type { ResolvedPresets } from "../prompt/assembly.ts";
+import { compose } from "../prompt/composer.ts";
+import { AppError } from "../app/errors.ts";
+import { createHash } from "node:crypto";
+import { restoreTerms, withoutLoraTags } from "../prompt/protected_terms.ts";
+
+/** Everything one generation needs, already validated and assembled. */
+export interface GenerationPlan {
+  target: Target;
+  ollamaModel: string;
+  messages: ChatMessage[];
+  options: GenerationOptions;
+  /** The user's own words, as stored in history. */
+  userInput: string;
+  /** Preset choices as recorded in history. */
+  presetsRecord: Record<string, unknown>;
+  /** Negative fragments the chosen presets carry. */
+  presetNegatives: string[];
+  /** The resolved presets, for the composer. */
+  presets: ResolvedPresets;
+  /** The idea as sent (after wildcard expansion), for the composer. */
+  idea: string;
+  mode: HistoryMode;
+  sessionId?: string | null;
+  /** Personas may answer with questions: only a labelled prompt counts as a prompt then. */
+  requireLabel?: boolean;
+  /** LoRA tags and trigger words that must appear verbatim in the prompt. */
+  protectedTerms: string[];
+  /** The request as history keeps it, so the entry can be replayed. */
+  request: Record<string, unknown>;
+}
+
+/** The final result of a generation. */
+export interface GenerationResult {
+  /** Which engine wrote the prompt: the LLM, or the built-in composer. */
+  engine: "ollama" | "composer";
+  /** Why the composer stood in for the LLM, when it did. */
+  fallback_reason?: string;
+  result: string;
+  positive: string;
+  negative: string | null;
+  note: string | null;
+  thinking: string | null;
+  stats: GenerationStats;
+  history_id: number | null;
+  /** Protected terms the LLM dropped and we put back. */
+  restored?: string[];
+}
+
+/** A streamed generation event, in the shape the SSE routes send. */
+export type GenerationEvent =
+  | { token: string }
+  | { thinking: string }
+  | ({ done: true } & GenerationResult);
+
+/** What a generation touches: the LLM client and, when available, the history store. */
+export interface GenerationDeps {
+  ollama: OllamaClient;
+  history: HistoryStore | null;
+  /** Called with the final result before it is saved, e.g. to store a chat turn. */
+  beforeSave?: (result: GenerationResult) => Promise<void>;
+  /** Looks up the installed model's digest, for reproducibility records. */
+  digestOf?: (model: string) => Promise<string | null>;
+}
+
+/**
+ * Runs a plan against Ollama, yielding tokens as they arrive and a final `done` event after
+ * the result is parsed and saved. An aborted signal stops it before anything is saved.
+ */
+export async function* runGeneration(
+  deps: GenerationDeps,
+  plan: GenerationPlan,
+  signal: AbortSignal,
+): AsyncGenerator<GenerationEvent> {
+  const started = performance.now();
+  // Ideas are the user's private words: only DEBUG logs them.
+  log("generation").debug("Generating with {model} for {input}", {
+    model: plan.ollamaModel,
+    input: plan.userInput.slice(0, 80),
+  });
+  // Looked up while the model writes, so the final event never waits on it.
+  const digest = deps.digestOf?.(plan.ollamaModel).catch(() => null) ?? Promise.resolve(null);
+  let raw = "";
+  let thinking = "";
+  let stats: GenerationStats = {};
+  for await (
+    const event of deps.ollama.chat(plan.ollamaModel, plan.messages, plan.options, signal)
+  ) {
+    if (event.type === "content") {
+      raw += event.text;
+      yield { token: event.text };
+    } else if (event.type === "thinking") {
+      thinking += event.text;
+      yield { thinking: event.text };
+    } else {
+      stats = event.stats;
+    }
+  }
+  if (signal.aborted) return;
+  const parsed = parseReply(raw, { style: plan.target.style, negative: plan.target.negative });
+  const isPrompt = parsed.labeled || !plan.requireLabel;
+  if (!isPrompt) parsed.positive = "";
+  const kept = isPrompt
+    ? restoreTerms(parsed.positive, plan.protectedTerms, plan.target.style)
+    : { positive: parsed.positive, restored: [] };
+  parsed.positive = kept.positive;
+  const negative = plan.target.negative && isPrompt
+    ? mergeNegatives(parsed.negative, plan.presetNegatives, plan.target.default_negative)
+    : null;
+  const result: GenerationResult = {
+    engine: "ollama",
+    result: raw.trim(),
+    positive: parsed.positive,
+    negative,
+    note: parsed.note,
+    thinking: thinking.trim() || null,
+    stats: {
+      ...stats,
+      total_duration_ms: stats.total_duration_ms ?? Math.round(performance.now() - started),
+    },
+    history_id: null,
+  };
+  if (kept.restored.length) result.restored = kept.restored;
+  if (deps.beforeSave) await deps.beforeSave(result);
+  result.history_id = saveToHistory(deps.history, plan, result, await digest);
+  yield { done: true, ...result };
+}
+
+/** A short hash of the system prompt, so a replay can tell whether the instructions changed. */
+export function promptHash(plan: GenerationPlan): string {
+  const system = plan.messages.find((m) => m.role === "system")?.content ?? "";
+  return createHash("sha256").update(system).digest("hex").slice(0, 16);
+}
+
+function saveToHistory(
+  history: HistoryStore | null,
+  plan: GenerationPlan,
+  result: GenerationResult,
+  digest: string | null = null,
+): number | null {
+  if (!history) return null;
+  try {
+    return history.add({
+      user_input: plan.userInput,
+      generated_output: result.result,
+      positive: result.positive,
+      negative: result.negative,
+      model: plan.target.id,
+      ollama_model: result.engine === "ollama" ? plan.ollamaModel : null,
+      presets: plan.presetsRecord,
+      mode: plan.mode,
+      engine: result.engine,
+      seed: plan.options.seed ?? null,
+      temperature: plan.options.temperature ?? null,
+      eval_count: result.stats.eval_count ?? null,
+      prompt_eval_count: result.stats.prompt_eval_count ?? null,
+      duration_ms: result.stats.total_duration_ms ?? null,
+      session_id: plan.sessionId ?? null,
+      ollama_digest: result.engine === "ollama" ? digest : null,
+      prompt_hash: result.engine === "ollama" ? promptHash(plan) : null,
+      request: plan.request,
+    });
+  } catch (err) {
+    // Losing the history row must not cost the user the prompt they just waited for.
+    log("history").error("Could not save a history entry: {error}", { error: String(err) });
+    return null;
+  }
+}
+
+/** Runs a plan to the end and returns only the final result (the non-streaming routes). */
+export async function generateOnce(
+  deps: GenerationDeps,
+  plan: GenerationPlan,
+  signal: AbortSignal,
+): Promise<GenerationResult> {
+  for await (const event of runGeneration(deps, plan, signal)) {
+    if ("done" in event) {
+      const { done: _done, ...result } = event;
+      return result;
+    }
+  }
+  throw new DOMException("The request was cancelled", "AbortError");
+}
+
+/** Writes the prompt with the built-in composer (no LLM) and saves it like any other result. */
+export function composeResult(
+  deps: Pick<GenerationDeps, "history">,
+  plan: GenerationPlan,
+  fallbackReason?: string,
+): GenerationResult {
+  const started = performance.now();
+  const composed = compose({
+    idea: withoutLoraTags(plan.idea),
+    target: plan.target,
+    presets: plan.presets,
+    seed: plan.options.seed,
+  });
+  const kept = restoreTerms(composed.positive, plan.protectedTerms, plan.target.style);
+  composed.positive = kept.positive;
+  const result: GenerationResult = {
+    engine: "composer",
+    result: composed.negative === null
+      ? composed.positive
+      : `POSITIVE: ${composed.positive}\nNEGATIVE: ${composed.negative}`,
+    positive: composed.positive,
+    negative: composed.negative,
+    note: null,
+    thinking: null,
+    stats: { total_duration_ms: Math.round(performance.now() - started) },
+    history_id: null,
+  };
+  if (fallbackReason) result.fallback_reason = fallbackReason;
+  result.history_id = saveToHistory(deps.history ?? null, plan, result);
+  return result;
+}
+
+/** The composer as a stream: the prompt word by word, then `done`, like the LLM path. */
+export async function* runComposer(
+  deps: Pick<GenerationDeps, "history">,
+  plan: GenerationPlan,
+  fallbackReason?: string,
+): AsyncGenerator<GenerationEvent> {
+  const result = composeResult(deps, plan, fallbackReason);
+  for (const word of result.result.match(/\S+\s*/g) ?? []) yield { token: word };
+  yield { done: true, ...result };
+}
+
+/** True for failures where the composer may stand in: Ollama unreachable. */
+export function canFallBack(err: unknown): boolean {
+  return err instanceof AppError && err.type === "connection_error";
+}

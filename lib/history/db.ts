@@ -1,0 +1,114 @@
+import { DatabaseSync } from "node:sqlite";
+import { historyUnavailable } from "./store.ts";
+
+/** Versioned schema steps; `PRAGMA user_version` records how many have run. */
+export const MIGRATIONS: string[] = [
+  `CREATE TABLE prompt_history (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     timestamp TEXT NOT NULL,
+     user_input TEXT NOT NULL,
+     generated_output TEXT NOT NULL,
+     positive TEXT NOT NULL DEFAULT '',
+     negative TEXT,
+     model TEXT NOT NULL,
+     ollama_model TEXT,
+     presets TEXT NOT NULL DEFAULT '{}',
+     mode TEXT NOT NULL,
+     engine TEXT NOT NULL DEFAULT 'ollama',
+     seed INTEGER,
+     temperature REAL,
+     eval_count INTEGER,
+     prompt_eval_count INTEGER,
+     duration_ms INTEGER,
+     favorite INTEGER NOT NULL DEFAULT 0,
+     session_id TEXT,
+     fingerprint TEXT NOT NULL
+   );
+   CREATE INDEX history_fingerprint ON prompt_history(fingerprint);
+   CREATE INDEX history_favorite ON prompt_history(favorite, id) WHERE favorite = 1;
+   CREATE INDEX history_mode ON prompt_history(mode, id);
+   CREATE INDEX history_model ON prompt_history(model, id);
+   CREATE VIRTUAL TABLE history_fts USING fts5(
+     user_input, positive,
+     content='prompt_history', content_rowid='id',
+     tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6'
+   );
+   CREATE TABLE history_count (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+   INSERT INTO history_count (id, n) VALUES (1, 0);
+   CREATE TRIGGER history_ai AFTER INSERT ON prompt_history BEGIN
+     INSERT INTO history_fts(rowid, user_input, positive) VALUES (new.id, new.user_input, new.positive);
+     UPDATE history_count SET n = n + 1 WHERE id = 1;
+   END;
+   CREATE TRIGGER history_ad AFTER DELETE ON prompt_history BEGIN
+     INSERT INTO history_fts(history_fts, rowid, user_input, positive)
+     VALUES ('delete', old.id, old.user_input, old.positive);
+     UPDATE history_count SET n = n - 1 WHERE id = 1;
+   END;`,
+  `CREATE TABLE custom_presets (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     name TEXT NOT NULL,
+     text TEXT NOT NULL DEFAULT '',
+     negative TEXT,
+     description TEXT,
+     selections TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     UNIQUE(kind, name)
+   );`,
+  `ALTER TABLE prompt_history ADD COLUMN ollama_digest TEXT;
+   ALTER TABLE prompt_history ADD COLUMN prompt_hash TEXT;
+   ALTER TABLE prompt_history ADD COLUMN request TEXT;`,
+  `CREATE TABLE comfy_workflows (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE,
+     graph TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE history_images (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     history_id INTEGER NOT NULL REFERENCES prompt_history(id) ON DELETE CASCADE,
+     prompt_id TEXT NOT NULL,
+     filename TEXT NOT NULL,
+     subfolder TEXT NOT NULL DEFAULT '',
+     type TEXT NOT NULL DEFAULT 'output',
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX history_images_entry ON history_images(history_id);`,
+];
+
+/** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */
+export function openDatabase(path: string): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    db.exec("PRAGMA busy_timeout = 5000");
+    if (path !== ":memory:") {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+    }
+    migrate(db);
+    return db;
+  } catch (err) {
+    if (db?.isOpen) db.close();
+    throw historyUnavailable(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function migrate(db: DatabaseSync): void {
+  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  for (let i = row.user_version; i < MIGRATIONS.length; i++) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(MIGRATIONS[i]!);
+      db.exec(`PRAGMA user_version = ${i + 1}`);
+      db.exec("COMMIT");
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+}
+
+/** The schema version a fully migrated database has. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,352 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { createHash } from "node:crypto";
+import { AppError } from "../app/errors.ts";
+import { matchesAll, parseSearch, relevance, snippet } from "./search.ts";
+
+/** Generation modes recorded in history. */
+export type HistoryMode = "oneshot" | "chat" | "persona-chat" | "batch";
+
+/** What a finished generation stores. */
+export interface NewHistoryEntry {
+  user_input: string;
+  generated_output: string;
+  positive: string;
+  negative: string | null;
+  model: string;
+  ollama_model: string | null;
+  presets: Record<string, unknown>;
+  mode: HistoryMode;
+  engine?: "ollama" | "composer";
+  seed?: number | null;
+  temperature?: number | null;
+  eval_count?: number | null;
+  prompt_eval_count?: number | null;
+  duration_ms?: number | null;
+  session_id?: string | null;
+  /** Set by imports to keep the original time. */
+  timestamp?: string;
+  favorite?: boolean;
+  /** The LLM's digest from /api/tags when it ran. */
+  ollama_digest?: string | null;
+  /** A hash of the system prompt that was used. */
+  prompt_hash?: string | null;
+  /** The request fields that reproduce this entry. */
+  request?: Record<string, unknown> | null;
+}
+
+/** A stored entry as the API returns it. */
+export interface HistoryEntry {
+  id: number;
+  timestamp: string;
+  user_input: string;
+  generated_output: string;
+  positive: string;
+  negative: string | null;
+  model: string;
+  ollama_model: string | null;
+  presets: Record<string, unknown>;
+  mode: string;
+  engine: string;
+  seed: number | null;
+  temperature: number | null;
+  eval_count: number | null;
+  prompt_eval_count: number | null;
+  duration_ms: number | null;
+  favorite: boolean;
+  ollama_digest: string | null;
+  prompt_hash: string | null;
+  request: Record<string, unknown> | null;
+  /** Search matches with `[[` and `]]` around the hit words, when searching. */
+  snippet?: string;
+}
+
+/** Filters and paging for `list()`. */
+export interface HistoryQuery {
+  limit: number;
+  offset?: number;
+  q?: string;
+  favorite?: boolean;
+  mode?: string;
+  model?: string;
+}
+
+/** The history store is not usable (corrupt, read-only, missing); history routes answer 503. */
+export function historyUnavailable(detail: string): AppError {
+  return new AppError(
+    503,
+    "History unavailable",
+    `The history database cannot be used (${detail}). Generation still works; fix or move the file in DATA_DIR and restart.`,
+    "history_unavailable",
+  );
+}
+
+/** How many of the newest matches a search ranks by relevance. */
+export const SEARCH_WINDOW = 200;
+/** Searches count their matches up to this number. */
+export const SEARCH_COUNT_CAP = 1000;
+/** Filtered listings count up to this number. */
+export const FILTER_COUNT_CAP = 100_000;
+
+/** A SQLite failure as the 503 it means for users; any other error as it is. */
+export function fromDatabaseError(err: unknown): unknown {
+  if ((err as { code?: string } | null)?.code !== "ERR_SQLITE_ERROR") return err;
+  return historyUnavailable((err as Error).message);
+}
+
+const COLUMNS =
+  "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite, ollama_digest, prompt_hash, request";
+
+function parseJsonOrNull(value: unknown): Record<string, unknown> | null {
+  if (typeof value !== "string") return null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+}
+
+function rowToEntry(row: Record<string, unknown>): HistoryEntry {
+  let presets: Record<string, unknown> = {};
+  try {
+    presets = JSON.parse(String(row.presets ?? "{}"));
+  } catch {
+    presets = {};
+  }
+  const entry: HistoryEntry = {
+    id: Number(row.id),
+    timestamp: String(row.timestamp),
+    user_input: String(row.user_input),
+    generated_output: String(row.generated_output),
+    positive: String(row.positive ?? ""),
+    negative: row.negative === null || row.negative === undefined ? null : String(row.negative),
+    model: String(row.model),
+    ollama_model: row.ollama_model === null ? null : String(row.ollama_model),
+    presets,
+    mode: String(row.mode),
+    engine: String(row.engine),
+    seed: row.seed === null ? null : Number(row.seed),
+    temperature: row.temperature === null ? null : Number(row.temperature),
+    eval_count: row.eval_count === null ? null : Number(row.eval_count),
+    prompt_eval_count: row.prompt_eval_count === null ? null : Number(row.prompt_eval_count),
+    duration_ms: row.duration_ms === null ? null : Number(row.duration_ms),
+    favorite: Number(row.favorite) === 1,
+    ollama_digest: row.ollama_digest === null || row.ollama_digest === undefined
+      ? null
+      : String(row.ollama_digest),
+    prompt_hash: row.prompt_hash === null || row.prompt_hash === undefined
+      ? null
+      : String(row.prompt_hash),
+    request: parseJsonOrNull(row.request),
+  };
+  if (typeof row.snippet === "string") entry.snippet = row.snippet;
+  return entry;
+}
+
+function fingerprintOf(e: NewHistoryEntry, timestamp: string): string {
+  return createHash("sha256")
+    .update(JSON.stringify([timestamp, e.user_input, e.generated_output, e.model, e.mode]))
+    .digest("hex").slice(0, 32);
+}
+
+/** Prompt history in SQLite with full-text search; every method is synchronous. */
+export class HistoryStore {
+  readonly db: DatabaseSync;
+  #now: () => Date;
+  #statements = new Map<string, StatementSync>();
+  #insert: StatementSync;
+  #exists: StatementSync;
+
+  constructor(db: DatabaseSync, options: { now?: () => Date } = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.db = db;
+    this.#insert = this.#prepare(
+      `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
+         ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
+         duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#exists = this.#prepare(
+      "SELECT 1 AS x FROM prompt_history WHERE fingerprint = ? LIMIT 1",
+    );
+  }
+
+  /** A prepared statement, compiled once per SQL text (searches and listings reuse a handful). */
+  #prepare(sql: string): StatementSync {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  /** Stores an entry and returns its id. */
+  add(entry: NewHistoryEntry): number {
+    return this.#add(entry, false)!;
+  }
+
+  /** Stores an imported entry unless the same one is already there; null when it was. */
+  addIfNew(entry: NewHistoryEntry): number | null {
+    return this.#add(entry, true);
+  }
+
+  #add(entry: NewHistoryEntry, skipDuplicate: boolean): number | null {
+    const timestamp = entry.timestamp ?? this.#now().toISOString();
+    const fingerprint = fingerprintOf(entry, timestamp);
+    if (skipDuplicate && this.#exists.get(fingerprint)) return null;
+    const result = this.#insert.run(
+      timestamp,
+      entry.user_input,
+      entry.generated_output,
+      entry.positive,
+      entry.negative,
+      entry.model,
+      entry.ollama_model,
+      JSON.stringify(entry.presets ?? {}),
+      entry.mode,
+      entry.engine ?? "ollama",
+      entry.seed ?? null,
+      entry.temperature ?? null,
+      entry.eval_count ?? null,
+      entry.prompt_eval_count ?? null,
+      entry.duration_ms ?? null,
+      entry.favorite ? 1 : 0,
+      entry.session_id ?? null,
+      fingerprint,
+      entry.ollama_digest ?? null,
+      entry.prompt_hash ?? null,
+      entry.request ? JSON.stringify(entry.request) : null,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * One page of entries and the total. Without a search: newest first, with an exact total.
+   * With a search: the newest `SEARCH_WINDOW` matches ranked by relevance (then newest first
+   * beyond them), and a total counted up to `SEARCH_COUNT_CAP` (`total_capped` says when more).
+   * Both stay fast at a million rows because no query reads a whole posting list.
+   */
+  list(query: HistoryQuery): { total: number; total_capped: boolean; history: HistoryEntry[] } {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.favorite !== undefined) {
+      where.push("h.favorite = ?");
+      params.push(query.favorite ? 1 : 0);
+    }
+    if (query.mode) {
+      where.push("h.mode = ?");
+      params.push(query.mode);
+    }
+    if (query.model) {
+      where.push("h.model = ?");
+      params.push(query.model);
+    }
+    const search = query.q ? parseSearch(query.q) : null;
+    const offset = query.offset ?? 0;
+    const cols = COLUMNS.split(", ").map((c) => `h.${c}`).join(", ");
+    if (search) {
+      const filter = where.length ? ` AND ${where.join(" AND ")}` : "";
+      const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
+                    WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
+      const keep = (e: HistoryEntry) => !search.needsFilter || matchesAll(e, search.words);
+      const fetched = (this.#prepare(`SELECT ${cols} ${from} LIMIT ?`)
+        .all(search.match, ...params, SEARCH_WINDOW) as Record<string, unknown>[]).map(
+          rowToEntry,
+        );
+      const window = fetched.filter(keep);
+      const ranked = window
+        .map((e) => ({ e, score: relevance(e, search.words) }))
+        .sort((a, b) => b.score - a.score || b.e.id - a.e.id)
+        .map(({ e }) => e);
+      const page = ranked.slice(offset, offset + query.limit);
+      const missing = query.limit - page.length;
+      if (missing > 0 && fetched.length === SEARCH_WINDOW) {
+        // Past the ranked window the older matches follow, newest first.
+        const older = this.#prepare(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
+          .all(search.match, ...params, missing, Math.max(offset, SEARCH_WINDOW)) as Record<
+            string,
+            unknown
+          >[];
+        page.push(...older.map(rowToEntry).filter(keep));
+      }
+      for (const e of page) e.snippet = snippet(e, search.words);
+      let total = window.length;
+      if (fetched.length === SEARCH_WINDOW) {
+        // Without filters the count needs no join with the table: a third of the cost.
+        const counted = where.length
+          ? from
+          : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
+        total = (this.#prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
+          .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
+      }
+      const capped = total > SEARCH_COUNT_CAP;
+      return { total: capped ? SEARCH_COUNT_CAP : total, total_capped: capped, history: page };
+    }
+    let total: number;
+    let capped = false;
+    if (!where.length) {
+      total = (this.#prepare("SELECT n FROM history_count WHERE id = 1").get() as { n: number }).n;
+    } else {
+      const filter = `WHERE ${where.join(" AND ")}`;
+      total = (this.#prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM prompt_history h ${filter} LIMIT ?)`,
+      ).get(...params, FILTER_COUNT_CAP + 1) as { n: number }).n;
+      capped = total > FILTER_COUNT_CAP;
+      if (capped) total = FILTER_COUNT_CAP;
+    }
+    const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const rows = this.#prepare(
+      `SELECT ${COLUMNS} FROM prompt_history h ${filter} ORDER BY h.id DESC LIMIT ? OFFSET ?`,
+    ).all(...params, query.limit, offset) as Record<string, unknown>[];
+    return { total, total_capped: capped, history: rows.map(rowToEntry) };
+  }
+
+  /** One entry by id, or null. */
+  get(id: number): HistoryEntry | null {
+    const row = this.#prepare(`SELECT ${COLUMNS} FROM prompt_history WHERE id = ?`).get(id) as
+      | Record<string, unknown>
+      | undefined;
+    return row ? rowToEntry(row) : null;
+  }
+
+  /** Deletes one entry; false when there was none. */
+  delete(id: number): boolean {
+    return this.#prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0;
+  }
+
+  /** Marks or unmarks a favorite; false when the id names nothing. */
+  setFavorite(id: number, favorite: boolean): boolean {
+    return this.#prepare("UPDATE prompt_history SET favorite = ? WHERE id = ?")
+      .run(favorite ? 1 : 0, id).changes > 0;
+  }
+
+  /** Deletes every entry; returns how many went. */
+  clear(): number {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const n = Number(this.#prepare("SELECT n FROM history_count WHERE id = 1").get()!.n);
+      this.db.exec("DELETE FROM prompt_history");
+      this.db.exec("INSERT INTO history_fts(history_fts) VALUES ('delete-all')");
+      this.db.exec("UPDATE history_count SET n = 0 WHERE id = 1");
+      this.db.exec("COMMIT");
+      return n;
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** Walks every entry oldest first in pages, so exports never hold the whole table. */
+  *iterate(pageSize = 500): Generator<HistoryEntry> {
+    let after = 0;
+    const stmt = this.#prepare(
+      `SELECT ${COLUMNS} FROM prompt_history WHERE id > ? ORDER BY id LIMIT ?`,
+    );
+    while (true) {
+      const rows = stmt.all(after, pageSize) as Record<string, unknown>[];
+      if (!rows.length) return;
+      for (const row of rows) yield rowToEntry(row);
+      after = Number(rows[rows.length - 1]!.id);
+    }
+  }
+}

@@ -1,0 +1,362 @@
+import { NdjsonReader } from "./ndjson.ts";
+import { ThinkFilter } from "./think_filter.ts";
+import { ollamaApiError, ollamaModelNotFound, ollamaTimeout, ollamaUnreachable } from "./errors.ts";
+import { AppError } from "../app/errors.ts";
+
+/** One chat message in Ollama's `/api/chat` shape. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** Sampling and memory options we pass through to Ollama. */
+export interface GenerationOptions {
+  temperature?: number;
+  seed?: number;
+  keepAlive?: string | number;
+  /** Ask a thinking-capable model to reason separately (true) or not at all (false). */
+  think?: boolean;
+}
+
+/** Counters Ollama reports on the final chunk; durations converted to milliseconds. */
+export interface GenerationStats {
+  eval_count?: number;
+  prompt_eval_count?: number;
+  total_duration_ms?: number;
+  load_duration_ms?: number;
+  eval_duration_ms?: number;
+  done_reason?: string;
+}
+
+/** An event of a streamed chat: visible text, reasoning, or the end with stats. */
+export type ChatEvent =
+  | { type: "content"; text: string }
+  | { type: "thinking"; text: string }
+  | { type: "done"; stats: GenerationStats };
+
+/** What the client needs: where Ollama is, how long silence may last, and a fetch to use. */
+export interface OllamaClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+  /** How long `/api/show` capabilities are trusted, in milliseconds. */
+  capabilityTtlMs?: number;
+  now?: () => number;
+}
+
+/** An installed model as `/api/tags` lists it. */
+export interface InstalledModel {
+  name: string;
+  size?: number;
+  digest?: string;
+  modified_at?: string;
+  details?: Record<string, unknown>;
+}
+
+class TimeoutSignal extends Error {}
+
+/** Client for the Ollama native API: `/api/chat` (streamed), `/api/tags`, `/api/version`, `/api/show`. */
+export class OllamaClient {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  #fetch: typeof fetch;
+  #caps = new Map<string, { at: number; caps: string[] }>();
+  #tags: { at: number; models: InstalledModel[] } | null = null;
+  #ttl: number;
+  #now: () => number;
+
+  constructor(options: OllamaClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.timeoutMs = options.timeoutMs;
+    this.#fetch = options.fetch ?? fetch;
+    this.#ttl = options.capabilityTtlMs ?? 5 * 60_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** `GET /api/version`; throws the 503/504 errors when Ollama is not there. */
+  async version(signal?: AbortSignal, timeoutMs = 2000): Promise<string> {
+    const body = await this.#json("GET", "/api/version", undefined, signal, timeoutMs);
+    const version = (body as { version?: unknown }).version;
+    if (typeof version !== "string") throw ollamaApiError("/api/version gave no version");
+    return version;
+  }
+
+  /** `GET /api/tags`: the installed models. */
+  async tags(signal?: AbortSignal): Promise<InstalledModel[]> {
+    const body = await this.#json("GET", "/api/tags", undefined, signal, 10_000);
+    const models = (body as { models?: unknown }).models;
+    if (models === null || models === undefined) return [];
+    if (!Array.isArray(models)) throw ollamaApiError("/api/tags gave no model list");
+    return models.filter((m): m is InstalledModel =>
+      typeof m === "object" && m !== null && typeof (m as InstalledModel).name === "string"
+    );
+  }
+
+  /** Unloads a model from memory now (`keep_alive: 0`), to free VRAM for image generation. */
+  async unload(model: string): Promise<void> {
+    await this.#json(
+      "POST",
+      "/api/generate",
+      { model, keep_alive: 0, stream: false },
+      undefined,
+      10_000,
+    );
+  }
+
+  /** The digest `/api/tags` lists for a model (cached a minute), or null when unknown. */
+  async digest(model: string): Promise<string | null> {
+    if (!this.#tags || this.#now() - this.#tags.at > 60_000) {
+      this.#tags = { at: this.#now(), models: await this.tags(AbortSignal.timeout(2000)) };
+    }
+    const full = model.includes(":") ? model : `${model}:latest`;
+    return this.#tags.models.find((m) => m.name === model || m.name === full)?.digest ?? null;
+  }
+
+  /** The capabilities `/api/show` lists for a model (cached); `[]` when the server is too old to say. */
+  async capabilities(model: string, signal?: AbortSignal): Promise<string[]> {
+    const hit = this.#caps.get(model);
+    if (hit && this.#now() - hit.at < this.#ttl) return hit.caps;
+    let caps: string[] = [];
+    try {
+      const body = await this.#json("POST", "/api/show", { model }, signal, this.timeoutMs);
+      const list = (body as { capabilities?: unknown }).capabilities;
+      caps = Array.isArray(list) ? list.filter((c) => typeof c === "string") : [];
+    } catch (err) {
+      // Only a missing model is worth reporting here; the chat call reports everything else.
+      if (err instanceof AppError && err.type === "model_not_found") throw err;
+      if (err instanceof AppError && err.type !== "api_error") throw err;
+    }
+    this.#caps.set(model, { at: this.#now(), caps });
+    return caps;
+  }
+
+  /**
+   * Streams `/api/chat`. Silence longer than the timeout (before the first byte or between
+   * chunks) is a 504; aborting `signal` cancels the upstream request at once.
+   */
+  async *chat(
+    model: string,
+    messages: ChatMessage[],
+    options: GenerationOptions = {},
+    signal?: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
+    const body: Record<string, unknown> = { model, messages, stream: true };
+    const opts: Record<string, number> = {};
+    if (options.temperature !== undefined) opts.temperature = options.temperature;
+    if (options.seed !== undefined) opts.seed = options.seed;
+    if (Object.keys(opts).length) body.options = opts;
+    if (options.keepAlive !== undefined) body.keep_alive = options.keepAlive;
+    const caps = await this.capabilities(model, signal);
+    if (caps.includes("thinking")) body.think = options.think ?? false;
+
+    const watchdog = new Watchdog(this.timeoutMs, signal);
+    const filter = new ThinkFilter();
+    let finished = false;
+    let res: Response | undefined;
+    let reader: NdjsonReader | undefined;
+    try {
+      res = await this.#send("POST", "/api/chat", body, watchdog);
+      if (!res.ok) throw await this.#httpError(res, model);
+      if (!res.body) throw ollamaApiError("empty reply body");
+      reader = new NdjsonReader(res.body);
+      watchdog.kick();
+      while (true) {
+        const batch = await reader.read();
+        watchdog.kick();
+        if (batch === null) break;
+        for (const line of batch) {
+          const chunk = line as Record<string, unknown>;
+          if (typeof chunk !== "object" || chunk === null) {
+            throw ollamaApiError("a stream line was not a JSON object");
+          }
+          if (typeof chunk.error === "string") throw ollamaApiError(chunk.error);
+          const message = (chunk.message ?? {}) as { content?: unknown; thinking?: unknown };
+          if (typeof message.thinking === "string" && message.thinking) {
+            yield { type: "thinking", text: message.thinking };
+          }
+          if (typeof message.content === "string" && message.content) {
+            for (const piece of filter.push(message.content)) yield toEvent(piece);
+          }
+          if (chunk.done === true) {
+            for (const piece of filter.flush()) yield toEvent(piece);
+            finished = true;
+            yield { type: "done", stats: statsOf(chunk) };
+            return;
+          }
+        }
+      }
+      throw ollamaApiError("the stream ended before the model finished (no done message)");
+    } catch (err) {
+      throw this.#mapError(err, watchdog);
+    } finally {
+      if (finished && reader && res) {
+        // Ollama ends the body right after `done`: reading to its end returns the connection
+        // to the pool for the next request.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const end = await Promise.race([
+          reader.read().then((r) => r === null || r.length === 0, () => false),
+          new Promise<false>((r) => timer = setTimeout(() => r(false), 50)),
+        ]);
+        clearTimeout(timer);
+        if (!end) watchdog.abortUpstream();
+      }
+      watchdog.stop();
+      if (!finished) watchdog.abortUpstream();
+      // Anything still unread is dropped, so the connection closes now rather than at GC.
+      await reader?.cancel();
+      await res?.body?.cancel().catch(() => {});
+    }
+  }
+
+  async #json(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    const watchdog = new Watchdog(timeoutMs, signal);
+    try {
+      const res = await this.#send(method, path, body, watchdog);
+      if (!res.ok) {
+        throw await this.#httpError(res, (body as { model?: string } | undefined)?.model);
+      }
+      return await res.json();
+    } catch (err) {
+      throw this.#mapError(err, watchdog);
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  async #send(method: string, path: string, body: unknown, watchdog: Watchdog): Promise<Response> {
+    return await this.#fetch(this.baseUrl + path, {
+      method,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: watchdog.signal,
+    });
+  }
+
+  async #httpError(
+    res: { status: number; text(): Promise<string> },
+    model: string | undefined,
+  ): Promise<AppError> {
+    const text = await res.text().catch(() => "");
+    let message = text.trim();
+    try {
+      const parsed = JSON.parse(text);
+      if (parsed && typeof parsed.error === "string") message = parsed.error;
+    } catch {
+      // Plain-text bodies (e.g. "404 page not found") are used as they are.
+    }
+    if (res.status === 404 && /not found/i.test(message) && /model/i.test(message)) {
+      return ollamaModelNotFound(model ?? "unknown");
+    }
+    if (res.status === 404) {
+      return ollamaApiError(
+        `${this.baseUrl} answered 404 (${
+          message || "not found"
+        }); is OLLAMA_URL pointing at Ollama?`,
+      );
+    }
+    return ollamaApiError(`HTTP ${res.status}${message ? `: ${message}` : ""}`);
+  }
+
+  #mapError(err: unknown, watchdog: Watchdog): unknown {
+    if (err instanceof AppError) return err;
+    if (watchdog.timedOut || err instanceof TimeoutSignal) {
+      return ollamaTimeout(watchdog.ms / 1000);
+    }
+    if (watchdog.callerAborted) return err;
+    if (
+      err instanceof TypeError || (err instanceof Error && /connect|network/i.test(err.message))
+    ) {
+      return ollamaUnreachable(this.baseUrl, err);
+    }
+    if (err instanceof Error && err.name === "NdjsonLineError") return ollamaApiError(err.message);
+    return ollamaApiError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * Aborts the upstream request after `ms` of silence, or as soon as the caller's signal aborts.
+ * Activity only records a time; the single timer re-arms itself for the time that is left, so a
+ * busy stream costs no timer work per chunk. Aborting the fetch also ends any pending body read.
+ */
+class Watchdog {
+  readonly ms: number;
+  readonly #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #last = performance.now();
+  timedOut = false;
+  callerAborted = false;
+  #onCallerAbort = () => {
+    this.callerAborted = true;
+    this.#controller.abort(new DOMException("The client went away", "AbortError"));
+  };
+  #caller: AbortSignal | undefined;
+
+  constructor(ms: number, caller?: AbortSignal) {
+    this.ms = ms;
+    this.#caller = caller;
+    if (caller?.aborted) this.#onCallerAbort();
+    else caller?.addEventListener("abort", this.#onCallerAbort, { once: true });
+    this.#arm(ms);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const idle = performance.now() - this.#last;
+      if (idle < this.ms) return this.#arm(this.ms - idle);
+      this.timedOut = true;
+      this.#controller.abort(new TimeoutSignal("timeout"));
+    }, delay);
+  }
+
+  /** Records that something arrived. */
+  kick(): void {
+    this.#last = performance.now();
+  }
+
+  abortUpstream(): void {
+    if (!this.#controller.signal.aborted) {
+      this.#controller.abort(new DOMException("Generation ended", "AbortError"));
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#caller?.removeEventListener("abort", this.#onCallerAbort);
+  }
+}
+
+function toEvent(piece: { kind: "content" | "thinking"; text: string }): ChatEvent {
+  return piece.kind === "content"
+    ? { type: "content", text: piece.text }
+    : { type: "thinking", text: piece.text };
+}
+
+function nsToMs(v: unknown): number | undefined {
+  return typeof v === "number" ? Math.round(v / 1e6) : undefined;
+}
+
+function statsOf(chunk: Record<string, unknown>): GenerationStats {
+  const stats: GenerationStats = {};
+  if (typeof chunk.eval_count === "number") stats.eval_count = chunk.eval_count;
+  if (typeof chunk.prompt_eval_count === "number") {
+    stats.prompt_eval_count = chunk.prompt_eval_count;
+  }
+  const total = nsToMs(chunk.total_duration);
+  if (total !== undefined) stats.total_duration_ms = total;
+  const load = nsToMs(chunk.load_duration);
+  if (load !== undefined) stats.load_duration_ms = load;
+  const evalMs = nsToMs(chunk.eval_duration);
+  if (evalMs !== undefined) stats.eval_duration_ms = evalMs;
+  if (typeof chunk.done_reason === "string") stats.done_reason = chunk.done_reason;
+  return stats;
+}

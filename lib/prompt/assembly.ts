@@ -1,0 +1,331 @@
+import { badInput, notFound } from "../app/errors.ts";
+import type { Catalog, LegacyCategory } from "../presets/catalog.ts";
+import type { OptionGroup, PresetOption } from "../presets/schema.ts";
+import type { ChatMessage } from "../llm/ollama_client.ts";
+
+/** Hierarchical picks as the API takes them, or `{pack}` to start from a preset pack. */
+export interface Selections {
+  pack?: string;
+  category?: string;
+  type?: string;
+  artist?: string;
+  technical?: Record<string, string>;
+  specifics?: Record<string, string>;
+  universal?: Record<string, string | string[]>;
+}
+
+/** The preset fields of a generation request. */
+export interface PresetRequest {
+  style?: string;
+  artist?: string;
+  composition?: string;
+  lighting?: string;
+  selections?: Selections;
+}
+
+/** What part of the image a preset line describes; the composer orders and phrases by it. */
+export type PresetSlot =
+  | "style"
+  | "artist"
+  | "composition"
+  | "lighting"
+  | "genre"
+  | "technical"
+  | "scene"
+  | "mood"
+  | "time"
+  | "weather"
+  | "palette"
+  | "camera";
+
+/** One line of preset guidance for the LLM. */
+export interface PresetLine {
+  label: string;
+  text: string;
+  slot: PresetSlot;
+  /** A short phrase for the composer, where it differs from the LLM guidance. */
+  phrase?: string;
+  /** Comma-separated tags for tag targets, where they differ from the phrase. */
+  tags?: string;
+}
+
+const UNIVERSAL_SLOTS: Record<string, PresetSlot> = {
+  mood: "mood",
+  time_of_day: "time",
+  lighting: "lighting",
+  weather: "weather",
+  color_palette: "palette",
+  camera_effects: "camera",
+};
+
+/** Presets turned into guidance lines, negative fragments and what history records. */
+export interface ResolvedPresets {
+  lines: PresetLine[];
+  negatives: string[];
+  record: Record<string, unknown>;
+}
+
+const LEGACY_FIELDS: Record<"style" | "artist" | "composition" | "lighting", LegacyCategory> = {
+  style: "styles",
+  artist: "artists",
+  composition: "composition",
+  lighting: "lighting",
+};
+const LEGACY_SLOTS: Record<LegacyCategory, PresetSlot> = {
+  styles: "style",
+  artists: "artist",
+  composition: "composition",
+  lighting: "lighting",
+};
+const LEGACY_LABELS: Record<LegacyCategory, string> = {
+  styles: "Style",
+  artists: "Artist influence",
+  composition: "Composition",
+  lighting: "Lighting",
+};
+
+function pickOption(group: OptionGroup, id: string, field: string): PresetOption {
+  const option = group.options.find((o) => o.id === id);
+  if (!option) {
+    throw badInput(
+      `${field}: unknown option "${id}"; choose one of ${
+        group.options.map((o) => o.id).join(", ")
+      }`,
+      "unknown_preset",
+    );
+  }
+  return option;
+}
+
+function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPresets): void {
+  for (
+    const [field, category] of Object.entries(LEGACY_FIELDS) as [
+      keyof typeof LEGACY_FIELDS,
+      LegacyCategory,
+    ][]
+  ) {
+    const name = req[field]?.trim();
+    out.record[field] = name || "None";
+    if (!name || name === "None") continue;
+    const preset = catalog.legacy[category][name];
+    if (!preset) {
+      throw badInput(
+        `${field}: unknown preset "${name}"; GET /presets lists the ${category} you can use` +
+          " (adult presets need ENABLE_NSFW_PRESETS=true)",
+        "unknown_preset",
+      );
+    }
+    out.lines.push({
+      label: LEGACY_LABELS[category],
+      text: preset.text,
+      slot: LEGACY_SLOTS[category],
+    });
+    if (preset.negative) out.negatives.push(preset.negative);
+  }
+}
+
+function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedPresets): void {
+  let s: Selections = input;
+  if (input.pack) {
+    const pack = catalog.packs.find((p) => p.id === input.pack);
+    if (!pack) {
+      throw badInput(
+        `selections.pack: unknown pack "${input.pack}"; GET /api/preset-packs lists them`,
+        "unknown_preset",
+      );
+    }
+    const { pack: _p, ...rest } = input;
+    s = {
+      ...pack.selections,
+      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+    };
+    out.record.pack = pack.id;
+  }
+  if (!s.category && (s.type || s.artist || s.technical || s.specifics)) {
+    throw badInput("selections.category: required when a type, artist or option is chosen");
+  }
+  if (s.category) {
+    const cat = catalog.categories.find((c) => c.id === s.category);
+    if (!cat) {
+      throw badInput(
+        `selections.category: unknown category "${s.category}"; GET /api/categories lists them`,
+        "unknown_preset",
+      );
+    }
+    out.negatives.push(...cat.negative);
+    const type = s.type ? cat.types.find((t) => t.id === s.type) : undefined;
+    if (s.type && !type) {
+      throw badInput(
+        `selections.type: unknown type "${s.type}" in "${cat.id}"; GET /api/categories/${cat.id}/types lists them`,
+        "unknown_preset",
+      );
+    }
+    out.lines.push({
+      label: "Genre",
+      text: type
+        ? `${cat.name} › ${type.name}: ${type.description}`
+        : `${cat.name}: ${cat.description}`,
+      slot: "genre",
+      phrase: (type ? `${type.name} ${cat.name}` : cat.name).toLowerCase(),
+    });
+    if (type) out.negatives.push(...type.negative);
+    if (s.artist && !type) throw badInput("selections.type: required when an artist is chosen");
+    const artist = s.artist ? type?.artists.find((a) => a.id === s.artist) : undefined;
+    if (s.artist && !artist) {
+      throw badInput(
+        `selections.artist: unknown artist "${s.artist}" in "${cat.id}/${type!.id}"; ` +
+          `GET /api/categories/${cat.id}/types/${type!.id}/artists lists them`,
+        "unknown_preset",
+      );
+    }
+    if (artist) {
+      out.lines.push({
+        label: "Artist influence",
+        text: `${artist.text} (signature: ${artist.signature})`,
+        slot: "artist",
+        phrase: artist.text,
+      });
+      out.negatives.push(...artist.negative);
+    } else if (s.technical || s.specifics) {
+      throw badInput("selections.artist: required when technical or scene options are chosen");
+    }
+    for (const level of ["technical", "specifics"] as const) {
+      for (const [key, id] of Object.entries(s[level] ?? {})) {
+        const group = artist![level][key];
+        if (!group) {
+          throw badInput(
+            `selections.${level}.${key}: "${artist!.name}" has no such option group; ` +
+              `GET /api/artists/${cat.id}/${type!.id}/${artist!.id}/${
+                level === "technical" ? "technical" : "specifics"
+              } lists them`,
+            "unknown_preset",
+          );
+        }
+        const option = pickOption(group, id, `selections.${level}.${key}`);
+        out.lines.push({
+          label: group.name,
+          text: option.text,
+          slot: level === "technical" ? "technical" : "scene",
+        });
+        if (option.negative) out.negatives.push(...option.negative);
+      }
+    }
+  }
+  for (const [key, value] of Object.entries(s.universal ?? {})) {
+    const group = catalog.universal[key];
+    if (!group) {
+      throw badInput(
+        `selections.universal.${key}: unknown option group; use one of ${
+          Object.keys(catalog.universal).join(", ")
+        }`,
+        "unknown_preset",
+      );
+    }
+    const ids = Array.isArray(value) ? value : [value];
+    if (!group.multi && ids.length > 1) {
+      throw badInput(`selections.universal.${key}: choose one value, not a list`);
+    }
+    const options = ids.map((id) => pickOption(group, id, `selections.universal.${key}`));
+    if (!options.length) continue;
+    const text = options.map((o) => o.feel ? `${o.text} (feels ${o.feel})` : o.text).join("; ");
+    const slot = UNIVERSAL_SLOTS[key] ?? "scene";
+    const phrase = slot === "mood"
+      ? options.map((o) => o.name.toLowerCase()).join(" and ")
+      : options.map((o) => o.text).join(", ");
+    const tags = options.map((o) => o.name.toLowerCase()).join(", ");
+    out.lines.push({ label: group.name, text, slot, phrase, tags });
+    for (const o of options) if (o.negative) out.negatives.push(...o.negative);
+  }
+  out.record.hierarchical = s;
+}
+
+/** Looks up every chosen preset; a name or id that does not exist is a 400 that names it. */
+export function resolvePresets(catalog: Catalog, req: PresetRequest): ResolvedPresets {
+  const out: ResolvedPresets = { lines: [], negatives: [], record: {} };
+  resolveLegacy(catalog, req, out);
+  const sel = req.selections;
+  if (sel && Object.values(sel).some((v) => v !== undefined && v !== "")) {
+    resolveHierarchical(catalog, sel, out);
+  }
+  return out;
+}
+
+function presetBlock(lines: PresetLine[]): string {
+  if (!lines.length) return "";
+  return "Presets to weave in:\n" + lines.map((l) => `- ${l.label}: ${l.text}`).join("\n");
+}
+
+function keepBlock(keep: string[]): string {
+  return keep.length ? `Keep these exactly as written, in the prompt: ${keep.join(" | ")}` : "";
+}
+
+/** The user message of a one-shot generation: the idea, the preset guidance, the protected terms. */
+export function oneShotUserMessage(
+  idea: string,
+  presets: ResolvedPresets,
+  keep: string[] = [],
+): string {
+  const parts = [presetBlock(presets.lines), keepBlock(keep)].filter(Boolean);
+  return `Idea: ${idea}\n\n${parts.map((p) => `${p}\n\n`).join("")}Write the prompt now.`;
+}
+
+/** The user message of a chat turn: the user's words, then this turn's guidance. */
+export function chatUserMessage(
+  message: string,
+  presets: ResolvedPresets,
+  keep: string[] = [],
+): string {
+  const parts = [presetBlock(presets.lines), keepBlock(keep)].filter(Boolean);
+  return parts.length ? `${message}\n\n${parts.join("\n\n")}` : message;
+}
+
+/** The messages of a one-shot generation. */
+export function oneShotMessages(
+  system: string,
+  idea: string,
+  presets: ResolvedPresets,
+  keep: string[] = [],
+): ChatMessage[] {
+  return [
+    { role: "system", content: system },
+    { role: "user", content: oneShotUserMessage(idea, presets, keep) },
+  ];
+}
+
+/** Finds a hierarchical category or throws the spec's 404. */
+export function findCategory(catalog: Catalog, id: string) {
+  const cat = catalog.categories.find((c) => c.id === id);
+  if (!cat) {
+    throw notFound(
+      "Category not found",
+      `No category with id "${id}"; GET /api/categories lists them.`,
+    );
+  }
+  return cat;
+}
+
+/** Finds a type within a category or throws the spec's 404. */
+export function findType(catalog: Catalog, catId: string, typeId: string) {
+  const cat = findCategory(catalog, catId);
+  const type = cat.types.find((t) => t.id === typeId);
+  if (!type) {
+    throw notFound(
+      "Type not found",
+      `No type "${typeId}" in category "${catId}"; GET /api/categories/${catId}/types lists them.`,
+    );
+  }
+  return { cat, type };
+}
+
+/** Finds an artist or throws the spec's 404. */
+export function findArtist(catalog: Catalog, catId: string, typeId: string, artistId: string) {
+  const { cat, type } = findType(catalog, catId, typeId);
+  const artist = type.artists.find((a) => a.id === artistId);
+  if (!artist) {
+    throw notFound(
+      "Artist not found",
+      `No artist "${artistId}" in ${catId}/${typeId}; GET /api/categories/${catId}/types/${typeId}/artists lists them.`,
+    );
+  }
+  return { cat, type, artist };
+}

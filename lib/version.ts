@@ -1,4 +1,0 @@
-import denoJson from "../deno.json" with { type: "json" };
-
-/** The app's version, from `deno.json`. */
-export const APP_VERSION: string = denoJson.version;

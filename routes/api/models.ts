@@ -1,0 +1,20 @@
+import { Hono } from "hono";
+import type { Services } from "../../lib/app/services.ts";
+
+/** `GET /models`: the installed Ollama models and the default one. */
+export function modelRoutes(services: Services): Hono {
+  return new Hono().get("/", async (c) => {
+    const models = await services.ollama.tags(c.req.raw.signal);
+    return c.json({
+      models: models.map((m) => m.name),
+      default: services.config.ollamaModel,
+      details: models.map((m) => ({
+        name: m.name,
+        size: m.size ?? null,
+        digest: m.digest ?? null,
+        parameter_size: (m.details?.parameter_size as string | undefined) ?? null,
+        capabilities: (m as { capabilities?: string[] }).capabilities ?? null,
+      })),
+    });
+  });
+}

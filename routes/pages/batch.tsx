@@ -1,0 +1,114 @@
+import { Hono } from "hono";
+import type { Services } from "../../lib/app/services.ts";
+import { AppError } from "../../lib/app/errors.ts";
+import type { BatchOutcome, BatchResult } from "../../lib/batch/batch.ts";
+import { renderFragment, renderPage } from "../../views/render.ts";
+import { BatchItemView, BatchPage, BatchPanel, BatchProgress } from "../../views/batch_page.tsx";
+import { BatchSchema, startBatch } from "../api/batch.ts";
+import { describeIssue } from "../http/request_body.ts";
+import {
+  errorStatus,
+  formEntries,
+  isHtmx,
+  ollamaStatus,
+  toErrorView,
+} from "../http/page_context.ts";
+
+/** Turns the batch form into a `/generate-batch` body. */
+export function batchRequest(entries: [string, string][]): Record<string, unknown> {
+  const get = (k: string) => entries.find(([key]) => key === k)?.[1]?.trim() ?? "";
+  const all = (k: string) => entries.filter(([key]) => key === k).map(([, v]) => v).filter(Boolean);
+  const ideas = get("ideas").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const variations = Math.max(1, Number(get("variations")) || 1);
+  const body: Record<string, unknown> = {
+    model: get("model") || "flux",
+    concurrency: Number(get("concurrency")) || 1,
+  };
+  if (get("ollama_model")) body.ollama_model = get("ollama_model");
+  if (get("engine") === "composer") body.engine = "composer";
+  const sweep: Record<string, string[]> = {};
+  if (all("sweep.lighting").length) sweep.lighting = all("sweep.lighting");
+  if (all("sweep.style").length) sweep.style = all("sweep.style");
+  if (Object.keys(sweep).length) Object.assign(body, { input: ideas[0] ?? "", sweep });
+  else if (ideas.length === 1) Object.assign(body, { input: ideas[0], variations });
+  else body.inputs = ideas.flatMap((idea) => Array.from({ length: variations }, () => idea));
+  return body;
+}
+
+/** The Batch tab's form post: a progress bar with htmx, a finished list without. */
+export function uiBatchRoutes(services: Services): Hono {
+  const pageProps = async () => {
+    const models = await services.models.get(services.config.ollamaModel);
+    return {
+      targets: services.targets,
+      catalog: services.presets.get(services.config.enableNsfwPresets),
+      models: { names: models.names, default: services.config.ollamaModel, notice: models.notice },
+      ollama: await ollamaStatus(services),
+    };
+  };
+  return new Hono()
+    .get("/ui/batch", async (c) => c.html(renderPage(<BatchPage {...await pageProps()} />)))
+    .post("/ui/batch", async (c) => {
+      const htmx = isHtmx(c);
+      const raw = batchRequest(await formEntries(c));
+      let started;
+      try {
+        const parsed = BatchSchema.safeParse(raw);
+        if (!parsed.success) {
+          throw new AppError(
+            400,
+            "Check the form",
+            describeIssue(parsed.error.issues[0]!, raw),
+            "invalid_input",
+          );
+        }
+        started = startBatch(services, c, parsed.data);
+      } catch (err) {
+        const error = toErrorView(err);
+        if (htmx) return c.html(renderFragment(<BatchPanel error={error} />));
+        return c.html(
+          renderPage(<BatchPage {...await pageProps()} panel={{ error }} />),
+          errorStatus(err) as 400,
+        );
+      }
+      const { record, events } = started;
+      if (!htmx) {
+        for await (const _ of events) {
+          // Runs to the end; the page shows the finished list.
+        }
+        return c.html(renderPage(
+          <BatchPage
+            {...await pageProps()}
+            panel={{
+              batchId: record.id,
+              total: record.total,
+              outcomes: record.outcomes,
+              finished: true,
+            }}
+          />,
+        ));
+      }
+      const run = services.runs.create(async (signal, emit) => {
+        signal.addEventListener("abort", () => record.controller.abort(), { once: true });
+        const outcomes: BatchOutcome<BatchResult>[] = [];
+        for await (const event of events) {
+          if (!("index" in event)) continue;
+          outcomes.push(event);
+          emit("item", renderFragment(<BatchItemView outcome={event} />));
+          emit(
+            "progress",
+            renderFragment(<BatchProgress done={outcomes.length} total={record.total} />),
+          );
+        }
+        emit(
+          "final",
+          renderFragment(
+            <BatchPanel batchId={record.id} total={record.total} outcomes={outcomes} finished />,
+          ),
+        );
+      });
+      return c.html(
+        renderFragment(<BatchPanel runId={run.id} total={record.total} batchId={record.id} />),
+      );
+    });
+}

@@ -1,7 +1,0 @@
-import { Hono } from "hono";
-import type { Services } from "../lib/services.ts";
-
-/** `GET /api/targets`: the target image models and how their prompts are shaped. */
-export function targetRoutes(services: Services): Hono {
-  return new Hono().get("/", (c) => c.json(services.targets));
-}
