@@ -3,30 +3,25 @@ import { bodyLimit } from "hono/body-limit";
 import type { Services } from "./lib/app/services.ts";
 import { log } from "./lib/app/logger.ts";
 import { errorResponse, notFoundResponse } from "./routes/http/errors.ts";
+import { authGuard, csrfGuard, hostGuard, securityHeaders } from "./routes/http/guards.ts";
 import { generateRoutes } from "./routes/api/generate.ts";
+import { chatRoutes } from "./routes/api/chat.ts";
+import { batchRoutes } from "./routes/api/batch.ts";
+import { historyRoutes } from "./routes/api/history.ts";
+import { presetRoutes } from "./routes/api/presets.ts";
+import { comfyRoutes } from "./routes/api/comfyui.ts";
 import { modelRoutes } from "./routes/api/models.ts";
 import { healthRoutes } from "./routes/api/health.ts";
 import { targetRoutes } from "./routes/api/targets.ts";
-import { presetRoutes } from "./routes/api/presets.ts";
-import { chatRoutes } from "./routes/api/chat.ts";
-import { historyRoutes } from "./routes/api/history.ts";
-import { pageRoutes } from "./routes/pages/home.tsx";
-import { uiRunRoutes } from "./routes/pages/runs.tsx";
-import { uiHistoryRoutes } from "./routes/pages/history.tsx";
 import { staticRoutes } from "./routes/pages/static.ts";
-import { batchRoutes } from "./routes/api/batch.ts";
-import { uiBatchRoutes } from "./routes/pages/batch.tsx";
-import { comfyRoutes } from "./routes/api/comfyui.ts";
-import { uiComfyRoutes } from "./routes/pages/comfy.tsx";
-import {
-  authGuard,
-  csrfGuard,
-  hostGuard,
-  loginRoutes,
-  securityHeaders,
-} from "./routes/http/guards.tsx";
+import { loginRoutes } from "./routes/pages/login.tsx";
+import { homeRoutes } from "./routes/pages/home.tsx";
+import { runRoutes } from "./routes/pages/runs.tsx";
+import { historyPageRoutes } from "./routes/pages/history.tsx";
+import { batchPageRoutes } from "./routes/pages/batch.tsx";
+import { comfyPageRoutes } from "./routes/pages/comfy.tsx";
 
-/** Largest request body accepted, in bytes. */
+/** Largest request body accepted, in bytes (history imports have their own limit). */
 export const MAX_BODY = 1024 * 1024;
 
 /** Builds the whole app over the given services; tests call it with fakes and in-memory stores. */
@@ -48,26 +43,30 @@ export function createApp(services: Services): Hono {
   app.use(authGuard(services.config));
   const limit = bodyLimit({ maxSize: MAX_BODY });
   app.use(async function limitBody(c, next) {
-    // Imports carry whole history files and have their own, larger limit.
     if (c.req.path === "/history/import") return await next();
     return await limit(c, next);
   });
+
+  // Pages: HTML for browsers, htmx fragments, and plain form posts.
   app.route("/", staticRoutes());
   app.route("/", loginRoutes(services.config));
-  app.route("/", pageRoutes(services));
-  app.route("/", uiRunRoutes(services));
-  app.route("/", uiHistoryRoutes(services));
-  app.route("/", generateRoutes(services));
-  app.route("/", batchRoutes(services));
-  app.route("/", uiBatchRoutes(services));
-  app.route("/api/comfyui", comfyRoutes(services));
-  app.route("/", uiComfyRoutes(services));
-  app.route("/", presetRoutes(services));
-  app.route("/", chatRoutes(services));
-  app.route("/history", historyRoutes(services));
+  app.route("/", homeRoutes(services)); //          GET /, /ui/form, /ui/picker
+  app.route("/", runRoutes(services)); //           /ui/generate, /ui/chat, /ui/runs/:id
+  app.route("/", historyPageRoutes(services)); //   /ui/history…
+  app.route("/", batchPageRoutes(services)); //     /ui/batch
+  app.route("/", comfyPageRoutes(services)); //     /ui/comfy…
+
+  // The JSON API (and SSE), compatible with the original app's routes.
+  app.route("/", generateRoutes(services)); //      /generate, /generate-stream
+  app.route("/", chatRoutes(services)); //          /chat…, /persona-chat…, /reset, /api/personas
+  app.route("/", batchRoutes(services)); //         /generate-batch, /api/batches/:id…
+  app.route("/", presetRoutes(services)); //        /presets, /api/categories…, /api/presets/custom
+  app.route("/history", historyRoutes(services)); // list, search, replay, export, import
+  app.route("/api/comfyui", comfyRoutes(services)); // workflows, send, jobs, images
   app.route("/models", modelRoutes(services));
   app.route("/healthz", healthRoutes(services));
   app.route("/api/targets", targetRoutes(services));
+
   app.onError(errorResponse);
   app.notFound((c) => notFoundResponse(app, c));
   return app;

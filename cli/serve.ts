@@ -134,7 +134,7 @@ export async function serve(args: string[], createApp: (s: Services) => Fetcher)
     const url = shownUrl(config.host, server.addr.port);
     say(`Promptsmith ${APP_VERSION} is running at ${url} (Ctrl+C stops it)`);
     if (config.ollamaStartupCheck) {
-      services.ollama.version().then(
+      services.llm.version().then(
         (v) =>
           log("app").info("Ollama {version} answers at {url}", {
             version: v,
@@ -166,7 +166,7 @@ export async function serve(args: string[], createApp: (s: Services) => Fetcher)
     // accepting and wait for the responses to finish before the stores close.
     endInflight(services);
     const deadline = Date.now() + 3000;
-    while (services.inflight.size && Date.now() < deadline) {
+    while (services.slots.held() && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
     shutdown.abort();

@@ -24,7 +24,7 @@ Deno.test("batch: inputs run one at a time by default and stream {index, total, 
       failed: 0,
     });
     equal(t.fake.peakStreams, 1, "default concurrency is 1, to spare the GPU");
-    equal(t.services.history!.list({ limit: 10, mode: "batch" }).total, 3);
+    equal(t.services.history.use().list({ limit: 10, mode: "batch" }).total, 3);
   } finally {
     await t.close();
   }
@@ -101,7 +101,7 @@ Deno.test("batch: a failed item is reported and the others are kept", async () =
     const done = events.at(-1)!;
     equal(done.succeeded, 2);
     equal(done.failed, 1);
-    equal(t.services.history!.list({ limit: 10 }).total, 2);
+    equal(t.services.history.use().list({ limit: 10 }).total, 2);
   } finally {
     await t.close();
   }
@@ -154,7 +154,7 @@ Deno.test("replay: an entry keeps what reproduces it, and replaying gives the sa
       temperature: 0.4,
     };
     const first = await (await t.post("/generate", request)).json();
-    const entry = t.services.history!.get(first.history_id)!;
+    const entry = t.services.history.use().get(first.history_id)!;
     equal(entry.seed, 77);
     equal(entry.temperature, 0.4);
     match(entry.ollama_digest!, /^[0-9a-f]{64}$/);

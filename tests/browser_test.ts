@@ -110,7 +110,7 @@ browserTest(
       await p.waitForSelector("text=Stopped", { timeout: 5000 });
       await waitFor(() => env.t.fake.openStreams === 0, 3000, "upstream cancelled");
       equal(env.t.fake.cancelledStreams, 1);
-      equal(env.t.services.history!.list({ limit: 5 }).total, 0);
+      equal(env.t.services.history.use().list({ limit: 5 }).total, 0);
     } finally {
       await env.close();
     }
@@ -203,11 +203,11 @@ browserTest("browser: history search is live, and favorite and delete work in pl
     const first = p.locator("article.entry").first();
     await first.locator("button.fav").click();
     await p.waitForSelector("article.entry button.fav.on");
-    equal(env.t.services.history!.list({ limit: 10, favorite: true }).total, 1);
+    equal(env.t.services.history.use().list({ limit: 10, favorite: true }).total, 1);
     p.once("dialog", (d) => d.accept());
     await p.locator("article.entry").nth(1).locator("button.danger").click();
     await p.waitForFunction(() => document.querySelectorAll("article.entry").length === 1);
-    equal(env.t.services.history!.list({ limit: 10 }).total, 2);
+    equal(env.t.services.history.use().list({ limit: 10 }).total, 2);
     await p.setViewportSize({ width: 375, height: 800 });
     await shot(p, "history-375");
     await p.click("a:has-text('Reuse')");
@@ -397,11 +397,11 @@ browserTest(
       await shot(p, "batch-375");
 
       await p.goto(`${env.url}/ui/history`);
-      const before = env.t.services.history!.list({ limit: 1 }).total;
+      const before = env.t.services.history.use().list({ limit: 1 }).total;
       await p.locator("article.entry").first().locator("button:has-text('Replay')").click();
       await p.waitForURL(/\?result=\d+/);
       ok(await p.isVisible("#positive"));
-      equal(env.t.services.history!.list({ limit: 1 }).total, before + 1);
+      equal(env.t.services.history.use().list({ limit: 1 }).total, before + 1);
     } finally {
       await env.close();
     }

@@ -1,5 +1,12 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { readSse, serveOnPort, startTestApp, type TestApp, waitFor } from "./helpers.ts";
+import {
+  readSse,
+  serveOnPort,
+  sessionCookie,
+  startTestApp,
+  type TestApp,
+  waitFor,
+} from "./helpers.ts";
 
 type Msg = { role: string; content: string };
 
@@ -38,7 +45,7 @@ Deno.test("chat turns reach Ollama in order with the right roles", async () => {
     equal(messages[4]!.content, second.result);
     equal(messages[5]!.content, "add fireflies");
     match(third.positive, /refined in turn 3/);
-    equal(t.services.history!.list({ limit: 10, mode: "chat" }).total, 3);
+    equal(t.services.history.use().list({ limit: 10, mode: "chat" }).total, 3);
   } finally {
     await t.close();
   }
@@ -118,7 +125,7 @@ Deno.test("switching persona starts a new persona conversation", async () => {
     deepEqual(messages.map((m) => m.role), ["system", "user"]);
     match(messages[0]!.content, /Quick Sketch Assistant/);
     match(messages[0]!.content, /target image model is Flux/);
-    const row = t.services.history!.get(c.history_id)!;
+    const row = t.services.history.use().get(c.history_id)!;
     equal(row.mode, "persona-chat");
     equal(row.presets.persona, "quick_sketch");
   } finally {
@@ -164,7 +171,7 @@ Deno.test("a streamed chat turn is saved to the conversation and history like a 
       await t.post("/chat-stream", { message: "at night", session_id: "test-session-0003" }),
     );
     equal(events2.at(-1)!.turn, 2);
-    equal(t.services.history!.list({ limit: 10, mode: "chat" }).total, 2);
+    equal(t.services.history.use().list({ limit: 10, mode: "chat" }).total, 2);
   } finally {
     await t.close();
   }
@@ -193,7 +200,7 @@ Deno.test("an abandoned chat stream saves nothing and leaves the conversation as
     deepEqual(stored.map((m) => m.role), ["user", "assistant"]);
     equal(stored[0]!.content, "first");
     equal(stored.length, 2);
-    equal(t.services.history!.list({ limit: 10 }).total, 1);
+    equal(t.services.history.use().list({ limit: 10 }).total, 1);
   } finally {
     await server.close();
     await t.close();
@@ -231,17 +238,25 @@ Deno.test("a browser gets an HttpOnly SameSite=Lax session cookie and the conver
     const cookie = res.headers.get("set-cookie")!;
     match(
       cookie,
-      /^promptsmith_session=[A-Za-z0-9_-]{22}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
+      /^promptsmith_session=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
     );
     ok(!cookie.includes("lighthouse"));
-    const sid = cookie.split(";")[0]!.split("=")[1];
+    const sid = cookie.split(";")[0]!.split("=")[1]!.split(".")[0];
     const body = await res.json();
     equal(body.session_id, sid);
     const again = await t.post("/chat", { message: "more" }, {
-      cookie: `promptsmith_session=${sid}`,
+      cookie: cookie.split(";")[0]!,
     });
     equal((await again.json()).turn, 2);
     equal(again.headers.get("set-cookie"), null);
+    // A cookie we did not sign is not a session: the client gets a new one, not that transcript.
+    const invented = await t.post("/chat", { message: "peek" }, {
+      cookie: `promptsmith_session=${sid}.forgedsignatureforged0`,
+    });
+    const reply = await invented.json();
+    equal(reply.turn, 1);
+    ok(reply.session_id !== sid);
+    ok(invented.headers.get("set-cookie"));
   } finally {
     await t.close();
   }
@@ -350,7 +365,7 @@ Deno.test("the transcript shows the user's own words while the LLM gets the pres
     equal(stored[0]!.typed, "a foggy pier");
     equal(stored[2]!.typed, undefined, "no copy when nothing was added");
     const page =
-      await (await t.request("/?mode=chat", { headers: { cookie: `promptsmith_session=${sid}` } }))
+      await (await t.request("/?mode=chat", { headers: { cookie: sessionCookie(t, sid) } }))
         .text();
     match(page, /<div class="text">a foggy pier<\/div>/);
     ok(!page.includes("Presets to weave in"));

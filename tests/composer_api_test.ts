@@ -17,7 +17,7 @@ Deno.test("engine composer answers without calling Ollama and records the engine
     equal(body.ollama_model, null);
     match(body.positive, /\(lighthouse:1\.2\), cold moonlight/);
     match(body.negative, /lowres/);
-    const row = t.services.history!.get(body.history_id)!;
+    const row = t.services.history.use().get(body.history_id)!;
     equal(row.engine, "composer");
     equal(row.ollama_model, null);
     equal(t.fake.requests.length, 0);

@@ -131,7 +131,7 @@ for (const c of CASES) {
         equal(typeof json.message, "string");
         if (c.message) match(json.message, c.message);
         equal(
-          t.services.history!.list({ limit: 5 }).total,
+          t.services.history.use().list({ limit: 5 }).total,
           0,
           "a failed generation writes no history",
         );
@@ -153,7 +153,7 @@ for (const c of CASES) {
       } else {
         equal((await stream.json()).status, c.stream.status);
       }
-      if (c.type) equal(t.services.history!.list({ limit: 5 }).total, 0);
+      if (c.type) equal(t.services.history.use().list({ limit: 5 }).total, 0);
 
       const health = await t.request("/healthz");
       equal(health.status, 200, "the server stays up");
@@ -169,7 +169,7 @@ for (const c of CASES) {
           "no upstream sockets beyond the pool",
         );
       }
-      equal(t.services.inflight.size, 0);
+      equal(t.services.slots.held(), 0);
     } finally {
       await t.close();
     }

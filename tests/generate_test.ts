@@ -15,7 +15,7 @@ Deno.test("POST /generate returns the parsed prompt, stats and a history id", as
     ok(!body.positive.includes("NEGATIVE"));
     equal(typeof body.history_id, "number");
     equal(body.stats.eval_count, body.result.split(/\s+/).length);
-    const row = t.services.history!.get(body.history_id)!;
+    const row = t.services.history.use().get(body.history_id)!;
     equal(row.user_input, "a cat in the rain");
     equal(row.positive, body.positive);
     equal(row.mode, "oneshot");
@@ -98,7 +98,7 @@ for (const [what, body, message] of BAD_BODIES) {
       equal(typeof json.error, "string");
       match(json.message, message);
       equal(t.fake.chatRequests().length, 0);
-      equal(t.services.history!.list({ limit: 5 }).total, 0);
+      equal(t.services.history.use().list({ limit: 5 }).total, 0);
     } finally {
       await t.close();
     }
@@ -136,7 +136,7 @@ Deno.test("generate returns 503 connection_error when Ollama is down", async () 
       equal(body.type, "connection_error");
       match(body.message, /ollama serve/);
     }
-    equal(t.services.history!.list({ limit: 5 }).total, 0);
+    equal(t.services.history.use().list({ limit: 5 }).total, 0);
   } finally {
     await t.close();
   }
@@ -222,7 +222,7 @@ Deno.test("a mid-stream Ollama error ends the stream with an error event and sav
     equal(last.type, "api_error");
     match(String(last.error), /CUDA out of memory/);
     ok(!events.some((e) => "done" in e));
-    equal(t.services.history!.list({ limit: 5 }).total, 0);
+    equal(t.services.history.use().list({ limit: 5 }).total, 0);
   } finally {
     await t.close();
   }
@@ -235,7 +235,7 @@ Deno.test("a stream that ends without done is an error, not a result", async () 
     match(String(events.at(-1)!.error), /ended before the model finished/);
     const res = await t.post("/generate", { input: "a cat" });
     equal(res.status, 502);
-    equal(t.services.history!.list({ limit: 5 }).total, 0);
+    equal(t.services.history.use().list({ limit: 5 }).total, 0);
   } finally {
     await t.close();
   }
@@ -287,7 +287,7 @@ Deno.test("a thinking model's reasoning streams as thinking events and stays out
     ok(!String(done.result).includes("carefully"));
     ok(!events.filter((e) => "token" in e).some((e) => String(e.token).includes("carefully")));
     equal(t.fake.chatRequests()[0]!.think, true);
-    const row = t.services.history!.get(Number(done.history_id))!;
+    const row = t.services.history.use().get(Number(done.history_id))!;
     ok(!row.generated_output.includes("carefully"));
   } finally {
     await t.close();
@@ -352,8 +352,8 @@ Deno.test("a client that disconnects cancels the Ollama request within 100 ms an
     ok(elapsed < 100, `upstream cancelled after ${elapsed.toFixed(1)} ms`);
     equal(t.fake.cancelledStreams, 1);
     await new Promise((r) => setTimeout(r, 100));
-    equal(t.services.history!.list({ limit: 5 }).total, 0);
-    equal(t.services.inflight.size, 0);
+    equal(t.services.history.use().list({ limit: 5 }).total, 0);
+    equal(t.services.slots.held(), 0);
   } finally {
     await server.close();
     await t.close();

@@ -3,6 +3,7 @@ import { loadConfig } from "../lib/app/config.ts";
 import { closeServices, openServices, type Services } from "../lib/app/services.ts";
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./fakes/fake_ollama.ts";
 import type { Hono } from "hono";
+import { SESSION_COOKIE, signSession } from "../routes/http/session.ts";
 
 /** A test app over a fresh fake Ollama and in-memory stores. */
 export interface TestApp {
@@ -169,4 +170,9 @@ export function establishedTo(port: number): number | null {
     return null;
   }
   return n;
+}
+
+/** A `cookie` header for a session the app signed, as a browser would send it back. */
+export function sessionCookie(t: TestApp, sid: string): string {
+  return `${SESSION_COOKIE}=${signSession(t.services.secret, sid)}`;
 }

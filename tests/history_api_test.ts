@@ -198,7 +198,7 @@ Deno.test("export as json, csv and txt, and a json round trip imports without du
 Deno.test("export streams 100,000 rows without building them in memory", async () => {
   const t = await startTestApp();
   try {
-    const store = t.services.history!;
+    const store = t.services.history.use();
     store.db.exec("BEGIN");
     for (let i = 0; i < 100_000; i++) {
       store.add({
@@ -247,8 +247,8 @@ Deno.test("history routes answer 503 when the database cannot be opened, and gen
       loadConfig({ env: { DATA_DIR: dir, OLLAMA_URL: "http://127.0.0.1:9" } }),
     );
     try {
-      equal(services.history, null);
-      match(services.historyError!, /file is not a database/);
+      equal(services.history.peek(), null);
+      match(services.history.problem!, /file is not a database/);
       const app = createApp(services);
       const res = await app.request("/history");
       equal(res.status, 503);
@@ -273,7 +273,7 @@ Deno.test("a read-only database keeps generation working and says so on writes",
   const t = await startTestApp();
   try {
     const id = await make(t, "before read-only");
-    t.services.db!.exec("PRAGMA query_only = ON");
+    t.services.history.use().db.exec("PRAGMA query_only = ON");
     const writes: [string, string, unknown?][] = [
       ["PUT", `/history/${id}/favorite`],
       ["DELETE", `/history/${id}`],

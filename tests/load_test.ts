@@ -44,8 +44,8 @@ Deno.test({
       await Promise.all(Array.from({ length: 40 }, (_, i) => streamOne(server.url, 1000 + i)));
       const before = await settle();
       await Promise.all(Array.from({ length: 200 }, (_, i) => streamOne(server.url, i)));
-      equal(t.services.history!.list({ limit: 1 }).total, 240);
-      equal(t.services.inflight.size, 0);
+      equal(t.services.history.use().list({ limit: 1 }).total, 240);
+      equal(t.services.slots.held(), 0);
       equal(t.fake.openStreams, 0);
       const after = await settle();
       ok(gc, "run with --v8-flags=--expose-gc (deno task test does)");

@@ -1,5 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
-import { serveOnPort, startTestApp, type TestApp } from "./helpers.ts";
+import { serveOnPort, sessionCookie, startTestApp, type TestApp } from "./helpers.ts";
 
 function form(
   t: TestApp,
@@ -114,7 +114,7 @@ Deno.test("an htmx post starts one run; reconnecting resumes it and never starts
     const replay = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     equal(replay.length, first.length, "a fresh connection replays the same run");
     equal(t.fake.chatRequests().length, 1);
-    equal(t.services.history!.list({ limit: 5 }).total, 1);
+    equal(t.services.history.use().list({ limit: 5 }).total, 1);
     const gone = await readEvents(await fetch(`${server.url}/ui/runs/nope/stream`));
     match(gone[0]!.data, /no longer available/);
   } finally {
@@ -183,7 +183,7 @@ Deno.test("the form's protect field keeps trigger words and LoRA tags in the pro
 Deno.test("without JavaScript a persona chat turn comes back to the persona's own transcript", async () => {
   const t = await startTestApp();
   try {
-    const cookie = "promptsmith_session=persona-ui-session-0001";
+    const cookie = sessionCookie(t, "persona-ui-session-0001");
     const res = await form(t, "/ui/chat", {
       input: "a knight at dawn",
       persona_id: "quick_sketch",

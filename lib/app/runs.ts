@@ -16,32 +16,30 @@ export const CLOSE_EVENT = "close";
 
 type Listener = (event: RunEvent) => void;
 
-/** A generation started by a form post and watched over SSE; it runs at most once. */
+/**
+ * Work started by a form post and watched over SSE. It starts at once, so whatever it holds (a
+ * generation slot) is given back when it ends, whether or not a page ever opens its stream.
+ */
 export class Run {
   readonly id: string;
   readonly createdAt: number;
-  state: "pending" | "running" | "finished" = "pending";
+  state: "running" | "finished" = "running";
   readonly events: RunEvent[] = [];
   readonly controller = new AbortController();
   readonly #listeners = new Set<Listener>();
-  readonly #work: RunWork;
+  /** Whether any page has watched it yet. */
+  watched = false;
 
   constructor(id: string, work: RunWork, now: number) {
     this.id = id;
-    this.#work = work;
     this.createdAt = now;
-  }
-
-  /** Starts the work if nobody has; later calls do nothing, so reconnects never start it twice. */
-  start(): void {
-    if (this.state !== "pending") return;
-    this.state = "running";
     const emit: Emit = (event, data) => this.#emit(event, data);
-    this.#work(this.controller.signal, emit)
+    work(this.controller.signal, emit)
       .catch(() => {})
       .finally(() => {
         this.state = "finished";
         this.#emit(CLOSE_EVENT, "");
+        this.#listeners.clear();
       });
   }
 
@@ -53,6 +51,7 @@ export class Run {
 
   /** Subscribes to new events; returns the unsubscribe function. */
   listen(listener: Listener): () => void {
+    this.watched = true;
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -63,28 +62,46 @@ export class Run {
   }
 
   /** Stops the work and its upstream request. */
-  stop(): void {
-    this.controller.abort();
+  stop(reason?: unknown): void {
+    this.controller.abort(reason);
   }
 }
 
-/** Keeps the runs of the last few minutes; old ones are dropped as new ones arrive. */
+/** Options for `RunRegistry`. */
+export interface RunRegistryOptions {
+  now?: () => number;
+  /** How long a finished run is kept for reconnects. */
+  ttlMs?: number;
+  /** A run nobody has opened within this time is stopped (its page went away). */
+  unwatchedMs?: number;
+  /** The most runs kept; past it the oldest finished ones go first. */
+  maxRuns?: number;
+}
+
+/** Keeps the runs of the last few minutes, at most `maxRuns` of them. */
 export class RunRegistry {
   readonly #runs = new Map<string, Run>();
   readonly #now: () => number;
   readonly #ttlMs: number;
+  readonly #unwatchedMs: number;
+  readonly #maxRuns: number;
 
-  constructor(options: { now?: () => number; ttlMs?: number } = {}) {
+  constructor(options: RunRegistryOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;
+    this.#unwatchedMs = options.unwatchedMs ?? 30_000;
+    this.#maxRuns = options.maxRuns ?? 500;
   }
 
-  /** Registers new work and returns its run, not yet started. */
+  /** Starts new work and returns its run. */
   create(work: RunWork): Run {
     this.#sweep();
-    const id = crypto.randomUUID();
-    const run = new Run(id, work, this.#now());
-    this.#runs.set(id, run);
+    const run = new Run(crypto.randomUUID(), work, this.#now());
+    this.#runs.set(run.id, run);
+    const timer = setTimeout(() => {
+      if (!run.watched) run.stop();
+    }, this.#unwatchedMs);
+    Deno.unrefTimer(timer);
     return run;
   }
 
@@ -93,9 +110,14 @@ export class RunRegistry {
     return this.#runs.get(id);
   }
 
+  /** How many runs are kept. */
+  get size(): number {
+    return this.#runs.size;
+  }
+
   /** Stops every run (at shutdown). */
-  stopAll(): void {
-    for (const run of this.#runs.values()) run.stop();
+  stopAll(reason?: unknown): void {
+    for (const run of this.#runs.values()) run.stop(reason);
   }
 
   #sweep(): void {
@@ -105,6 +127,16 @@ export class RunRegistry {
         run.stop();
         this.#runs.delete(id);
       }
+    }
+    // Over the cap: finished runs go first, oldest first (a Map keeps insertion order).
+    for (const [id, run] of this.#runs) {
+      if (this.#runs.size < this.#maxRuns) break;
+      if (run.state === "finished" && run.watchers === 0) this.#runs.delete(id);
+    }
+    for (const [id, run] of this.#runs) {
+      if (this.#runs.size < this.#maxRuns) break;
+      run.stop();
+      this.#runs.delete(id);
     }
   }
 }

@@ -2,8 +2,10 @@ import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import type { Config } from "./config.ts";
 import { OllamaClient } from "../llm/ollama_client.ts";
+import type { LlmClient } from "../llm/types.ts";
 import { openDatabase } from "../history/db.ts";
 import { HistoryStore } from "../history/store.ts";
+import { StoreHandle } from "../history/store_handle.ts";
 import { CustomPresetStore } from "../presets/custom_store.ts";
 import { PresetStore } from "../presets/store.ts";
 import { loadTargets, type Target } from "../prompt/targets.ts";
@@ -14,65 +16,66 @@ import { PersonaBook } from "../chat/personas.ts";
 import { ConversationStore } from "../chat/conversations.ts";
 import { ModelList } from "../llm/model_list.ts";
 import { RunRegistry } from "./runs.ts";
-import { ConcurrencyLimiter } from "./slots.ts";
+import { GenerationSlots } from "./slots.ts";
 import type { GenerationDeps } from "../generate/generation.ts";
 import type { PlanContext } from "../prompt/plans.ts";
 import { BatchRegistry, type BatchResult } from "../batch/batch.ts";
 import { ComfyService } from "../comfy/jobs.ts";
 import { ComfyClient } from "../comfy/client.ts";
+import { sessionSecret } from "./secret.ts";
 
-/** Everything the routes use, created once at start-up (or with fakes and `:memory:` in tests). */
+/**
+ * The app's parts, made once at start-up (or with fakes and `:memory:` stores in tests). Route
+ * factories declare the few members they use (`Pick<Services, …>`), never the whole.
+ */
 export interface Services {
   config: Config;
-  ollama: OllamaClient;
-  db: DatabaseSync | null;
-  /** Null when the database could not be opened: history routes answer 503, generation goes on. */
-  history: HistoryStore | null;
-  historyError: string | null;
-  custom: CustomPresetStore | null;
+  llm: LlmClient;
+  /** The database-backed stores; each `use()` gives the store or the one 503 that says why. */
+  history: StoreHandle<HistoryStore>;
+  custom: StoreHandle<CustomPresetStore>;
+  comfy: StoreHandle<ComfyService>;
   presets: PresetStore;
   targets: Target[];
-  kv: Deno.Kv;
   now: () => Date;
-  /** Generations still streaming; shutdown waits for them to end. */
-  inflight: Set<AbortController>;
   personas: PersonaBook;
+  conversations: ConversationStore;
   models: ModelList;
+  /** Page runs (streamed over SSE to the page), kept a few minutes for reconnects. */
   runs: RunRegistry;
-  /** Caps concurrent generations per client. */
-  limiter: ConcurrencyLimiter;
-  /** Callbacks run when the app shuts down. */
-  onShutdown: (() => void)[];
-  /** ComfyUI workflows and jobs; null when the database is unavailable. */
-  comfy: ComfyService | null;
+  /** The one generation-slot policy, and what shutdown aborts. */
+  slots: GenerationSlots;
   /** Batches of the last hour, for progress, cancel and export. */
   batches: BatchRegistry<BatchResult>;
-  conversations: ConversationStore;
   /** Wildcard lists: built-in ones plus `DATA_DIR/wildcards/*.txt`, read on use. */
   wildcards: () => Record<string, string[]>;
+  /** Signs session cookies. */
+  secret: Uint8Array;
+  /** Closes the stores; only `closeServices` calls it. */
+  close(): void;
 }
 
 /** Options for `openServices`, mostly for tests. */
 export interface OpenOptions {
   fetch?: typeof fetch;
-  /** ":memory:" keeps the database and KV in memory. */
+  /** "memory" keeps the database and KV in memory. */
   storage?: "disk" | "memory";
   now?: () => Date;
   builtinPresets?: URL | string;
 }
 
-/** Opens the database, KV store, presets and Ollama client described by the config. */
+/** Opens the database, KV store, presets and LLM client described by the config. */
 export async function openServices(config: Config, options: OpenOptions = {}): Promise<Services> {
   const memory = options.storage === "memory";
   if (!memory) Deno.mkdirSync(config.dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
   let db: DatabaseSync | null = null;
-  let historyError: string | null = null;
+  let problem: string | null = null;
   try {
     db = openDatabase(memory ? ":memory:" : join(config.dataDir, "history.db"));
   } catch (err) {
-    historyError = err instanceof Error ? err.message : String(err);
-    log("history").error("History is unavailable: {error}", { error: historyError });
+    problem = err instanceof Error ? err.message : String(err);
+    log("history").error("History is unavailable: {error}", { error: problem });
   }
   const custom = db ? new CustomPresetStore(db, { now }) : null;
   const presets = new PresetStore({
@@ -81,37 +84,42 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     custom: custom ?? undefined,
   });
   const kv = await Deno.openKv(memory ? ":memory:" : join(config.dataDir, "sessions.kv"));
-  const ollama = new OllamaClient({
+  const llm = new OllamaClient({
     baseUrl: config.ollamaUrl,
     timeoutMs: config.ollamaTimeoutMs,
     fetch: options.fetch,
   });
+  const comfy = db
+    ? new ComfyService(db, new ComfyClient(config.comfyuiUrl, { fetch: options.fetch }), { now })
+    : null;
   return {
     config,
-    ollama,
-    db,
-    history: db ? new HistoryStore(db, { now }) : null,
-    historyError,
-    custom,
+    llm,
+    history: new StoreHandle(db ? new HistoryStore(db, { now }) : null, problem),
+    custom: new StoreHandle(custom, problem),
+    comfy: new StoreHandle(comfy, problem),
     presets,
     targets: loadTargets(),
-    kv,
     now,
-    inflight: new Set(),
     personas: new PersonaBook(),
-    models: new ModelList(ollama),
-    runs: new RunRegistry(),
-    limiter: new ConcurrencyLimiter(config.maxGenerationsPerClient),
-    onShutdown: [],
-    batches: new BatchRegistry(),
-    comfy: db
-      ? new ComfyService(db, new ComfyClient(config.comfyuiUrl, { fetch: options.fetch }), { now })
-      : null,
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
+    models: new ModelList(llm),
+    runs: new RunRegistry(),
+    slots: new GenerationSlots({ perKey: config.maxGenerationsPerClient }),
+    batches: new BatchRegistry(),
+    secret: await sessionSecret(kv),
     wildcards: cachedFor(
       1000,
       () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
     ),
+    close() {
+      try {
+        kv.close();
+      } catch {
+        // Already closed.
+      }
+      if (db?.isOpen) db.close();
+    },
   };
 }
 
@@ -139,36 +147,33 @@ export function shutdownError(): AppError {
   );
 }
 
-/** Ends every in-flight generation, telling its client why. */
-export function endInflight(services: Services): void {
-  for (const c of services.inflight) c.abort(shutdownError());
-  services.runs.stopAll();
-  for (const fn of services.onShutdown) fn();
+/** Ends every generation in progress, telling its client why. */
+export function endInflight(services: Pick<Services, "slots" | "runs" | "batches">): void {
+  const reason = shutdownError();
+  services.slots.abortAll(reason);
+  services.runs.stopAll(reason);
   services.batches.cancelAll();
 }
 
-/** Closes the stores; in-flight generations are aborted first. */
+/** Closes the stores; generations in progress are ended first. */
 export function closeServices(services: Services): void {
   endInflight(services);
-  try {
-    services.kv.close();
-  } catch {
-    // Already closed.
-  }
-  if (services.db?.isOpen) services.db.close();
+  services.close();
 }
 
 /** What a generation needs from the services: the LLM, history, and the model digest lookup. */
-export function generationDeps(services: Services): GenerationDeps {
+export function generationDeps(services: Pick<Services, "llm" | "history">): GenerationDeps {
   return {
-    ollama: services.ollama,
-    history: services.history,
-    digestOf: (model) => services.ollama.digest(model),
+    llm: services.llm,
+    history: services.history.peek(),
+    digestOf: (model) => services.llm.digest(model),
   };
 }
 
 /** What plans are built from: targets, the current presets, the default LLM and wildcards. */
-export function planContext(services: Services): PlanContext {
+export function planContext(
+  services: Pick<Services, "targets" | "presets" | "config" | "wildcards">,
+): PlanContext {
   return {
     targets: services.targets,
     catalog: services.presets.get(services.config.enableNsfwPresets),

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../llm/ollama_client.ts";
+import type { ChatMessage } from "../llm/types.ts";
 
 /** How many past messages go to the LLM with each turn (the new user message included). */
 export const CONTEXT_MESSAGES = 20;

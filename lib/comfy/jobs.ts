@@ -100,7 +100,7 @@ export class ComfyService {
     if (!row) {
       throw notFound(
         "Workflow not found",
-        `No workflow with id ${id}; GET /api/comfyui/workflows lists them.`,
+        `No workflow with id ${id}; pick one of the saved workflows.`,
       );
     }
     return JSON.parse(row.graph);

@@ -1,45 +1,13 @@
-import type {
-  ChatMessage,
-  GenerationOptions,
-  GenerationStats,
-  OllamaClient,
-} from "../llm/ollama_client.ts";
+import type { GenerationStats, LlmClient } from "../llm/types.ts";
+import type { GenerationPlan } from "../prompt/plans.ts";
 import { parseReply } from "../prompt/reply_parser.ts";
-import type { Target } from "../prompt/targets.ts";
-import type { HistoryMode, HistoryStore } from "../history/store.ts";
+import type { HistoryStore } from "../history/store.ts";
 import { mergeNegatives } from "../prompt/negatives.ts";
 import { log } from "../app/logger.ts";
-import type { ResolvedPresets } from "../prompt/assembly.ts";
 import { compose } from "../prompt/composer.ts";
 import { AppError } from "../app/errors.ts";
 import { createHash } from "node:crypto";
 import { restoreTerms, withoutLoraTags } from "../prompt/protected_terms.ts";
-
-/** Everything one generation needs, already validated and assembled. */
-export interface GenerationPlan {
-  target: Target;
-  ollamaModel: string;
-  messages: ChatMessage[];
-  options: GenerationOptions;
-  /** The user's own words, as stored in history. */
-  userInput: string;
-  /** Preset choices as recorded in history. */
-  presetsRecord: Record<string, unknown>;
-  /** Negative fragments the chosen presets carry. */
-  presetNegatives: string[];
-  /** The resolved presets, for the composer. */
-  presets: ResolvedPresets;
-  /** The idea as sent (after wildcard expansion), for the composer. */
-  idea: string;
-  mode: HistoryMode;
-  sessionId?: string | null;
-  /** Personas may answer with questions: only a labelled prompt counts as a prompt then. */
-  requireLabel?: boolean;
-  /** LoRA tags and trigger words that must appear verbatim in the prompt. */
-  protectedTerms: string[];
-  /** The request as history keeps it, so the entry can be replayed. */
-  request: Record<string, unknown>;
-}
 
 /** The final result of a generation. */
 export interface GenerationResult {
@@ -66,13 +34,14 @@ export type GenerationEvent =
 
 /** What a generation touches: the LLM client and, when available, the history store. */
 export interface GenerationDeps {
-  ollama: OllamaClient;
+  llm: LlmClient;
   history: HistoryStore | null;
-  /** Called with the final result before it is saved, e.g. to store a chat turn. */
-  beforeSave?: (result: GenerationResult) => Promise<void>;
   /** Looks up the installed model's digest, for reproducibility records. */
   digestOf?: (model: string) => Promise<string | null>;
 }
+
+/** Called with the final result before it is saved, e.g. to store a chat turn. */
+export type BeforeSave = (result: GenerationResult) => Promise<void>;
 
 /**
  * Runs a plan against Ollama, yielding tokens as they arrive and a final `done` event after
@@ -82,6 +51,7 @@ export async function* runGeneration(
   deps: GenerationDeps,
   plan: GenerationPlan,
   signal: AbortSignal,
+  beforeSave?: BeforeSave,
 ): AsyncGenerator<GenerationEvent> {
   const started = performance.now();
   // Ideas are the user's private words: only DEBUG logs them.
@@ -95,7 +65,7 @@ export async function* runGeneration(
   let thinking = "";
   let stats: GenerationStats = {};
   for await (
-    const event of deps.ollama.chat(plan.ollamaModel, plan.messages, plan.options, signal)
+    const event of deps.llm.chat(plan.ollamaModel, plan.messages, plan.options, signal)
   ) {
     if (event.type === "content") {
       raw += event.text;
@@ -132,7 +102,7 @@ export async function* runGeneration(
     history_id: null,
   };
   if (kept.restored.length) result.restored = kept.restored;
-  if (deps.beforeSave) await deps.beforeSave(result);
+  if (beforeSave) await beforeSave(result);
   result.history_id = saveToHistory(deps.history, plan, result, await digest);
   yield { done: true, ...result };
 }
@@ -183,8 +153,9 @@ export async function generateOnce(
   deps: GenerationDeps,
   plan: GenerationPlan,
   signal: AbortSignal,
+  beforeSave?: BeforeSave,
 ): Promise<GenerationResult> {
-  for await (const event of runGeneration(deps, plan, signal)) {
+  for await (const event of runGeneration(deps, plan, signal, beforeSave)) {
     if ("done" in event) {
       const { done: _done, ...result } = event;
       return result;

@@ -1,4 +1,4 @@
-import type { OllamaClient } from "./ollama_client.ts";
+import type { LlmClient } from "./types.ts";
 import { AppError } from "../app/errors.ts";
 
 /** Installed models for the page, or the reason there are none, with what to run. */
@@ -13,14 +13,14 @@ export interface ModelListing {
  * listing is refreshed behind it, so a slow or hung Ollama delays at most the very first page.
  */
 export class ModelList {
-  #client: Pick<OllamaClient, "tags">;
+  #client: Pick<LlmClient, "tags">;
   #ttlMs: number;
   #cached: { at: number; listing: ModelListing } | null = null;
   #inflight: Promise<ModelListing> | null = null;
   #now: () => number;
 
   constructor(
-    client: Pick<OllamaClient, "tags">,
+    client: Pick<LlmClient, "tags">,
     options: { ttlMs?: number; now?: () => number } = {},
   ) {
     this.#client = client;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ModelList } from "./model_list.ts";
-import type { InstalledModel } from "./ollama_client.ts";
+import type { InstalledModel } from "./types.ts";
 
 /** A stand-in for the Ollama client whose `/api/tags` answers when the test says so. */
 function slowTags() {

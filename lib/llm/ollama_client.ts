@@ -2,37 +2,14 @@ import { NdjsonReader } from "./ndjson.ts";
 import { ThinkFilter } from "./think_filter.ts";
 import { ollamaApiError, ollamaModelNotFound, ollamaTimeout, ollamaUnreachable } from "./errors.ts";
 import { AppError } from "../app/errors.ts";
-
-/** One chat message in Ollama's `/api/chat` shape. */
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
-
-/** Sampling and memory options we pass through to Ollama. */
-export interface GenerationOptions {
-  temperature?: number;
-  seed?: number;
-  keepAlive?: string | number;
-  /** Ask a thinking-capable model to reason separately (true) or not at all (false). */
-  think?: boolean;
-}
-
-/** Counters Ollama reports on the final chunk; durations converted to milliseconds. */
-export interface GenerationStats {
-  eval_count?: number;
-  prompt_eval_count?: number;
-  total_duration_ms?: number;
-  load_duration_ms?: number;
-  eval_duration_ms?: number;
-  done_reason?: string;
-}
-
-/** An event of a streamed chat: visible text, reasoning, or the end with stats. */
-export type ChatEvent =
-  | { type: "content"; text: string }
-  | { type: "thinking"; text: string }
-  | { type: "done"; stats: GenerationStats };
+import type {
+  ChatEvent,
+  ChatMessage,
+  GenerationOptions,
+  GenerationStats,
+  InstalledModel,
+  LlmClient,
+} from "./types.ts";
 
 /** What the client needs: where Ollama is, how long silence may last, and a fetch to use. */
 export interface OllamaClientOptions {
@@ -44,19 +21,10 @@ export interface OllamaClientOptions {
   now?: () => number;
 }
 
-/** An installed model as `/api/tags` lists it. */
-export interface InstalledModel {
-  name: string;
-  size?: number;
-  digest?: string;
-  modified_at?: string;
-  details?: Record<string, unknown>;
-}
-
 class TimeoutSignal extends Error {}
 
 /** Client for the Ollama native API: `/api/chat` (streamed), `/api/tags`, `/api/version`, `/api/show`. */
-export class OllamaClient {
+export class OllamaClient implements LlmClient {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   #fetch: typeof fetch;

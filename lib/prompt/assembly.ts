@@ -1,7 +1,7 @@
 import { badInput, notFound } from "../app/errors.ts";
 import type { Catalog, LegacyCategory } from "../presets/catalog.ts";
 import type { OptionGroup, PresetOption } from "../presets/schema.ts";
-import type { ChatMessage } from "../llm/ollama_client.ts";
+import type { ChatMessage } from "../llm/types.ts";
 
 /** Hierarchical picks as the API takes them, or `{pack}` to start from a preset pack. */
 export interface Selections {

@@ -1,6 +1,6 @@
 import { badInput } from "../app/errors.ts";
 import type { Catalog } from "../presets/catalog.ts";
-import type { ChatMessage, GenerationOptions } from "../llm/ollama_client.ts";
+import type { ChatMessage, GenerationOptions } from "../llm/types.ts";
 import type { Target } from "./targets.ts";
 import { systemPrompt } from "./targets.ts";
 import {
@@ -9,10 +9,37 @@ import {
   type PresetRequest,
   resolvePresets,
 } from "./assembly.ts";
-import type { GenerationPlan } from "../generate/generation.ts";
+import type { HistoryMode } from "../history/store.ts";
+import type { ResolvedPresets } from "./assembly.ts";
 import { seededRandom, seedFromText } from "./random.ts";
 import { protectedTerms } from "./protected_terms.ts";
 import { expandWildcards, hasWildcards, UnknownWildcardError } from "./wildcards.ts";
+
+/** Everything one generation needs, already validated and assembled. */
+export interface GenerationPlan {
+  target: Target;
+  ollamaModel: string;
+  messages: ChatMessage[];
+  options: GenerationOptions;
+  /** The user's own words, as stored in history. */
+  userInput: string;
+  /** Preset choices as recorded in history. */
+  presetsRecord: Record<string, unknown>;
+  /** Negative fragments the chosen presets carry. */
+  presetNegatives: string[];
+  /** The resolved presets, for the composer. */
+  presets: ResolvedPresets;
+  /** The idea as sent (after wildcard expansion), for the composer. */
+  idea: string;
+  mode: HistoryMode;
+  sessionId?: string | null;
+  /** Personas may answer with questions: only a labelled prompt counts as a prompt then. */
+  requireLabel?: boolean;
+  /** LoRA tags and trigger words that must appear verbatim in the prompt. */
+  protectedTerms: string[];
+  /** The request as history keeps it, so the entry can be replayed. */
+  request: Record<string, unknown>;
+}
 
 /** The target a request names (default `flux`); an unknown id is a 400 listing the valid ones. */
 export function findTarget(targets: Target[], id: string | undefined): Target {

@@ -1,34 +1,29 @@
-import { Hono } from "hono";
-import type { Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
-import { generateOnce, type GenerationDeps, runGeneration } from "../../lib/generate/generation.ts";
-import { findTarget, planChat } from "../../lib/prompt/plans.ts";
+import { generatePrompt, streamPrompt } from "../../lib/generate/generate.ts";
 import type { ConversationKind } from "../../lib/chat/conversations.ts";
+import { prepareChatTurn } from "../../lib/chat/chat_turn.ts";
 import { badInput } from "../../lib/app/errors.ts";
 import { readJson } from "../http/request_body.ts";
-import { GenerationFields, MAX_TEXT } from "../http/schemas.ts";
-import { sseResponse } from "../http/sse.ts";
-import { trackRequest } from "./generate.ts";
+import { ChatSchema, PersonaChatSchema, SessionField } from "../http/schemas.ts";
+import { abortWithRequest, sseResponse } from "../http/sse.ts";
 import { SESSION_ID, sessionOf } from "../http/session.ts";
+import { requesterOf } from "../http/requester.ts";
 
-const SessionField = z.string().regex(SESSION_ID, "must be the session_id a previous reply gave")
-  .optional();
-
-/** `POST /chat` bodies. */
-export const ChatSchema = z.object({
-  message: z.string().trim().min(1).max(MAX_TEXT),
-  ...GenerationFields,
-  session_id: SessionField,
-});
-
-/** `POST /persona-chat` bodies. */
-export const PersonaChatSchema = z.object({
-  message: z.string().trim().min(1).max(MAX_TEXT),
-  persona_id: z.string().trim().min(1).max(100),
-  ...GenerationFields,
-  session_id: SessionField,
-});
+type Deps = Pick<
+  Services,
+  | "llm"
+  | "history"
+  | "slots"
+  | "targets"
+  | "presets"
+  | "config"
+  | "wildcards"
+  | "secret"
+  | "personas"
+  | "conversations"
+>;
 
 const ResetSchema = z.object({ session_id: SessionField, persona_id: z.string().optional() });
 
@@ -46,107 +41,78 @@ async function readOptionalJson<T extends z.ZodType>(c: Context, schema: T): Pro
   return result.data;
 }
 
-/** Prepares one chat turn: the session, the conversation so far, the plan and how to save it. */
-export async function prepareChatTurn(
-  services: Services,
-  c: Context,
-  kind: ConversationKind,
-  body: z.infer<typeof ChatSchema> & { persona_id?: string },
-) {
-  const nsfw = services.config.enableNsfwPresets;
-  const ctx = planContext(services);
-  const persona = kind === "persona" ? services.personas.get(body.persona_id!, nsfw) : undefined;
-  const sid = sessionOf(c, body.session_id);
-  // An unknown target is a 400 before the conversation is even read.
-  const scope = { target: findTarget(ctx.targets, body.model).id, persona: persona?.id ?? null };
-  const turn = await services.conversations.context(sid, kind, scope);
-  const plan = planChat(ctx, body, turn.history, persona);
-  plan.sessionId = sid;
-  plan.requireLabel = kind === "persona";
-  const userMessage = plan.messages.at(-1)!.content;
-  const deps: GenerationDeps = {
-    ...generationDeps(services),
-    beforeSave: async (result) => {
-      await services.conversations.appendTurn(
-        sid,
-        kind,
-        scope,
-        userMessage,
-        result.result,
-        body.message,
-      );
-    },
-  };
-  const extra = {
-    session_id: sid,
-    reset: turn.reset,
-    turn: turn.turns + 1,
-    ...(persona ? { persona: persona.id } : {}),
-  };
-  return { plan, deps, extra };
-}
-
 /** `/chat`, `/chat-stream`, `/reset`, the persona variants and `/api/personas`. */
-export function chatRoutes(services: Services): Hono {
+export function chatRoutes(services: Deps): Hono {
   const nsfw = services.config.enableNsfwPresets;
 
-  function handlers(kind: ConversationKind, schema: typeof ChatSchema | typeof PersonaChatSchema) {
-    return {
-      async once(c: Context) {
-        const body = await readJson(c, schema);
-        const { plan, deps, extra } = await prepareChatTurn(services, c, kind, body);
-        const { controller, release } = trackRequest(services, c);
-        try {
-          const result = await generateOnce(deps, plan, controller.signal);
-          return c.json({
-            model: plan.target.id,
-            ollama_model: plan.ollamaModel,
-            ...extra,
-            ...result,
-          });
-        } finally {
-          release();
-        }
-      },
-      async stream(c: Context) {
-        const body = await readJson(c, schema);
-        const { plan, deps, extra } = await prepareChatTurn(services, c, kind, body);
-        const { controller, release } = trackRequest(services, c);
-        async function* events() {
-          for await (const event of runGeneration(deps, plan, controller.signal)) {
-            yield "done" in event ? { ...event, ...extra } : event;
-          }
-        }
-        const res = await sseResponse(events(), controller, release);
-        const cookie = c.res.headers.get("set-cookie");
-        if (cookie) res.headers.set("set-cookie", cookie);
-        return res;
-      },
+  async function turn(c: Context, kind: ConversationKind) {
+    const body = await readJson(c, kind === "persona" ? PersonaChatSchema : ChatSchema);
+    const prepared = await prepareChatTurn({
+      planContext: planContext(services),
+      personas: services.personas,
+      conversations: services.conversations,
+      nsfw,
+    }, { kind, request: body, sessionId: sessionOf(c, services.secret, body.session_id) });
+    return { ...prepared, deps: { ...generationDeps(services), slots: services.slots } };
+  }
+
+  function once(kind: ConversationKind) {
+    return async (c: Context) => {
+      const { plan, beforeSave, extra, deps } = await turn(c, kind);
+      const result = await generatePrompt(deps, plan, {
+        requester: requesterOf(c, services.secret),
+        signal: c.req.raw.signal,
+        beforeSave,
+      });
+      return c.json({ model: plan.target.id, ollama_model: plan.ollamaModel, ...extra, ...result });
     };
   }
 
-  const chat = handlers("chat", ChatSchema);
-  const persona = handlers("persona", PersonaChatSchema);
+  function stream(kind: ConversationKind) {
+    return async (c: Context) => {
+      const { plan, beforeSave, extra, deps } = await turn(c, kind);
+      const stop = abortWithRequest(c.req.raw);
+      const options = {
+        requester: requesterOf(c, services.secret),
+        signal: stop.signal,
+        beforeSave,
+      };
+      async function* events() {
+        for await (const event of streamPrompt(deps, plan, options)) {
+          yield "done" in event ? { ...event, ...extra } : event;
+        }
+      }
+      const res = await sseResponse(events(), stop);
+      const cookie = c.res.headers.get("set-cookie");
+      if (cookie) res.headers.set("set-cookie", cookie);
+      return res;
+    };
+  }
+
   return new Hono()
-    .post("/chat", (c) => chat.once(c))
-    .post("/chat-stream", (c) => chat.stream(c))
-    .post("/persona-chat", (c) => persona.once(c))
-    .post("/persona-chat-stream", (c) => persona.stream(c))
+    .post("/chat", once("chat"))
+    .post("/chat-stream", stream("chat"))
+    .post("/persona-chat", once("persona"))
+    .post("/persona-chat-stream", stream("persona"))
     .post("/reset", async (c) => {
       const body = await readOptionalJson(c, ResetSchema);
-      const sid = sessionOf(c, body.session_id);
+      const sid = sessionOf(c, services.secret, body.session_id);
       await services.conversations.reset(sid, "chat");
       return c.json({ status: "reset", session_id: sid });
     })
     .post("/persona-reset", async (c) => {
       const body = await readOptionalJson(c, ResetSchema);
-      const sid = sessionOf(c, body.session_id);
+      const sid = sessionOf(c, services.secret, body.session_id);
       await services.conversations.reset(sid, "persona");
       return c.json({ message: "Persona conversation reset", session_id: sid });
     })
     .get("/api/conversation", async (c) => {
       const kind = c.req.query("kind") === "persona" ? "persona" : "chat";
-      const sid = sessionOf(c, c.req.query("session_id"));
+      const given = c.req.query("session_id");
+      if (given !== undefined && !SESSION_ID.test(given)) {
+        throw badInput("session_id: must be the session_id a previous reply gave");
+      }
+      const sid = sessionOf(c, services.secret, given);
       return c.json({
         session_id: sid,
         kind,

@@ -1,61 +1,22 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import type { Services } from "../../lib/app/services.ts";
-import { AppError, badInput, notFound } from "../../lib/app/errors.ts";
-import { type HistoryStore, historyUnavailable } from "../../lib/history/store.ts";
+import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
+import { badInput, notFound } from "../../lib/app/errors.ts";
 import { EXPORT_FORMATS, exportStream, importEntries } from "../../lib/history/transfer.ts";
-import { parseJsonBody } from "../http/request_body.ts";
 import { replayEntry } from "../../lib/history/replay.ts";
+import { parseJsonBody, parseRequestWith } from "../http/request_body.ts";
+import { parseHistoryQuery } from "../http/history_query.ts";
+import { GenerateSchema } from "../http/schemas.ts";
+import { requesterOf } from "../http/requester.ts";
+
+type Deps = Pick<
+  Services,
+  "llm" | "history" | "slots" | "targets" | "presets" | "config" | "wildcards" | "secret" | "now"
+>;
 
 /** Largest import accepted, in bytes. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
-
-const MODES = ["oneshot", "chat", "persona-chat", "batch"];
-
-/** Parses the `/history` query; every problem is a 400 that names the parameter. */
-export function parseHistoryQuery(q: Record<string, string | undefined>) {
-  const int = (
-    name: string,
-    raw: string | undefined,
-    min: number,
-    max: number,
-    fallback: number,
-  ) => {
-    if (raw === undefined || raw === "") return fallback;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      throw new AppError(
-        400,
-        `Invalid ${name}`,
-        `${name} must be a whole number from ${min} to ${max}`,
-        "invalid_input",
-      );
-    }
-    return n;
-  };
-  const limit = int("limit", q.limit, 1, 200, 50);
-  const offset = int("offset", q.offset, 0, 100_000_000, 0);
-  let favorite: boolean | undefined;
-  if (q.favorite !== undefined && q.favorite !== "") {
-    if (!["true", "false", "1", "0"].includes(q.favorite)) {
-      throw badInput("favorite must be true or false");
-    }
-    favorite = q.favorite === "true" || q.favorite === "1";
-  }
-  if (q.mode && !MODES.includes(q.mode)) throw badInput(`mode must be one of ${MODES.join(", ")}`);
-  if (q.q !== undefined && q.q.length > 500) {
-    throw badInput("q is too long: at most 500 characters");
-  }
-  return {
-    limit,
-    offset,
-    favorite,
-    mode: q.mode || undefined,
-    model: q.model || undefined,
-    q: q.q?.trim() || undefined,
-  };
-}
 
 function parseId(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) {
@@ -67,11 +28,8 @@ function parseId(raw: string): number {
 const FavoriteSchema = z.object({ favorite: z.boolean().optional() });
 
 /** `/history`: list and search, delete, favorites, clear, export and import. */
-export function historyRoutes(services: Services): Hono {
-  const store = (): HistoryStore => {
-    if (!services.history) throw historyUnavailable(services.historyError ?? "not open");
-    return services.history;
-  };
+export function historyRoutes(services: Deps): Hono {
+  const store = () => services.history.use();
   return new Hono()
     .get("/", (c) => {
       const query = parseHistoryQuery(c.req.query());
@@ -141,7 +99,16 @@ export function historyRoutes(services: Services): Hono {
       if (!entry) {
         throw notFound("Not found", `History item with ID ${c.req.param("id")} not found`);
       }
-      const replayed = await replayEntry(services, entry, c);
+      const replayed = await replayEntry(
+        {
+          ...generationDeps(services),
+          slots: services.slots,
+          planContext: planContext(services),
+          parseRequest: parseRequestWith(GenerateSchema, "This entry cannot be replayed: "),
+        },
+        entry,
+        { requester: requesterOf(c, services.secret), signal: c.req.raw.signal },
+      );
       return c.json(replayed);
     })
     .put("/:id/favorite", async (c) => {

@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import type { Services } from "../../lib/app/services.ts";
 
 /** `GET /models`: the installed Ollama models and the default one. */
-export function modelRoutes(services: Services): Hono {
+export function modelRoutes(services: Pick<Services, "llm" | "config">): Hono {
   return new Hono().get("/", async (c) => {
-    const models = await services.ollama.tags(c.req.raw.signal);
+    const models = await services.llm.tags(c.req.raw.signal);
     return c.json({
       models: models.map((m) => m.name),
       default: services.config.ollamaModel,

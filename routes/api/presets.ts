@@ -5,7 +5,6 @@ import { type Catalog, LEGACY_CATEGORIES } from "../../lib/presets/catalog.ts";
 import { findArtist, findCategory, findType, resolvePresets } from "../../lib/prompt/assembly.ts";
 import { AppError, badInput, notFound } from "../../lib/app/errors.ts";
 import { CUSTOM_KINDS, type CustomPresetInput } from "../../lib/presets/custom_store.ts";
-import { historyUnavailable } from "../../lib/history/store.ts";
 import { readJson } from "../http/request_body.ts";
 import { SelectionsSchema } from "../http/schemas.ts";
 
@@ -45,12 +44,9 @@ function parseId(raw: string): number {
 }
 
 /** Every preset route: legacy, hierarchical levels 1–5, packs, universal options and custom presets. */
-export function presetRoutes(services: Services): Hono {
+export function presetRoutes(services: Pick<Services, "presets" | "config" | "custom">): Hono {
   const catalog = () => services.presets.get(services.config.enableNsfwPresets);
-  const customStore = () => {
-    if (!services.custom) throw historyUnavailable(services.historyError ?? "not open");
-    return services.custom;
-  };
+  const customStore = () => services.custom.use();
   const validateCustom = (
     input: z.infer<typeof CustomSchema>,
     exceptId?: number,

@@ -7,12 +7,41 @@ import { AppError } from "../../lib/app/errors.ts";
 import { log } from "../../lib/app/logger.ts";
 import { fromDatabaseError } from "../../lib/history/store.ts";
 
-/** Whether Ollama answers, for the header's status pill (cached a few seconds). */
-export async function ollamaStatus(
-  services: Services,
-): Promise<{ reachable: boolean; url: string }> {
+/** What the page shell shows on every page: whether the LLM server answers, and where. */
+export interface Chrome {
+  ollama: { reachable: boolean; url: string };
+}
+
+/** The page shell's data (the model listing is cached a few seconds, so this is cheap). */
+export async function pageChrome(services: Pick<Services, "models" | "config">): Promise<Chrome> {
   const models = await services.models.get(services.config.ollamaModel);
-  return { reachable: models.reachable, url: services.config.ollamaUrl };
+  return { ollama: { reachable: models.reachable, url: services.config.ollamaUrl } };
+}
+
+/** What the pages with a generation form need: the shell, targets, presets, models, personas. */
+export type FormPageDeps = Pick<Services, "models" | "config" | "targets" | "presets" | "personas">;
+
+/** The props every form page shares: the shell, targets, catalog, models and personas. */
+export async function formPageProps(services: FormPageDeps) {
+  const { config } = services;
+  const models = await services.models.get(config.ollamaModel);
+  return {
+    ollama: { reachable: models.reachable, url: config.ollamaUrl },
+    targets: services.targets,
+    catalog: services.presets.get(config.enableNsfwPresets),
+    models: { names: models.names, default: config.ollamaModel, notice: models.notice },
+    personas: services.personas.list(config.enableNsfwPresets),
+    hierarchicalFirst: config.enableHierarchicalPresets,
+  };
+}
+
+/** Everything the main page needs besides the result: the form page props and the form. */
+export async function homeProps(
+  services: FormPageDeps,
+  form: FormState,
+): Promise<Omit<HomePageProps, "result" | "error" | "chat">> {
+  if (!form.ollama_model) form.ollama_model = services.config.ollamaModel;
+  return { ...await formPageProps(services), form };
 }
 
 /** Any error as the page shows it; unexpected ones are logged and shown without details. */
@@ -45,23 +74,4 @@ export async function formEntries(c: Context): Promise<[string, string][]> {
   if (c.req.method === "GET") return [...new URL(c.req.url).searchParams.entries()];
   const text = await c.req.text();
   return [...new URLSearchParams(text).entries()];
-}
-
-/** Everything the main page needs besides the result: catalog, targets, models, personas. */
-export async function homeProps(
-  services: Services,
-  form: FormState,
-): Promise<Omit<HomePageProps, "result" | "error" | "chat">> {
-  const { config } = services;
-  const models = await services.models.get(config.ollamaModel);
-  if (!form.ollama_model) form.ollama_model = config.ollamaModel;
-  return {
-    form,
-    targets: services.targets,
-    catalog: services.presets.get(config.enableNsfwPresets),
-    models: { names: models.names, default: config.ollamaModel, notice: models.notice },
-    personas: services.personas.list(config.enableNsfwPresets),
-    hierarchicalFirst: config.enableHierarchicalPresets,
-    ollama: { reachable: models.reachable, url: config.ollamaUrl },
-  };
 }

@@ -92,3 +92,15 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T): z.i
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   return parseJsonBody(await c.req.text(), schema);
 }
+
+/** A parser for stored requests (replays): the schema's result, or a 400 with the given lead. */
+export function parseRequestWith<T extends z.ZodType>(
+  schema: T,
+  lead: string,
+): (raw: Record<string, unknown>) => z.infer<T> {
+  return (raw) => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw badInput(`${lead}${describeIssue(parsed.error.issues[0]!, raw)}`);
+    return parsed.data;
+  };
+}

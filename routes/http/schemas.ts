@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_BATCH, SWEEP_FIELDS } from "../../lib/batch/batch.ts";
 
 /** Longest idea or chat message accepted, in characters. */
 export const MAX_TEXT = 8000;
@@ -55,3 +56,48 @@ export const GenerateSchema = z.object({
 
 /** A validated generate request. */
 export type GenerateRequest = z.infer<typeof GenerateSchema>;
+
+/** A `session_id` field: one a previous reply gave. */
+export const SessionField = z.string().regex(
+  /^[A-Za-z0-9_-]{16,64}$/,
+  "must be the session_id a previous reply gave",
+).optional();
+
+/** `POST /chat` bodies. */
+export const ChatSchema = z.object({
+  message: z.string().trim().min(1).max(MAX_TEXT),
+  ...GenerationFields,
+  session_id: SessionField,
+});
+
+/** `POST /persona-chat` bodies. */
+export const PersonaChatSchema = z.object({
+  message: z.string().trim().min(1).max(MAX_TEXT),
+  persona_id: z.string().trim().min(1).max(100),
+  ...GenerationFields,
+  session_id: SessionField,
+});
+
+const BatchText = z.string().trim().min(1).max(MAX_TEXT);
+
+/** `POST /generate-batch` bodies: `inputs`, or `input` with `variations` or `sweep`. */
+export const BatchSchema = z.object({
+  inputs: z.array(BatchText).min(1).max(MAX_BATCH).optional(),
+  input: BatchText.optional(),
+  variations: z.number().int().min(1).max(50).optional(),
+  sweep: z.partialRecord(z.enum(SWEEP_FIELDS), z.array(z.string().max(200)).min(1).max(20))
+    .optional(),
+  concurrency: z.number().int().min(1).max(4).optional(),
+  engine: z.enum(["ollama", "composer"]).optional(),
+  ...GenerationFields,
+});
+
+/** `POST /api/comfyui/send` bodies. */
+export const SendSchema = z.object({
+  workflow_id: z.number().int().positive(),
+  history_id: z.number().int().positive().optional(),
+  positive: z.string().trim().min(1).max(20_000).optional(),
+  negative: z.string().max(20_000).nullish(),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  unload_llm: z.boolean().optional(),
+});

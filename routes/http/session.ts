@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** Name of the cookie that holds the opaque session id. */
+/** Name of the cookie that holds the signed session id. */
 export const SESSION_COOKIE = "promptsmith_session";
 /** What a session id looks like: 128 random bits, URL-safe. */
 export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
@@ -15,13 +16,39 @@ export function newSessionId(): string {
   );
 }
 
-/** The session of a request: the body's `session_id`, else the cookie, else a new one (set as cookie). */
-export function sessionOf(c: Context, fromBody?: string): string {
+function signature(secret: Uint8Array, id: string): string {
+  return createHmac("sha256", secret).update(id).digest("base64url").slice(0, 22);
+}
+
+/** The cookie value for a session: its id and our signature, so ids cannot be invented. */
+export function signSession(secret: Uint8Array, id: string): string {
+  return `${id}.${signature(secret, id)}`;
+}
+
+/** The session id a cookie value carries when we signed it, else null. */
+export function verifySession(secret: Uint8Array, value: string | undefined): string | null {
+  if (!value || value.length > 200) return null;
+  const dot = value.lastIndexOf(".");
+  if (dot < 0) return null;
+  const id = value.slice(0, dot);
+  if (!SESSION_ID.test(id)) return null;
+  const given = new TextEncoder().encode(value.slice(dot + 1));
+  const wanted = new TextEncoder().encode(signature(secret, id));
+  return given.length === wanted.length && timingSafeEqual(given, wanted) ? id : null;
+}
+
+/** The session of the browser's signed cookie, or null when it has none we issued. */
+export function cookieSession(c: Context, secret: Uint8Array): string | null {
+  return verifySession(secret, getCookie(c, SESSION_COOKIE));
+}
+
+/** The session of a request: the body's `session_id`, else the signed cookie, else a new one. */
+export function sessionOf(c: Context, secret: Uint8Array, fromBody?: string): string {
   if (fromBody) return fromBody;
-  const cookie = getCookie(c, SESSION_COOKIE);
-  if (cookie && SESSION_ID.test(cookie)) return cookie;
+  const known = cookieSession(c, secret);
+  if (known) return known;
   const sid = newSessionId();
-  setCookie(c, SESSION_COOKIE, sid, {
+  setCookie(c, SESSION_COOKIE, signSession(secret, sid), {
     httpOnly: true,
     sameSite: "Lax",
     path: "/",

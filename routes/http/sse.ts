@@ -27,9 +27,35 @@ function encodeShared(text: string): Uint8Array {
   return out;
 }
 
-/** One SSE frame with a JSON payload. */
+/** The fields of one SSE event. */
+export interface SseEvent {
+  data: string;
+  event?: string;
+  id?: number;
+}
+
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * The text of one SSE event. Data is split on every line break the SSE grammar knows (`\r\n`,
+ * `\r`, `\n`), so text from a model can never end a field early and add `event:` or `id:` lines
+ * of its own; the event name is ours and must hold no line break.
+ */
+export function sseText(e: SseEvent): string {
+  let head = "";
+  if (e.id !== undefined) head += `id: ${e.id}\n`;
+  if (e.event !== undefined) {
+    if (LINE_BREAK.test(e.event)) {
+      throw new TypeError("Cannot send an SSE event: its name has a line break");
+    }
+    head += `event: ${e.event}\n`;
+  }
+  return `${head}data: ${e.data.split(LINE_BREAK).join("\ndata: ")}\n\n`;
+}
+
+/** One SSE frame with a JSON payload (JSON text never holds a raw line break). */
 export function sseFrame(payload: unknown): Uint8Array {
-  return encodeShared(`data: ${JSON.stringify(payload)}\n\n`);
+  return encodeShared(sseText({ data: JSON.stringify(payload) }));
 }
 
 /** The SSE error payload for a failure after the stream has started. */
@@ -39,55 +65,50 @@ export function sseErrorPayload(err: unknown): { error: string; type: string } {
   return { error: "Unexpected error while streaming; try again.", type: "unexpected_error" };
 }
 
+/** Response headers of every event stream. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+};
+
+/** An abort controller that follows the request's own signal (the client went away). */
+export function abortWithRequest(request: Request): AbortController {
+  const controller = new AbortController();
+  if (request.signal.aborted) controller.abort();
+  else request.signal.addEventListener("abort", () => controller.abort(), { once: true });
+  return controller;
+}
+
 /**
  * Streams events as SSE. The first event is awaited before the response is made, so failures
- * that happen at once (Ollama down, unknown model) are plain JSON errors with their status.
- * A client that goes away aborts `controller`, which cancels the upstream request.
+ * that happen at once (the LLM down, an unknown model, a client at its cap) are plain JSON errors
+ * with their status. A client that goes away aborts `controller`, which cancels the upstream
+ * request, and nothing more is sent to it.
  */
 export async function sseResponse(
   events: AsyncGenerator<unknown>,
   controller: AbortController,
-  onEnd: () => void = () => {},
 ): Promise<Response> {
-  let first: IteratorResult<unknown>;
-  try {
-    first = await events.next();
-  } catch (err) {
-    onEnd();
-    throw err;
-  }
-  let ended = false;
-  const end = () => {
-    if (!ended) {
-      ended = true;
-      onEnd();
-    }
-  };
+  const first = await events.next();
   let sentFirst = false;
   const stream = new ReadableStream<Uint8Array>({
     async pull(out) {
       try {
         if (!sentFirst) {
           sentFirst = true;
-          if (first.done) {
-            end();
-            return out.close();
-          }
+          if (first.done) return out.close();
           out.enqueue(sseFrame(first.value));
           return;
         }
         const next = await events.next();
-        if (next.done) {
-          end();
-          out.close();
-        } else out.enqueue(sseFrame(next.value));
+        if (next.done) out.close();
+        else out.enqueue(sseFrame(next.value));
       } catch (err) {
-        end();
-        const reason = controller.signal.reason;
-        // A client that left gets nothing more; a shutdown tells the client why its stream ends.
-        if (controller.signal.aborted && !(reason instanceof AppError)) return;
+        // A client that left gets nothing more; anyone else is told why the stream ends.
+        if (controller.signal.aborted) return;
         try {
-          out.enqueue(sseFrame(sseErrorPayload(reason instanceof AppError ? reason : err)));
+          out.enqueue(sseFrame(sseErrorPayload(err)));
           out.close();
         } catch {
           // The client is already gone.
@@ -97,14 +118,7 @@ export async function sseResponse(
     async cancel() {
       controller.abort();
       await events.return(undefined).catch(() => {});
-      end();
     },
   });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      "x-accel-buffering": "no",
-    },
-  });
+  return new Response(stream, { headers: SSE_HEADERS });
 }

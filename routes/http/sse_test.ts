@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sseFrame, sseResponse } from "./sse.ts";
+import { sseFrame, sseResponse, sseText } from "./sse.ts";
 
 const decoder = new TextDecoder();
 
@@ -30,12 +30,32 @@ Deno.test("sse response streams every event as a frame, in order", async () => {
     for (let i = 0; i < 300; i++) yield { token: `t${i} ` };
     yield { done: true };
   }
-  let ended = 0;
-  const res = await sseResponse(events(), new AbortController(), () => ended++);
+  const res = await sseResponse(events(), new AbortController());
   assert.equal(res.headers.get("content-type"), "text/event-stream; charset=utf-8");
   const text = await res.text();
   const expected = Array.from({ length: 300 }, (_, i) => `data: {"token":"t${i} "}\n\n`).join("") +
     'data: {"done":true}\n\n';
   assert.equal(text, expected);
-  assert.equal(ended, 1);
+});
+
+Deno.test("sseText splits data on CR, LF and CRLF, so model text cannot add fields", () => {
+  const text = sseText({ id: 3, event: "token", data: "a\revent: close\r\nid: 999\nb" });
+  assert.equal(
+    text,
+    "id: 3\nevent: token\ndata: a\ndata: event: close\ndata: id: 999\ndata: b\n\n",
+  );
+  // Read back as a browser does: every line is a data line of the one event.
+  const lines = text.split(/\r\n|\r|\n/).filter(Boolean);
+  assert.deepEqual(lines.map((l) => l.split(":")[0]), [
+    "id",
+    "event",
+    "data",
+    "data",
+    "data",
+    "data",
+  ]);
+});
+
+Deno.test("sseText refuses an event name with a line break", () => {
+  assert.throws(() => sseText({ event: "a\rb", data: "" }), TypeError);
 });

@@ -1,18 +1,24 @@
 import { Hono } from "hono";
-import type { Services } from "../../lib/app/services.ts";
-import { AppError } from "../../lib/app/errors.ts";
+import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import type { BatchOutcome, BatchResult } from "../../lib/batch/batch.ts";
+import { startBatch } from "../../lib/batch/start_batch.ts";
 import { renderFragment, renderPage } from "../../views/render.ts";
 import { BatchItemView, BatchPage, BatchPanel, BatchProgress } from "../../views/batch_page.tsx";
-import { BatchSchema, startBatch } from "../api/batch.ts";
-import { describeIssue } from "../http/request_body.ts";
+import { BatchSchema } from "../http/schemas.ts";
+import { validateForm } from "../http/form_validation.ts";
 import {
   errorStatus,
   formEntries,
+  type FormPageDeps,
+  formPageProps,
   isHtmx,
-  ollamaStatus,
   toErrorView,
 } from "../http/page_context.ts";
+import { requesterOf } from "../http/requester.ts";
+
+type Deps =
+  & FormPageDeps
+  & Pick<Services, "llm" | "history" | "slots" | "runs" | "wildcards" | "secret" | "batches">;
 
 /** Turns the batch form into a `/generate-batch` body. */
 export function batchRequest(entries: [string, string][]): Record<string, unknown> {
@@ -36,33 +42,27 @@ export function batchRequest(entries: [string, string][]): Record<string, unknow
 }
 
 /** The Batch tab's form post: a progress bar with htmx, a finished list without. */
-export function uiBatchRoutes(services: Services): Hono {
-  const pageProps = async () => {
-    const models = await services.models.get(services.config.ollamaModel);
-    return {
-      targets: services.targets,
-      catalog: services.presets.get(services.config.enableNsfwPresets),
-      models: { names: models.names, default: services.config.ollamaModel, notice: models.notice },
-      ollama: await ollamaStatus(services),
-    };
-  };
+export function batchPageRoutes(services: Deps): Hono {
+  const pageProps = () => formPageProps(services);
   return new Hono()
     .get("/ui/batch", async (c) => c.html(renderPage(<BatchPage {...await pageProps()} />)))
     .post("/ui/batch", async (c) => {
       const htmx = isHtmx(c);
       const raw = batchRequest(await formEntries(c));
       let started;
+      const requester = requesterOf(c, services.secret);
       try {
-        const parsed = BatchSchema.safeParse(raw);
-        if (!parsed.success) {
-          throw new AppError(
-            400,
-            "Check the form",
-            describeIssue(parsed.error.issues[0]!, raw),
-            "invalid_input",
-          );
-        }
-        started = startBatch(services, c, parsed.data);
+        const body = validateForm(BatchSchema, raw);
+        const deps = {
+          ...generationDeps(services),
+          slots: services.slots,
+          planContext: planContext(services),
+          batches: services.batches,
+        };
+        // Without htmx the post waits for the whole batch, so it stops when the client leaves.
+        const signal = htmx ? undefined : c.req.raw.signal;
+        if (htmx) services.slots.check(requester);
+        started = startBatch(deps, body, { requester, signal });
       } catch (err) {
         const error = toErrorView(err);
         if (htmx) return c.html(renderFragment(<BatchPanel error={error} />));
@@ -73,8 +73,15 @@ export function uiBatchRoutes(services: Services): Hono {
       }
       const { record, events } = started;
       if (!htmx) {
-        for await (const _ of events) {
-          // Runs to the end; the page shows the finished list.
+        try {
+          for await (const _ of events) {
+            // Runs to the end; the page shows the finished list.
+          }
+        } catch (err) {
+          return c.html(
+            renderPage(<BatchPage {...await pageProps()} panel={{ error: toErrorView(err) }} />),
+            errorStatus(err) as 400,
+          );
         }
         return c.html(renderPage(
           <BatchPage
@@ -91,14 +98,19 @@ export function uiBatchRoutes(services: Services): Hono {
       const run = services.runs.create(async (signal, emit) => {
         signal.addEventListener("abort", () => record.controller.abort(), { once: true });
         const outcomes: BatchOutcome<BatchResult>[] = [];
-        for await (const event of events) {
-          if (!("index" in event)) continue;
-          outcomes.push(event);
-          emit("item", renderFragment(<BatchItemView outcome={event} />));
-          emit(
-            "progress",
-            renderFragment(<BatchProgress done={outcomes.length} total={record.total} />),
-          );
+        try {
+          for await (const event of events) {
+            if (!("index" in event)) continue;
+            outcomes.push(event);
+            emit("item", renderFragment(<BatchItemView outcome={event} />));
+            emit(
+              "progress",
+              renderFragment(<BatchProgress done={outcomes.length} total={record.total} />),
+            );
+          }
+        } catch (err) {
+          emit("final", renderFragment(<BatchPanel error={toErrorView(err)} />));
+          return;
         }
         emit(
           "final",

@@ -1,18 +1,26 @@
 import { type Context, Hono } from "hono";
 import type { Services } from "../../lib/app/services.ts";
 import { AppError } from "../../lib/app/errors.ts";
+import { sendToComfy } from "../../lib/comfy/send.ts";
 import { renderPage } from "../../views/render.ts";
 import { ComfyJobPage, ComfyPage, ComfySendPage } from "../../views/comfy_page.tsx";
-import { comfyOf, SendSchema, sendToComfy } from "../api/comfyui.ts";
-import { describeIssue } from "../http/request_body.ts";
-import { errorStatus, ollamaStatus, toErrorView } from "../http/page_context.ts";
+import { SendSchema } from "../http/schemas.ts";
+import { validateForm } from "../http/form_validation.ts";
+import { errorStatus, pageChrome, toErrorView } from "../http/page_context.ts";
+import { requesterOf } from "../http/requester.ts";
 import type { ErrorView } from "../../views/error_alert.tsx";
 
+type Deps = Pick<
+  Services,
+  "comfy" | "history" | "llm" | "slots" | "config" | "secret" | "models"
+>;
+
 /** The ComfyUI pages: workflows and upload, "Send to ComfyUI", and the job page. */
-export function uiComfyRoutes(services: Services): Hono {
-  const ollama = () => ollamaStatus(services);
+export function comfyPageRoutes(services: Deps): Hono {
+  const ollama = async () => (await pageChrome(services)).ollama;
+  const comfyOf = () => services.comfy.use();
   const listPage = async (c: Context, error?: ErrorView, status = 200) => {
-    const comfy = comfyOf(services);
+    const comfy = comfyOf();
     return c.html(
       renderPage(
         <ComfyPage
@@ -62,7 +70,7 @@ export function uiComfyRoutes(services: Services): Hono {
             "invalid_input",
           );
         }
-        comfyOf(services).saveWorkflow(name, json);
+        comfyOf().saveWorkflow(name, json);
         return c.redirect("/ui/comfy", 303);
       } catch (err) {
         return await listPage(c, toErrorView(err), errorStatus(err));
@@ -70,13 +78,13 @@ export function uiComfyRoutes(services: Services): Hono {
     })
     .get("/ui/comfy/send", async (c) => {
       const id = Number(c.req.query("history_id"));
-      const entry = Number.isSafeInteger(id) ? services.history?.get(id) : null;
+      const entry = Number.isSafeInteger(id) ? services.history.peek()?.get(id) : null;
       if (!entry) return c.redirect("/ui/history", 303);
       return c.html(renderPage(
         <ComfySendPage
           historyId={entry.id}
           positive={entry.positive || entry.generated_output}
-          workflows={comfyOf(services).listWorkflows()}
+          workflows={comfyOf().listWorkflows()}
           ollama={await ollama()}
         />,
       ));
@@ -90,20 +98,26 @@ export function uiComfyRoutes(services: Services): Hono {
       };
       if (form.get("seed")) raw.seed = Number(form.get("seed"));
       try {
-        const parsed = SendSchema.safeParse(raw);
-        if (!parsed.success) {
-          throw new AppError(400, "Check the form", describeIssue(parsed.error.issues[0]!, raw));
-        }
-        const job = await sendToComfy(services, parsed.data);
+        const job = await sendToComfy(
+          {
+            comfy: comfyOf(),
+            history: services.history.peek(),
+            llm: services.llm,
+            slots: services.slots,
+            defaultModel: services.config.ollamaModel,
+          },
+          validateForm(SendSchema, raw),
+          requesterOf(c, services.secret),
+        );
         return c.redirect(`/ui/comfy/jobs/${job.id}`, 303);
       } catch (err) {
-        const entry = services.history?.get(Number(form.get("history_id")));
+        const entry = services.history.peek()?.get(Number(form.get("history_id")));
         return c.html(
           renderPage(
             <ComfySendPage
               historyId={entry?.id ?? 0}
               positive={entry?.positive ?? ""}
-              workflows={comfyOf(services).listWorkflows()}
+              workflows={comfyOf().listWorkflows()}
               ollama={await ollama()}
               error={toErrorView(err)}
             />,
@@ -113,7 +127,7 @@ export function uiComfyRoutes(services: Services): Hono {
       }
     })
     .get("/ui/comfy/jobs/:id", async (c) => {
-      const job = comfyOf(services).job(c.req.param("id"));
+      const job = comfyOf().job(c.req.param("id"));
       if (!job) return c.redirect("/ui/comfy", 303);
       return c.html(renderPage(<ComfyJobPage job={job} ollama={await ollama()} />));
     });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Services } from "../../lib/app/services.ts";
+import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import { renderFragment, renderPage } from "../../views/render.ts";
 import {
   HistoryItem,
@@ -7,18 +7,16 @@ import {
   type HistoryListProps,
   HistoryPage,
 } from "../../views/history_page.tsx";
-import { AppError } from "../../lib/app/errors.ts";
-import { parseHistoryQuery } from "../api/history.ts";
-import {
-  errorStatus,
-  formEntries,
-  isHtmx,
-  ollamaStatus,
-  toErrorView,
-} from "../http/page_context.ts";
-import { renderHome } from "./home.tsx";
-import { formFromHistory } from "../http/form_state.ts";
 import { replayEntry } from "../../lib/history/replay.ts";
+import { parseHistoryQuery } from "../http/history_query.ts";
+import { errorStatus, formEntries, isHtmx, pageChrome, toErrorView } from "../http/page_context.ts";
+import { type HomeDeps, renderHome } from "../http/render_home.tsx";
+import { formFromHistory } from "../http/form_state.ts";
+import { parseRequestWith } from "../http/request_body.ts";
+import { GenerateSchema } from "../http/schemas.ts";
+import { requesterOf } from "../http/requester.ts";
+
+type Deps = HomeDeps & Pick<Services, "llm" | "history" | "slots" | "wildcards">;
 
 const PAGE_SIZE = 20;
 
@@ -26,8 +24,8 @@ function safeBack(raw: string | undefined): string {
   return raw && /^\/ui\/history(\?[^\s]*)?$/.test(raw) ? raw : "/ui/history";
 }
 
-/** The history page, its live-search fragment, and the favorite and delete forms. */
-export function uiHistoryRoutes(services: Services): Hono {
+/** The history page, its live-search fragment, and the favorite, replay and delete forms. */
+export function historyPageRoutes(services: Deps): Hono {
   return new Hono()
     .get("/ui/history", async (c) => {
       const q = c.req.query();
@@ -46,14 +44,7 @@ export function uiHistoryRoutes(services: Services): Hono {
           limit: String(PAGE_SIZE),
         });
         query.offset = parsed.offset;
-        if (!services.history) {
-          throw new AppError(
-            503,
-            "History unavailable",
-            `History is unavailable: ${services.historyError}`,
-          );
-        }
-        const { total, total_capped, history } = services.history.list({
+        const { total, total_capped, history } = services.history.use().list({
           ...parsed,
           limit: PAGE_SIZE,
         });
@@ -63,22 +54,32 @@ export function uiHistoryRoutes(services: Services): Hono {
         props = { entries: [], total: 0, totalCapped: false, query, unavailable: message };
       }
       if (isHtmx(c)) return c.html(renderFragment(<HistoryList {...props} />));
-      return c.html(renderPage(<HistoryPage {...props} ollama={await ollamaStatus(services)} />));
+      return c.html(renderPage(<HistoryPage {...props} {...await pageChrome(services)} />));
     })
     .post("/ui/history/:id/favorite", async (c) => {
       const id = Number(c.req.param("id"));
       const back = safeBack(new Map(await formEntries(c)).get("back"));
-      const entry = services.history?.get(id);
-      if (entry) services.history!.setFavorite(id, !entry.favorite);
+      const history = services.history.peek();
+      const entry = history?.get(id);
+      if (entry) history!.setFavorite(id, !entry.favorite);
       if (!isHtmx(c)) return c.redirect(back, 303);
-      const updated = services.history?.get(id);
+      const updated = history?.get(id);
       return c.html(updated ? renderFragment(<HistoryItem entry={updated} back={back} />) : "");
     })
     .post("/ui/history/:id/replay", async (c) => {
-      const entry = services.history?.get(Number(c.req.param("id")));
+      const entry = services.history.peek()?.get(Number(c.req.param("id")));
       if (!entry) return c.redirect("/ui/history", 303);
       try {
-        const replayed = await replayEntry(services, entry, c);
+        const replayed = await replayEntry(
+          {
+            ...generationDeps(services),
+            slots: services.slots,
+            planContext: planContext(services),
+            parseRequest: parseRequestWith(GenerateSchema, "This entry cannot be replayed: "),
+          },
+          entry,
+          { requester: requesterOf(c, services.secret), signal: c.req.raw.signal },
+        );
         if (replayed.history_id !== null) return c.redirect(`/?result=${replayed.history_id}`, 303);
         return c.redirect(`/?reuse=${entry.id}`, 303);
       } catch (err) {
@@ -95,7 +96,7 @@ export function uiHistoryRoutes(services: Services): Hono {
     .post("/ui/history/:id/delete", async (c) => {
       const id = Number(c.req.param("id"));
       const back = safeBack(new Map(await formEntries(c)).get("back"));
-      if (Number.isSafeInteger(id)) services.history?.delete(id);
+      if (Number.isSafeInteger(id)) services.history.peek()?.delete(id);
       return isHtmx(c) ? c.html("") : c.redirect(back, 303);
     });
 }

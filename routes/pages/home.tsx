@@ -1,5 +1,4 @@
-import { type Context, Hono } from "hono";
-import { getCookie } from "hono/cookie";
+import { Hono } from "hono";
 import type { Services } from "../../lib/app/services.ts";
 import {
   applyPack,
@@ -8,61 +7,15 @@ import {
   formFromHistory,
   type FormState,
 } from "../http/form_state.ts";
-import { parseReply } from "../../lib/prompt/reply_parser.ts";
-import { findTarget } from "../../lib/prompt/plans.ts";
-import { renderFragment, renderPage } from "../../views/render.ts";
-import { HomePage } from "../../views/home_page.tsx";
+import { renderFragment } from "../../views/render.ts";
 import { PresetPicker } from "../../views/preset_picker.tsx";
 import type { ResultView } from "../../views/result_panel.tsx";
-import type { ChatPanelProps } from "../../views/chat_panel.tsx";
-import { SESSION_COOKIE } from "../http/session.ts";
-import type { ErrorView } from "../../views/error_alert.tsx";
-import { formEntries, homeProps } from "../http/page_context.ts";
-
-/** The chat transcript of the browser's session, with the last reply parsed for copying. */
-export async function chatView(
-  services: Services,
-  sid: string | undefined,
-  form: FormState,
-): Promise<ChatPanelProps> {
-  if (!sid) return { messages: [] };
-  const kind = form.persona_id ? "persona" : "chat";
-  const messages = await services.conversations.messages(sid, kind);
-  const lastReply = [...messages].reverse().find((m) => m.role === "assistant");
-  if (!lastReply) return { messages };
-  const target = findTarget(services.targets, form.model);
-  const parsed = parseReply(lastReply.content, target);
-  const last: ResultView | undefined = parsed.labeled || kind === "chat"
-    ? {
-      positive: parsed.positive,
-      negative: parsed.negative,
-      result: lastReply.content,
-      engine: "ollama",
-      note: parsed.note,
-      history_id: null,
-      target,
-    }
-    : undefined;
-  return { messages, last };
-}
-
-/** The main page for a form state, with the chat transcript in chat mode. */
-export async function renderHome(
-  services: Services,
-  c: Context,
-  form: FormState,
-  extra: { result?: ResultView; error?: ErrorView } = {},
-  status = 200,
-): Promise<Response> {
-  const props = await homeProps(services, form);
-  const chat = form.mode === "chat"
-    ? await chatView(services, getCookie(c, SESSION_COOKIE), form)
-    : undefined;
-  return c.html(renderPage(<HomePage {...props} {...extra} chat={chat} />), status as 200);
-}
+import { formEntries } from "../http/page_context.ts";
+import { type HomeDeps, renderHome } from "../http/render_home.tsx";
+import { cookieSession } from "../http/session.ts";
 
 /** `GET /` (the app), `POST /ui/form` (re-render without generating) and `GET /ui/picker`. */
-export function pageRoutes(services: Services): Hono {
+export function homeRoutes(services: HomeDeps & Pick<Services, "history">): Hono {
   const catalog = () => services.presets.get(services.config.enableNsfwPresets);
   const defaults = () => ({ ollama_model: services.config.ollamaModel });
 
@@ -70,12 +23,13 @@ export function pageRoutes(services: Services): Hono {
     .get("/", async (c) => {
       const q = c.req.query();
       if (q.mode === "batch") return c.redirect("/ui/batch", 303);
-      let form = emptyForm(defaults());
+      let form: FormState = emptyForm(defaults());
       if (q.mode === "chat") form.mode = "chat";
       let result: ResultView | undefined;
       const historyId = Number(q.reuse ?? q.result);
-      if (services.history && Number.isSafeInteger(historyId) && historyId > 0) {
-        const entry = services.history.get(historyId);
+      const history = services.history.peek();
+      if (history && Number.isSafeInteger(historyId) && historyId > 0) {
+        const entry = history.get(historyId);
         if (entry) {
           form = formFromHistory(entry);
           if (q.mode === "chat") form.mode = "chat";
@@ -97,9 +51,10 @@ export function pageRoutes(services: Services): Hono {
       if (form.mode === "chat" && q.persona && /^[a-z0-9_]{1,100}$/.test(q.persona)) {
         form.persona_id = q.persona;
       }
-      if (form.mode === "chat" && getCookie(c, SESSION_COOKIE)) {
+      const sid = cookieSession(c, services.secret);
+      if (form.mode === "chat" && sid) {
         const kind = form.persona_id ? "persona" : "chat";
-        const scope = await services.conversations.scope(getCookie(c, SESSION_COOKIE)!, kind);
+        const scope = await services.conversations.scope(sid, kind);
         if (scope) form.model = scope.target;
       }
       return await renderHome(services, c, form, { result });

@@ -1,20 +1,14 @@
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
-import { formFromEntries, type FormState, formToRequest } from "../http/form_state.ts";
+import { formFromEntries, formToRequest } from "../http/form_state.ts";
 import { planOneShot } from "../../lib/prompt/plans.ts";
-import {
-  canFallBack,
-  composeResult,
-  generateOnce,
-  type GenerationDeps,
-  type GenerationPlan,
-  type GenerationResult,
-  runGeneration,
-} from "../../lib/generate/generation.ts";
-import { AppError } from "../../lib/app/errors.ts";
+import type { GenerationEvent, GenerationResult } from "../../lib/generate/generation.ts";
+import { generatePrompt, streamPrompt } from "../../lib/generate/generate.ts";
+import { prepareChatTurn } from "../../lib/chat/chat_turn.ts";
+import type { GenerationPlan } from "../../lib/prompt/plans.ts";
 import { CLOSE_EVENT, type Emit } from "../../lib/app/runs.ts";
 import { renderFragment } from "../../views/render.ts";
+import { escapeHtml } from "../../views/escape.ts";
 import {
   type ErrorView,
   ResultPanel,
@@ -22,17 +16,15 @@ import {
   StreamingPanel,
 } from "../../views/result_panel.tsx";
 import { ChatPanel } from "../../views/chat_panel.tsx";
-import { GenerateSchema } from "../http/schemas.ts";
-import { ChatSchema, PersonaChatSchema, prepareChatTurn } from "../api/chat.ts";
-import { SESSION_COOKIE, sessionOf } from "../http/session.ts";
-import { describeIssue } from "../http/request_body.ts";
+import { ChatSchema, GenerateSchema, PersonaChatSchema } from "../http/schemas.ts";
+import { cookieSession, sessionOf } from "../http/session.ts";
+import { validateForm } from "../http/form_validation.ts";
 import { errorStatus, formEntries, isHtmx, toErrorView } from "../http/page_context.ts";
-import { clientKey, trackRequest } from "../api/generate.ts";
-import { chatView, renderHome } from "./home.tsx";
+import { chatView, type HomeDeps, renderHome } from "../http/render_home.tsx";
+import { requesterOf } from "../http/requester.ts";
+import { SSE_HEADERS, sseText } from "../http/sse.ts";
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+type Deps = HomeDeps & Pick<Services, "llm" | "history" | "slots" | "runs" | "wildcards">;
 
 function toResultView(result: GenerationResult, plan: GenerationPlan): ResultView {
   return {
@@ -42,96 +34,26 @@ function toResultView(result: GenerationResult, plan: GenerationPlan): ResultVie
   };
 }
 
-/** Validates a form the same way the API validates JSON, so both give the same messages. */
-function validateForm<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ): { success: true; data: T } | { success: false; error: { issues: unknown[] } };
-  },
-  form: FormState,
-): T {
-  const request = formToRequest(form);
-  const parsed = schema.safeParse(request);
-  if (!parsed.success) {
-    throw new AppError(
-      400,
-      "Check the form",
-      describeIssue(parsed.error.issues[0] as never, request),
-      "invalid_input",
-    );
-  }
-  return parsed.data;
-}
-
-/** Runs the LLM, falling back to the composer when Ollama cannot be reached (the UI never shows a bare 503). */
-async function* generateWithFallback(
-  deps: GenerationDeps,
-  plan: GenerationPlan,
-  signal: AbortSignal,
-): AsyncGenerator<{ token: string } | { thinking: string } | ({ done: true } & GenerationResult)> {
-  try {
-    yield* runGeneration(deps, plan, signal);
-  } catch (err) {
-    if (!canFallBack(err)) throw err;
-    yield { done: true, ...composeResult(deps, plan, (err as Error).message) };
-  }
-}
-
-/** Streams a generation into a run: escaped tokens, reasoning, and a final rendered panel. */
-async function streamInto(
+/** Sends a generation's tokens and reasoning to a run's page, escaped; returns the result. */
+async function relay(
   emit: Emit,
-  events: AsyncGenerator<
-    { token: string } | { thinking: string } | ({ done: true } & GenerationResult)
-  >,
-  final: (result: GenerationResult | null, error: ErrorView | null) => string,
-): Promise<void> {
-  try {
-    for await (const event of events) {
-      if ("done" in event) emit("final", final(event, null));
-      else if ("token" in event) emit("token", escapeHtml(event.token));
-      else emit("thinking", escapeHtml(event.thinking));
+  events: AsyncGenerator<GenerationEvent>,
+): Promise<GenerationResult> {
+  for await (const event of events) {
+    if ("done" in event) {
+      const { done: _done, ...result } = event;
+      return result;
     }
-  } catch (err) {
-    emit("final", final(null, toErrorView(err)));
+    if ("token" in event) emit("token", escapeHtml(event.token));
+    else emit("thinking", escapeHtml(event.thinking));
   }
-}
-
-/** Runs work inside one of the client's generation slots, or says the client is at the cap. */
-function withSlot(
-  services: Services,
-  key: string,
-  work: (signal: AbortSignal, emit: Emit) => Promise<void>,
-  busy: () => string,
-) {
-  return async (signal: AbortSignal, emit: Emit) => {
-    const release = services.limiter.tryAcquire(key);
-    if (!release) {
-      emit("final", busy());
-      return;
-    }
-    try {
-      await work(signal, emit);
-    } finally {
-      release();
-    }
-  };
-}
-
-const BUSY: ErrorView = {
-  title: "Too many generations",
-  message: "You already have several generations running; wait for one to finish, then try again.",
-};
-
-function sseText(id: number, event: string, data: string): string {
-  const lines = data.split(/\r?\n/).map((l) => `data: ${l}`).join("\n");
-  return `id: ${id}\nevent: ${event}\n${lines}\n\n`;
+  throw new DOMException("The generation was stopped", "AbortError");
 }
 
 /** The form posts of the page: generate and chat (streamed with htmx, posted without), and runs. */
-export function uiRunRoutes(services: Services): Hono {
+export function runRoutes(services: Deps): Hono {
   const defaults = () => ({ ollama_model: services.config.ollamaModel });
-  const ctx = () => (planContext(services));
+  const deps = () => ({ ...generationDeps(services), slots: services.slots });
 
   return new Hono()
     .post("/ui/generate", async (c) => {
@@ -140,34 +62,25 @@ export function uiRunRoutes(services: Services): Hono {
       const htmx = isHtmx(c);
       let plan: GenerationPlan;
       try {
-        const body = validateForm(GenerateSchema, form);
-        plan = planOneShot(ctx(), body);
+        plan = planOneShot(
+          planContext(services),
+          validateForm(GenerateSchema, formToRequest(form)),
+        );
       } catch (err) {
         const error = toErrorView(err);
         if (htmx) return c.html(renderFragment(<ResultPanel error={error} />));
         return await renderHome(services, c, form, { error }, errorStatus(err));
       }
-      const deps = generationDeps(services);
-      if (form.engine === "composer") {
-        const result = composeResult(deps, plan);
-        if (htmx) {
-          return c.html(renderFragment(<ResultPanel result={toResultView(result, plan)} />));
-        }
-        return result.history_id !== null
-          ? c.redirect(`/?result=${result.history_id}`, 303)
-          : await renderHome(services, c, form, { result: toResultView(result, plan) });
-      }
-      if (!htmx) {
+      const requester = requesterOf(c, services.secret);
+      const options = { engine: form.engine, fallback: true, requester };
+      if (!htmx || form.engine === "composer") {
         try {
-          let result: GenerationResult;
-          const { controller, release } = trackRequest(services, c);
-          try {
-            result = await generateOnce(deps, plan, controller.signal);
-          } catch (err) {
-            if (!canFallBack(err)) throw err;
-            result = composeResult(deps, plan, (err as Error).message);
-          } finally {
-            release();
+          const result = await generatePrompt(deps(), plan, {
+            ...options,
+            signal: c.req.raw.signal,
+          });
+          if (htmx) {
+            return c.html(renderFragment(<ResultPanel result={toResultView(result, plan)} />));
           }
           if (result.history_id !== null && !result.fallback_reason) {
             return c.redirect(`/?result=${result.history_id}`, 303);
@@ -177,19 +90,21 @@ export function uiRunRoutes(services: Services): Hono {
           return await renderHome(services, c, form, { error: toErrorView(err) }, errorStatus(err));
         }
       }
-      const run = services.runs.create((signal, emit) =>
-        streamInto(
-          emit,
-          generateWithFallback(deps, plan, signal),
-          (result, error) =>
-            renderFragment(
-              <ResultPanel
-                result={result ? toResultView(result, plan) : undefined}
-                error={error ?? undefined}
-              />,
-            ),
-        )
-      );
+      try {
+        services.slots.check(requester);
+      } catch (err) {
+        return c.html(renderFragment(<ResultPanel error={toErrorView(err)} />));
+      }
+      const run = services.runs.create(async (signal, emit) => {
+        let panel: string;
+        try {
+          const result = await relay(emit, streamPrompt(deps(), plan, { ...options, signal }));
+          panel = renderFragment(<ResultPanel result={toResultView(result, plan)} />);
+        } catch (err) {
+          panel = renderFragment(<ResultPanel error={toErrorView(err)} />);
+        }
+        emit("final", panel);
+      });
       return c.html(renderFragment(<StreamingPanel runId={run.id} />));
     })
     .post("/ui/chat", async (c) => {
@@ -199,27 +114,30 @@ export function uiRunRoutes(services: Services): Hono {
       const kind = form.persona_id ? "persona" : "chat";
       let turn: Awaited<ReturnType<typeof prepareChatTurn>>;
       try {
+        const request = formToRequest(form);
         const body = kind === "persona"
-          ? validateForm(PersonaChatSchema, form)
-          : validateForm(ChatSchema, form);
-        turn = await prepareChatTurn(services, c, kind, body);
+          ? validateForm(PersonaChatSchema, request)
+          : validateForm(ChatSchema, request);
+        turn = await prepareChatTurn({
+          planContext: planContext(services),
+          personas: services.personas,
+          conversations: services.conversations,
+          nsfw: services.config.enableNsfwPresets,
+        }, { kind, request: body, sessionId: sessionOf(c, services.secret) });
       } catch (err) {
         const error = toErrorView(err);
         if (htmx) {
-          const view = await chatView(services, getCookie(c, SESSION_COOKIE), form);
+          const view = await chatView(services, cookieSession(c, services.secret), form);
           return c.html(renderFragment(<ChatPanel {...view} error={error} />));
         }
         return await renderHome(services, c, form, { error }, errorStatus(err));
       }
       const sid = turn.extra.session_id;
+      const requester = requesterOf(c, services.secret);
+      const options = { requester, beforeSave: turn.beforeSave };
       if (!htmx) {
         try {
-          const { controller, release } = trackRequest(services, c);
-          try {
-            await generateOnce(turn.deps, turn.plan, controller.signal);
-          } finally {
-            release();
-          }
+          await generatePrompt(deps(), turn.plan, { ...options, signal: c.req.raw.signal });
           const persona = form.persona_id ? `&persona=${encodeURIComponent(form.persona_id)}` : "";
           return c.redirect(`/?mode=chat${persona}`, 303);
         } catch (err) {
@@ -227,14 +145,15 @@ export function uiRunRoutes(services: Services): Hono {
         }
       }
       const before = await services.conversations.messages(sid, kind);
-      const run = services.runs.create(withSlot(services, clientKey(c), async (signal, emit) => {
+      try {
+        services.slots.check(requester);
+      } catch (err) {
+        return c.html(renderFragment(<ChatPanel messages={before} error={toErrorView(err)} />));
+      }
+      const run = services.runs.create(async (signal, emit) => {
         let error: ErrorView | undefined;
         try {
-          for await (const event of runGeneration(turn.deps, turn.plan, signal)) {
-            if ("done" in event) continue;
-            if ("token" in event) emit("token", escapeHtml(event.token));
-            else emit("thinking", escapeHtml(event.thinking));
-          }
+          await relay(emit, streamPrompt(deps(), turn.plan, { ...options, signal }));
         } catch (err) {
           error = toErrorView(err);
         }
@@ -243,14 +162,14 @@ export function uiRunRoutes(services: Services): Hono {
           "final",
           renderFragment(<ChatPanel {...view} reset={turn.extra.reset} error={error} />),
         );
-      }, () => renderFragment(<ChatPanel messages={before} error={BUSY} />)));
+      });
       const shown = turn.extra.reset ? [] : before;
       return c.html(
         renderFragment(<ChatPanel messages={shown} runId={run.id} pending={form.input} />),
       );
     })
     .post("/ui/chat/reset", async (c) => {
-      const sid = sessionOf(c);
+      const sid = sessionOf(c, services.secret);
       await services.conversations.reset(sid, "chat");
       await services.conversations.reset(sid, "persona");
       return c.redirect("/?mode=chat", 303);
@@ -259,11 +178,6 @@ export function uiRunRoutes(services: Services): Hono {
       const run = services.runs.get(c.req.param("id"));
       const encoder = new TextEncoder();
       const lastId = Number(c.req.header("Last-Event-ID") ?? -1);
-      const headers = {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache",
-        "x-accel-buffering": "no",
-      };
       if (!run) {
         const gone = renderFragment(
           <ResultPanel
@@ -273,7 +187,11 @@ export function uiRunRoutes(services: Services): Hono {
             }}
           />,
         );
-        return new Response(sseText(0, "final", gone) + sseText(1, CLOSE_EVENT, ""), { headers });
+        return new Response(
+          sseText({ id: 0, event: "final", data: gone }) +
+            sseText({ id: 1, event: CLOSE_EVENT, data: "" }),
+          { headers: SSE_HEADERS },
+        );
       }
       let unsubscribe = () => {};
       const stream = new ReadableStream<Uint8Array>({
@@ -281,7 +199,7 @@ export function uiRunRoutes(services: Services): Hono {
           const send = (e: { id: number; event: string; data: string }) => {
             if (e.id <= lastId) return;
             try {
-              controller.enqueue(encoder.encode(sseText(e.id, e.event, e.data)));
+              controller.enqueue(encoder.encode(sseText(e)));
               if (e.event === CLOSE_EVENT) {
                 unsubscribe();
                 controller.close();
@@ -293,15 +211,14 @@ export function uiRunRoutes(services: Services): Hono {
           for (const e of run.events) send(e);
           if (run.events.at(-1)?.event === CLOSE_EVENT) return;
           unsubscribe = run.listen(send);
-          run.start();
         },
         cancel() {
           unsubscribe();
-          // Nobody is watching any more: stop the generation and its Ollama request.
+          // Nobody is watching any more: stop the generation and its upstream request.
           if (run.watchers === 0 && run.state === "running") run.stop();
         },
       });
-      return new Response(stream, { headers });
+      return new Response(stream, { headers: SSE_HEADERS });
     })
     .post("/ui/runs/:id/stop", (c) => {
       const run = services.runs.get(c.req.param("id"));

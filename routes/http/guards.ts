@@ -1,9 +1,7 @@
-import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
 import type { Config } from "../../lib/app/config.ts";
 import { browserCookieValue, isLoopback, safeEqual } from "../../lib/app/auth.ts";
-import { renderPage } from "../../views/render.ts";
-import { LoginPage } from "../../views/login_page.tsx";
 
 /** Name of the cookie a browser gets after logging in with the access token. */
 export const AUTH_COOKIE = "promptsmith_auth";
@@ -96,10 +94,6 @@ export function csrfGuard(): MiddlewareHandler {
   };
 }
 
-function safeNext(raw: string | undefined): string {
-  return raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\") ? raw : "/";
-}
-
 /**
  * With AUTH_TOKEN set, every request needs it: `Authorization: Bearer <token>` from scripts, or
  * the login cookie from browsers (who are sent to /login first).
@@ -126,25 +120,4 @@ export function authGuard(config: Pick<Config, "authToken">): MiddlewareHandler 
       type: "unauthorized",
     }, 401);
   };
-}
-
-/** `GET /login` and `POST /login` for browsers when AUTH_TOKEN is set. */
-export function loginRoutes(config: Pick<Config, "authToken">): Hono {
-  return new Hono()
-    .get("/login", (c) => c.html(renderPage(<LoginPage next={safeNext(c.req.query("next"))} />)))
-    .post("/login", async (c) => {
-      const form = new URLSearchParams(await c.req.text());
-      const next = safeNext(form.get("next") ?? undefined);
-      const token = config.authToken;
-      if (!token || !safeEqual(form.get("token") ?? "", token)) {
-        return c.html(renderPage(<LoginPage next={next} failed />), 401);
-      }
-      setCookie(c, AUTH_COOKIE, browserCookieValue(token), {
-        httpOnly: true,
-        sameSite: "Lax",
-        path: "/",
-        maxAge: 60 * 60 * 24 * 30,
-      });
-      return c.redirect(next, 303);
-    });
 }
