@@ -7,8 +7,8 @@ import {
   LEGACY_CATEGORIES,
   readPresetFolder,
   withoutNsfw,
-} from "../lib/presets.ts";
-import { resolvePresets } from "../lib/prompt_assembly.ts";
+} from "../lib/presets/catalog.ts";
+import { resolvePresets } from "../lib/prompt/assembly.ts";
 
 /** Words that join a name but do not tell two names apart ("Over the Shoulder" = "Over Shoulder"). */
 const FILLER_WORDS = new Set([
