@@ -1,6 +1,16 @@
-import { closeServices, openServices, type Services } from "../lib/app/services.ts";
+import {
+  closeServices,
+  generationDeps,
+  openServices,
+  planContext,
+  type Services,
+} from "../lib/app/services.ts";
+import { AppError } from "../lib/app/errors.ts";
+import { type OneShotRequest, planOneShot } from "../lib/prompt/plans.ts";
+import { generatePrompt, streamPrompt } from "../lib/generate/generate.ts";
 import { intFlag, parseArgs, UsageError } from "./args.ts";
-import { type Fetcher, resolveConfig } from "./serve.ts";
+import { resolveConfig } from "./serve.ts";
+import { cliHint } from "./lookup_hint.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
 
 /** Help for `generate`. */
@@ -40,46 +50,36 @@ function out(text: string): void {
   Deno.stdout.writeSync(encoder.encode(text));
 }
 
-async function withApp<T>(
-  createApp: (s: Services) => Fetcher,
-  fn: (
-    call: (path: string, init?: RequestInit) => Promise<Response>,
-    services: Services,
-  ) => Promise<T>,
-): Promise<T> {
+async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
   const services = await openServices(resolveConfig({ open: false }));
-  const app = createApp(services);
   try {
-    return await fn(
-      async (path, init) => await app.fetch(new Request(`http://localhost${path}`, init)),
-      services,
-    );
+    return await fn(services);
   } finally {
     closeServices(services);
   }
 }
 
-/** An upstream or API error: one line to stderr, exit code 1 (or 2 for bad input). */
+/** An upstream or usage failure: one line to stderr, with the exit code it calls for. */
 class CommandFailure extends Error {
   constructor(message: string, readonly code: number) {
     super(message);
   }
 }
 
-async function failure(res: Response): Promise<CommandFailure> {
-  const body = await res.json().catch(() => ({}));
-  const message = body.message ?? `HTTP ${res.status}`;
-  return new CommandFailure(
-    message,
-    res.status >= 400 && res.status < 500 && res.status !== 404 ? 2 : 1,
-  );
+/** A use case's error as the command line says it: the message and where to look, exit 1 or 2. */
+function failure(err: unknown): unknown {
+  if (!(err instanceof AppError)) return err;
+  const hint = err.lookup ? `; ${cliHint(err.lookup)}` : "";
+  const usage = err.status >= 400 && err.status < 500 && err.status !== 404 &&
+    err.status !== 429;
+  return new CommandFailure(`${err.message}${hint}`, usage ? 2 : 1);
 }
 
+/** The command line's own (only) client of the use cases: one per process. */
+const CLI_REQUESTER = { key: "cli", address: "cli" };
+
 /** `generate`: streams a prompt to stdout, or prints the JSON reply. */
-export async function generate(
-  args: string[],
-  createApp: (s: Services) => Fetcher,
-): Promise<number> {
+export async function generate(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args, {
     target: "value",
     style: "value",
@@ -103,71 +103,53 @@ export async function generate(
     throw new UsageError("generate: --engine must be composer or ollama");
   }
   const temperature = flags.temperature === undefined ? undefined : Number(flags.temperature);
-  if (temperature !== undefined && !Number.isFinite(temperature)) {
+  if (
+    temperature !== undefined && (!Number.isFinite(temperature) || temperature < 0 ||
+      temperature > 2)
+  ) {
     throw new UsageError("generate: --temperature must be a number from 0 to 2");
   }
-  const body: Record<string, unknown> = { input: idea, model: flags.target ?? "flux" };
-  for (const key of ["style", "artist", "composition", "lighting"]) {
-    if (flags[key]) body[key] = flags[key];
+  const request: OneShotRequest = { input: idea, model: String(flags.target ?? "flux") };
+  for (const key of ["style", "artist", "composition", "lighting"] as const) {
+    if (typeof flags[key] === "string") request[key] = flags[key] as string;
   }
-  if (flags.pack) body.selections = { pack: flags.pack };
-  if (flags["ollama-model"]) body.ollama_model = flags["ollama-model"];
-  if (flags.engine) body.engine = flags.engine;
-  if (flags.seed !== undefined) body.seed = intFlag(flags.seed, "seed", 0, 2_147_483_647);
-  if (temperature !== undefined) body.temperature = temperature;
-  return await withApp(createApp, async (call) => {
-    const init = {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    };
-    if (flags.json) {
-      const res = await call("/generate", init);
-      if (!res.ok) throw await failure(res);
-      out(`${JSON.stringify(await res.json(), null, 2)}\n`);
-      return 0;
-    }
-    const res = await call("/generate-stream", init);
-    if (!res.ok) throw await failure(res);
-    const reader = res.body!.pipeThrough(
-      new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
-    )
-      .getReader();
-    let buffer = "";
-    let wrote = false;
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6))
-          .join("\n");
-        if (!data) continue;
-        const event = JSON.parse(data);
-        if (typeof event.token === "string") {
-          out(event.token);
-          wrote = true;
-        } else if (event.error) {
-          if (wrote) out("\n");
-          throw new CommandFailure(event.error, 1);
-        } else if (event.done) {
-          out("\n");
-          return 0;
-        }
+  if (typeof flags.pack === "string") request.selections = { pack: flags.pack };
+  if (typeof flags["ollama-model"] === "string") request.ollama_model = flags["ollama-model"];
+  const seed = intFlag(flags.seed, "seed", 0, 2_147_483_647);
+  if (seed !== undefined) request.seed = seed;
+  if (temperature !== undefined) request.temperature = temperature;
+  const engine = flags.engine === "composer" ? "composer" : "ollama";
+  return await withServices(async (services) => {
+    try {
+      const plan = planOneShot(planContext(services), request);
+      const deps = { ...generationDeps(services), slots: services.slots };
+      const options = { engine, requester: CLI_REQUESTER } as const;
+      if (flags.json) {
+        const result = await generatePrompt(deps, plan, options);
+        const ollama_model = result.engine === "ollama" ? plan.ollamaModel : null;
+        out(`${JSON.stringify({ model: plan.target.id, ollama_model, ...result }, null, 2)}\n`);
+        return 0;
       }
+      let wrote = false;
+      try {
+        for await (const event of streamPrompt(deps, plan, options)) {
+          if ("token" in event) {
+            out(event.token);
+            wrote = true;
+          }
+        }
+      } finally {
+        if (wrote) out("\n");
+      }
+      return 0;
+    } catch (err) {
+      throw failure(err);
     }
-    throw new CommandFailure("the stream ended early", 1);
   });
 }
 
 /** `history`: prints saved prompts. */
-export async function history(
-  args: string[],
-  createApp: (s: Services) => Fetcher,
-): Promise<number> {
+export async function history(args: string[]): Promise<number> {
   const { positional, flags } = parseArgs(args, {
     search: "value",
     limit: "value",
@@ -180,43 +162,44 @@ export async function history(
     );
   }
   const limit = intFlag(flags.limit, "limit", 1, 200) ?? 20;
-  const params = new URLSearchParams({ limit: String(limit) });
-  if (flags.search) params.set("q", String(flags.search));
-  if (flags.favorites) params.set("favorite", "true");
-  return await withApp(createApp, async (call) => {
-    const res = await call(`/history?${params}`);
-    if (!res.ok) throw await failure(res);
-    const body = await res.json();
-    if (flags.json) {
-      out(`${JSON.stringify(body, null, 2)}\n`);
-      return 0;
+  const search = typeof flags.search === "string" ? flags.search.trim() : undefined;
+  return await withServices((services) => {
+    try {
+      const found = services.history.use().list({
+        limit,
+        q: search || undefined,
+        favorite: flags.favorites ? true : undefined,
+      });
+      if (flags.json) {
+        out(`${JSON.stringify({ count: found.history.length, ...found }, null, 2)}\n`);
+        return Promise.resolve(0);
+      }
+      if (!found.history.length) {
+        out(search ? `Nothing matches "${search}".\n` : "No history yet.\n");
+        return Promise.resolve(0);
+      }
+      for (const e of found.history) {
+        out(
+          `#${e.id}  ${e.timestamp.slice(0, 16).replace("T", " ")}  ${e.model}  ${
+            e.favorite ? "★ " : ""
+          }${e.user_input}\n`,
+        );
+        out(`    ${(e.positive || e.generated_output).replace(/\s*\n\s*/g, " ")}\n`);
+        if (e.negative) out(`    negative: ${e.negative}\n`);
+      }
+      out(`${found.history.length} of ${found.total}${found.total_capped ? "+" : ""}\n`);
+      return Promise.resolve(0);
+    } catch (err) {
+      throw failure(err);
     }
-    if (!body.history.length) {
-      out(flags.search ? `Nothing matches "${flags.search}".\n` : "No history yet.\n");
-      return 0;
-    }
-    for (const e of body.history) {
-      out(
-        `#${e.id}  ${e.timestamp.slice(0, 16).replace("T", " ")}  ${e.model}  ${
-          e.favorite ? "★ " : ""
-        }${e.user_input}\n`,
-      );
-      out(`    ${(e.positive || e.generated_output).replace(/\s*\n\s*/g, " ")}\n`);
-      if (e.negative) out(`    negative: ${e.negative}\n`);
-    }
-    out(`${body.count} of ${body.total}${body.total_capped ? "+" : ""}\n`);
-    return 0;
   });
 }
 
 /** `presets`: lists preset names and ids. */
-export async function presets(
-  args: string[],
-  createApp: (s: Services) => Fetcher,
-): Promise<number> {
+export async function presets(args: string[]): Promise<number> {
   const { positional } = parseArgs(args, {}, "presets");
   const which = positional[0];
-  return await withApp(createApp, (_call, services) => {
+  return await withServices((services) => {
     const catalog = services.presets.get(services.config.enableNsfwPresets);
     if (!which) {
       for (const cat of LEGACY_CATEGORIES) {

@@ -6,6 +6,28 @@ export interface ErrorBody {
   type?: string;
 }
 
+/**
+ * Where the valid choices for a field are listed. `lib/` names the list; each front end says how
+ * to see it (an API route, a command, a part of the page).
+ */
+export type Lookup =
+  | { list: "legacy"; category: string }
+  | { list: "packs" }
+  | { list: "categories" }
+  | { list: "types"; category: string }
+  | { list: "artists"; category: string; type: string }
+  | {
+    list: "options";
+    category: string;
+    type: string;
+    artist: string;
+    level: "technical" | "specifics";
+  }
+  | { list: "personas" }
+  | { list: "targets" }
+  | { list: "workflows" }
+  | { list: "export" };
+
 /** An error that carries its HTTP status, short title and machine type, so routes can just throw it. */
 export class AppError extends Error {
   readonly status: number;
@@ -15,6 +37,8 @@ export class AppError extends Error {
   readonly headers: Record<string, string>;
   /** Extra fields for the error body, such as per-node validation errors. */
   extra: Record<string, unknown> = {};
+  /** Where the valid choices are listed, when the error is about a choice. */
+  lookup: Lookup | undefined;
 
   constructor(
     status: number,
@@ -45,11 +69,15 @@ export class AppError extends Error {
 }
 
 /** A 400 for a request field that is missing or wrong; the message names the field. */
-export function badInput(message: string, type = "invalid_input"): AppError {
-  return new AppError(400, "Invalid input", message, type);
+export function badInput(message: string, type = "invalid_input", lookup?: Lookup): AppError {
+  const err = new AppError(400, "Invalid input", message, type);
+  err.lookup = lookup;
+  return err;
 }
 
 /** A 404 for an id that names nothing. */
-export function notFound(title: string, message: string): AppError {
-  return new AppError(404, title, message, "not_found");
+export function notFound(title: string, message: string, lookup?: Lookup): AppError {
+  const err = new AppError(404, title, message, "not_found");
+  err.lookup = lookup;
+  return err;
 }

@@ -52,10 +52,7 @@ export class PersonaBook {
   get(id: string, nsfw: boolean): Persona & { system_prompt: string } {
     const p = this.#personas.find((x) => x.id === id && (nsfw || !x.nsfw));
     if (!p) {
-      throw notFound(
-        "Persona not found",
-        `No persona with id "${id}"; GET /api/personas lists them.`,
-      );
+      throw notFound("Persona not found", `No persona with id "${id}"`, { list: "personas" });
     }
     return { ...p, system_prompt: this.#prompts.get(p.id)! };
   }

@@ -98,10 +98,7 @@ export class ComfyService {
       graph: string;
     } | undefined;
     if (!row) {
-      throw notFound(
-        "Workflow not found",
-        `No workflow with id ${id}; pick one of the saved workflows.`,
-      );
+      throw notFound("Workflow not found", `No workflow with id ${id}`, { list: "workflows" });
     }
     return JSON.parse(row.graph);
   }

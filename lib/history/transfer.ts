@@ -132,7 +132,9 @@ export function importEntries(store: HistoryStore, body: unknown): ImportReport 
     : null;
   if (!list) {
     throw badInput(
-      "entries: expected a JSON export from GET /history/export?format=json (an object with an entries list)",
+      "entries: expected a JSON export of the history (an object with an entries list)",
+      "invalid_input",
+      { list: "export" },
     );
   }
   const report: ImportReport = { imported: 0, duplicates: 0, invalid: 0, errors: [] };

@@ -110,9 +110,9 @@ function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPreset
     const preset = catalog.legacy[category][name];
     if (!preset) {
       throw badInput(
-        `${field}: unknown preset "${name}"; GET /presets lists the ${category} you can use` +
-          " (adult presets need ENABLE_NSFW_PRESETS=true)",
+        `${field}: unknown preset "${name}"; pick one of the ${category} (adult presets need ENABLE_NSFW_PRESETS=true)`,
         "unknown_preset",
+        { list: "legacy", category },
       );
     }
     out.lines.push({
@@ -130,8 +130,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const pack = catalog.packs.find((p) => p.id === input.pack);
     if (!pack) {
       throw badInput(
-        `selections.pack: unknown pack "${input.pack}"; GET /api/preset-packs lists them`,
+        `selections.pack: unknown pack "${input.pack}"; pick one of the preset packs`,
         "unknown_preset",
+        { list: "packs" },
       );
     }
     const { pack: _p, ...rest } = input;
@@ -148,16 +149,18 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const cat = catalog.categories.find((c) => c.id === s.category);
     if (!cat) {
       throw badInput(
-        `selections.category: unknown category "${s.category}"; GET /api/categories lists them`,
+        `selections.category: unknown category "${s.category}"; pick one of the categories`,
         "unknown_preset",
+        { list: "categories" },
       );
     }
     out.negatives.push(...cat.negative);
     const type = s.type ? cat.types.find((t) => t.id === s.type) : undefined;
     if (s.type && !type) {
       throw badInput(
-        `selections.type: unknown type "${s.type}" in "${cat.id}"; GET /api/categories/${cat.id}/types lists them`,
+        `selections.type: unknown type "${s.type}" in "${cat.id}"; pick one of its types`,
         "unknown_preset",
+        { list: "types", category: cat.id },
       );
     }
     out.lines.push({
@@ -173,9 +176,11 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const artist = s.artist ? type?.artists.find((a) => a.id === s.artist) : undefined;
     if (s.artist && !artist) {
       throw badInput(
-        `selections.artist: unknown artist "${s.artist}" in "${cat.id}/${type!.id}"; ` +
-          `GET /api/categories/${cat.id}/types/${type!.id}/artists lists them`,
+        `selections.artist: unknown artist "${s.artist}" in "${cat.id}/${
+          type!.id
+        }"; pick one of its artists`,
         "unknown_preset",
+        { list: "artists", category: cat.id, type: type!.id },
       );
     }
     if (artist) {
@@ -194,11 +199,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
         const group = artist![level][key];
         if (!group) {
           throw badInput(
-            `selections.${level}.${key}: "${artist!.name}" has no such option group; ` +
-              `GET /api/artists/${cat.id}/${type!.id}/${artist!.id}/${
-                level === "technical" ? "technical" : "specifics"
-              } lists them`,
+            `selections.${level}.${key}: "${artist!.name}" has no such option group`,
             "unknown_preset",
+            { list: "options", category: cat.id, type: type!.id, artist: artist!.id, level },
           );
         }
         const option = pickOption(group, id, `selections.${level}.${key}`);
@@ -296,10 +299,7 @@ export function oneShotMessages(
 export function findCategory(catalog: Catalog, id: string) {
   const cat = catalog.categories.find((c) => c.id === id);
   if (!cat) {
-    throw notFound(
-      "Category not found",
-      `No category with id "${id}"; GET /api/categories lists them.`,
-    );
+    throw notFound("Category not found", `No category with id "${id}"`, { list: "categories" });
   }
   return cat;
 }
@@ -309,10 +309,10 @@ export function findType(catalog: Catalog, catId: string, typeId: string) {
   const cat = findCategory(catalog, catId);
   const type = cat.types.find((t) => t.id === typeId);
   if (!type) {
-    throw notFound(
-      "Type not found",
-      `No type "${typeId}" in category "${catId}"; GET /api/categories/${catId}/types lists them.`,
-    );
+    throw notFound("Type not found", `No type "${typeId}" in category "${catId}"`, {
+      list: "types",
+      category: catId,
+    });
   }
   return { cat, type };
 }
@@ -322,10 +322,11 @@ export function findArtist(catalog: Catalog, catId: string, typeId: string, arti
   const { cat, type } = findType(catalog, catId, typeId);
   const artist = type.artists.find((a) => a.id === artistId);
   if (!artist) {
-    throw notFound(
-      "Artist not found",
-      `No artist "${artistId}" in ${catId}/${typeId}; GET /api/categories/${catId}/types/${typeId}/artists lists them.`,
-    );
+    throw notFound("Artist not found", `No artist "${artistId}" in ${catId}/${typeId}`, {
+      list: "artists",
+      category: catId,
+      type: typeId,
+    });
   }
   return { cat, type, artist };
 }

@@ -47,10 +47,9 @@ export function findTarget(targets: Target[], id: string | undefined): Target {
   const target = targets.find((t) => t.id === wanted);
   if (!target) {
     throw badInput(
-      `model: unknown target "${id}"; use one of ${
-        targets.map((t) => t.id).join(", ")
-      } (GET /api/targets)`,
+      `model: unknown target "${id}"; use one of ${targets.map((t) => t.id).join(", ")}`,
       "unknown_target",
+      { list: "targets" },
     );
   }
   return target;

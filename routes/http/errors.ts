@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { AppError, type ErrorBody } from "../../lib/app/errors.ts";
 import { fromDatabaseError } from "../../lib/history/store.ts";
 import { log } from "../../lib/app/logger.ts";
+import { apiHint } from "./lookup_hint.ts";
 
 /** Maps any thrown error to the API's JSON error shape; never leaks a stack trace. */
 export function errorResponse(err: unknown, c: Context): Response {
@@ -16,7 +17,11 @@ export function errorResponse(err: unknown, c: Context): Response {
     });
     err = mapped;
   }
-  if (err instanceof AppError) return c.json(err.toBody(), err.status as 400, err.headers);
+  if (err instanceof AppError) {
+    const body = err.toBody();
+    if (err.lookup) body.message = `${body.message}; ${apiHint(err.lookup)}`;
+    return c.json(body, err.status as 400, err.headers);
+  }
   if (err instanceof HTTPException) {
     const status = err.status;
     const body: ErrorBody = status === 413
