@@ -93,6 +93,11 @@ async function failsWith(promise: Promise<unknown>, status: number): Promise<App
   return caught;
 }
 
+/** A caller's signal that ends a test whose client fails to time out, instead of hanging it. */
+function bail(): AbortSignal {
+  return AbortSignal.timeout(3000);
+}
+
 function closedPortUrl(): string {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
@@ -364,7 +369,10 @@ Deno.test("OpenAiClient reports a server that is not there as a 503, and one tha
 Deno.test("OpenAiClient times out a server that never answers, and lets go of the request", async () => {
   await withFake({ fault: "stall-headers" }, async (fake, client) => {
     const started = performance.now();
-    const err = await failsWith(collect(client({ timeoutMs: 300 }), "llama3.2:latest"), 504);
+    const err = await failsWith(
+      collect(client({ timeoutMs: 300 }), "llama3.2:latest", {}, bail()),
+      504,
+    );
     const ms = performance.now() - started;
     ok(ms >= 290 && ms < 1500, `took ${ms} ms`);
     ok(err.message.includes("sent nothing useful for 0.3 seconds"), err.message);
@@ -406,7 +414,7 @@ Deno.test("OpenAiClient times out a stream that sends only keep-alive comments",
     equal(seen.replaceAll(": ping\n\n", ""), "");
 
     const started = performance.now();
-    await failsWith(collect(client({ timeoutMs: 300 }), "llama3.2:latest"), 504);
+    await failsWith(collect(client({ timeoutMs: 300 }), "llama3.2:latest", {}, bail()), 504);
     const ms = performance.now() - started;
     ok(ms >= 290 && ms < 1500, `took ${ms} ms`);
     await until(() => fake.openStreams === 0, "the stream to close");
@@ -417,7 +425,7 @@ Deno.test("OpenAiClient times out a stream that stalls mid-reply behind keep-ali
   await withFake({ fault: "stall-mid", pingMs: 20 }, async (_fake, client) => {
     const events: ChatEvent[] = [];
     await failsWith(
-      collect(client({ timeoutMs: 300 }), "llama3.2:latest", {}, undefined, MESSAGES, events),
+      collect(client({ timeoutMs: 300 }), "llama3.2:latest", {}, bail(), MESSAGES, events),
       504,
     );
     equal(summary(events).content, defaultReply(MESSAGES).split(" ").slice(0, 3).join(" ") + " ");
@@ -427,7 +435,7 @@ Deno.test("OpenAiClient times out a stream that stalls mid-reply behind keep-ali
 Deno.test("OpenAiClient does not count empty deltas and whitespace as progress", async () => {
   await withFake({ fault: "idle-deltas" }, async (fake, client) => {
     const started = performance.now();
-    await failsWith(collect(client({ timeoutMs: 300 }), "llama3.2:latest"), 504);
+    await failsWith(collect(client({ timeoutMs: 300 }), "llama3.2:latest", {}, bail()), 504);
     ok(performance.now() - started < 1500);
     await until(() => fake.requests[0]!.closedByClient, "the fake to see the stream closed");
   });
