@@ -1,4 +1,4 @@
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 
 /** The LLM server could not be reached at all (refused, DNS, reset before a reply). */
 export function llmUnreachable(url: string, cause?: unknown): AppError {

@@ -1,6 +1,6 @@
-import { AppError } from "../errors.ts";
-import type { ChatEvent, InstalledModel } from "../ollama.ts";
-import type { LlmChatMessage, LlmClient, LlmGenerationOptions } from "./llm_client.ts";
+import { AppError } from "../app/errors.ts";
+import type { ChatEvent, InstalledModel } from "./types.ts";
+import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
 import { llmApiError, llmModelNotFound, llmTimeout, llmUnreachable } from "./llm_errors.ts";
 import {
   capabilitiesOf,
@@ -129,8 +129,8 @@ export class OpenAiClient implements LlmClient {
    */
   async *chat(
     model: string,
-    messages: LlmChatMessage[],
-    options: LlmGenerationOptions = {},
+    messages: ChatMessage[],
+    options: GenerationOptions = {},
     signal?: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
@@ -203,8 +203,8 @@ export class OpenAiClient implements LlmClient {
 
   async #openChat(
     model: string,
-    messages: LlmChatMessage[],
-    options: LlmGenerationOptions,
+    messages: ChatMessage[],
+    options: GenerationOptions,
     watchdog: ProgressWatchdog,
   ): Promise<Response> {
     while (true) {

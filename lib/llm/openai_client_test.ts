@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { AppError } from "../errors.ts";
-import { type ChatEvent, OllamaClient } from "../ollama.ts";
+import { AppError } from "../app/errors.ts";
+import type { ChatEvent } from "./types.ts";
+import { OllamaClient } from "./ollama_client.ts";
 import { defaultReply } from "../../tests/fakes/fake_ollama.ts";
 import {
   type FakeOpenAi,
@@ -8,10 +9,10 @@ import {
   type OpenAiFault,
   startFakeOpenAi,
 } from "../../tests/fakes/fake_openai.ts";
-import type { LlmChatMessage, LlmClient, LlmGenerationOptions } from "./llm_client.ts";
+import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
 import { OPENAI_COMPATIBLE, OpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 
-const MESSAGES: LlmChatMessage[] = [
+const MESSAGES: ChatMessage[] = [
   { role: "system", content: "Write one prompt as POSITIVE: … and NEGATIVE: … lines." },
   { role: "user", content: "Idea: a lighthouse in a storm" },
 ];
@@ -27,9 +28,9 @@ interface Collected {
 async function collect(
   client: OpenAiClient,
   model: string,
-  options: LlmGenerationOptions = {},
+  options: GenerationOptions = {},
   signal?: AbortSignal,
-  messages: LlmChatMessage[] = MESSAGES,
+  messages: ChatMessage[] = MESSAGES,
   into: ChatEvent[] = [],
 ): Promise<Collected> {
   for await (const event of client.chat(model, messages, options, signal)) into.push(event);
@@ -218,7 +219,7 @@ Deno.test("OpenAiClient reports an unknown model as a 404 with what to do, whoev
 
 Deno.test("OpenAiClient reports a request the server refuses as a 502 in the server's words", async () => {
   await withFake({}, async (_fake, client) => {
-    const withImage: LlmChatMessage[] = [{
+    const withImage: ChatMessage[] = [{
       role: "user",
       content: "Idea: this",
       images: ["iVBORw0KGgo="],

@@ -1,6 +1,6 @@
-import { ThinkFilter, type ThinkPiece } from "../think_filter.ts";
-import type { ChatEvent, GenerationStats, InstalledModel } from "../ollama.ts";
-import type { LlmChatMessage, LlmGenerationOptions } from "./llm_client.ts";
+import { ThinkFilter, type ThinkPiece } from "./think_filter.ts";
+import type { ChatEvent, GenerationStats, InstalledModel } from "./types.ts";
+import type { ChatMessage, GenerationOptions } from "./types.ts";
 
 /** Something the server sent that breaks the protocol, or an error it reported in the stream. */
 export class OpenAiWireError extends Error {
@@ -112,7 +112,7 @@ export function imageMime(base64: string): string {
   return "image/png";
 }
 
-function wireMessage(message: LlmChatMessage): Json {
+function wireMessage(message: ChatMessage): Json {
   if (!message.images?.length) return { role: message.role, content: message.content };
   const parts: Json[] = message.content ? [{ type: "text", text: message.content }] : [];
   for (const image of message.images) {
@@ -134,8 +134,8 @@ export interface ChatRequestShape {
 /** The `/v1/chat/completions` body for a generation. */
 export function chatRequestBody(
   model: string,
-  messages: LlmChatMessage[],
-  options: LlmGenerationOptions,
+  messages: ChatMessage[],
+  options: GenerationOptions,
   shape: ChatRequestShape,
 ): Json {
   const body: Json = { model, messages: messages.map(wireMessage), stream: shape.stream };

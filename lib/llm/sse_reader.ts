@@ -1,4 +1,4 @@
-import { type ByteSource, streamSource } from "../ndjson.ts";
+import { type ByteSource, streamSource } from "./ndjson.ts";
 
 /** One server-sent event: its type (`message` unless an `event:` line named another) and data. */
 export interface SseEvent {

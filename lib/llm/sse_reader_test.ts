@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import fc from "fast-check";
-import type { ByteSource } from "../ndjson.ts";
+import type { ByteSource } from "./ndjson.ts";
 import { type SseEvent, SseReader, SseTooLongError } from "./sse_reader.ts";
 
 const encoder = new TextEncoder();

@@ -2,6 +2,8 @@
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
+  /** Raw base64 images (no `data:` prefix) for vision models. */
+  images?: string[];
 }
 
 /** Sampling and memory options we pass through to Ollama. */
@@ -11,6 +13,10 @@ export interface GenerationOptions {
   keepAlive?: string | number;
   /** Ask a thinking-capable model to reason separately (true) or not at all (false). */
   think?: boolean;
+  /** A JSON schema the reply must fit, or `"json"` for any JSON object. */
+  format?: Record<string, unknown> | "json";
+  /** The most tokens the model may write (reasoning included, on most servers). */
+  maxTokens?: number;
 }
 
 /** Counters Ollama reports on the final chunk; durations converted to milliseconds. */
@@ -42,6 +48,8 @@ export interface InstalledModel {
 export interface LlmClient {
   /** Where the server is, for messages and the status pill. */
   readonly baseUrl: string;
+  /** How long the server may make no progress before a 504. */
+  readonly timeoutMs: number;
   /** The server's version; throws the 503/504 errors when it does not answer. */
   version(signal?: AbortSignal, timeoutMs?: number): Promise<string>;
   /** The installed models. */
