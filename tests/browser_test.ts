@@ -340,6 +340,14 @@ browserTest(
         dialogs++;
         d.dismiss();
       });
+      // Checked on each page that rendered the payload, before leaving it.
+      const unharmed = async (where: string) => {
+        const pwned = await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
+        equal(pwned, undefined, `${where}: a payload ran`);
+        equal(await p.locator("img[src=x]").count(), 0, `${where}: an injected image`);
+        equal(await p.locator('a[href^="javascript:"]').count(), 0, `${where}: an injected link`);
+        equal(dialogs, 0, `${where}: a dialog opened`);
+      };
       await p.goto(env.url);
       await p.fill("#input", payload);
       await p.click("button.primary");
@@ -349,21 +357,22 @@ browserTest(
         shown.startsWith(`<script>window.__pwned=1</script><img src=x onerror=`),
         `shown as text: ${shown}`,
       );
+      await unharmed("the result");
       await p.goto(`${env.url}/?mode=chat`);
       await p.fill("#input", payload);
       await p.click("button.primary");
       await p.waitForSelector("#chat .msg.assistant .text");
       await p.waitForFunction(() => !document.querySelector("#chat[aria-busy]"));
+      await unharmed("the chat transcript");
       await p.goto(`${env.url}/ui/history?q=pwned`);
       await p.waitForSelector("article.entry");
       const idea = await p.textContent("article.entry .idea");
       equal(idea, payload);
+      await unharmed("the history page");
       await p.goto(`${env.url}/history/1`);
+      await unharmed("an entry's JSON");
       await p.goto(env.url);
-      const pwned = await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
-      equal(pwned, undefined);
-      equal(dialogs, 0);
-      equal(await p.locator("img[src=x]").count(), 0);
+      await unharmed("the form with the custom preset");
       ok(
         await p.locator(`option:has-text("Evil <script>")`).count() === 1,
         "the preset name is text in its option",

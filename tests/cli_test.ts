@@ -227,5 +227,34 @@ Deno.test({
       cwd: dir,
     }).output();
     match(new TextDecoder().decode(presets.stdout), /ghibli_magic/);
+    // Served from a folder that holds nothing of ours: pages, styles and htmx come from inside.
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    const server = new Deno.Command(`${out}/${exe}`, {
+      args: ["serve", "--no-open", "--port", String(port)],
+      env: { DATA_DIR: dir, OLLAMA_STARTUP_CHECK: "false" },
+      cwd: dir,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      let page: Response | undefined;
+      for (let i = 0; i < 100 && !page; i++) {
+        page = await fetch(base).catch(() => undefined);
+        if (!page) await new Promise((r) => setTimeout(r, 100));
+      }
+      equal(page?.status, 200);
+      match(await page!.text(), /<form id="gen-form"/);
+      for (const path of ["/static/app.css", "/static/vendor/htmx.min.js", "/healthz"]) {
+        const res = await fetch(`${base}${path}`);
+        equal(res.status, 200, path);
+        await res.body?.cancel();
+      }
+    } finally {
+      server.kill("SIGTERM");
+      await server.status;
+    }
   },
 });

@@ -61,6 +61,12 @@ Deno.test("POST /generate with the same seed and inputs gives the same prompt", 
     const a = await (await t.post("/generate", { input: "a tower", seed: 7 })).json();
     const b = await (await t.post("/generate", { input: "a tower", seed: 7 })).json();
     const c = await (await t.post("/generate", { input: "a tower", seed: 8 })).json();
+    // What makes it reproducible is ours to check: the same messages and seed go upstream.
+    const [first, second, third] = t.fake.chatRequests();
+    deepEqual(second!.messages, first!.messages);
+    equal((first!.options as { seed: number }).seed, 7);
+    equal((second!.options as { seed: number }).seed, 7);
+    equal((third!.options as { seed: number }).seed, 8);
     equal(a.positive, b.positive);
     ok(a.positive !== c.positive);
   } finally {

@@ -23,13 +23,27 @@ Deno.test("every response carries the security headers and a CSP without inline 
   }
 });
 
-Deno.test("a Host that is not ours is refused (DNS rebinding), loopback and IPs are fine", async () => {
+Deno.test("a Host that is not ours is refused (DNS rebinding), even when it contains ours; loopback names and IPs are fine", async () => {
   const t = await startTestApp({ env: { ALLOWED_HOSTS: "studio.lan" } });
   try {
     const req = (host: string) => t.app.request("/healthz", { headers: { host } });
-    equal((await req("evil.example:5000")).status, 403);
-    const body = await (await req("rebind.attacker.test")).json();
-    equal(body.type, "host_not_allowed");
+    // Names that merely start or end like ours, or hold an IP inside, are someone else's.
+    for (
+      const host of [
+        "evil.example:5000",
+        "rebind.attacker.test",
+        "127.0.0.1.rebind.attacker.test",
+        "127.0.0.1.nip.io:5000",
+        "localhost.attacker.test",
+        "evil-localhost",
+        "notlocalhost:5000",
+        "studio.lan.attacker.test",
+      ]
+    ) {
+      const res = await req(host);
+      equal(res.status, 403, host);
+      equal((await res.json()).type, "host_not_allowed", host);
+    }
     for (
       const host of [
         "localhost:5000",

@@ -139,3 +139,12 @@ Deno.test("HistoryStore keeps an exact total without a search, and clear() empti
   equal(h.list({ limit: 5 }).total, 0);
   equal(h.list({ limit: 5, q: "cat" }).total, 0);
 });
+
+Deno.test("HistoryStore ranks a match in the user's own words above the same match in the prompt", () => {
+  const h = store();
+  // Both rows hold "lighthouse" once and are the same length; only where it stands differs. The
+  // one with it in the user's words is older, so recency alone would put the other first.
+  const own = h.add(entry("a lighthouse at dusk", "calm waves, warm sky"))!;
+  const prompt = h.add(entry("a quiet coast", "a lighthouse at noon"))!;
+  deepEqual(h.list({ limit: 2, q: "lighthouse" }).history.map((e) => e.id), [own, prompt]);
+});

@@ -29,3 +29,11 @@ Deno.test("stripThink() drops an unterminated think block", () => {
   deepEqual(stripThink("<think>still thinking"), "");
   deepEqual(stripThink("no tags here"), "no tags here");
 });
+
+Deno.test("ThinkFilter strips every think block, not only the first", () => {
+  deepEqual(run(["<think>one</think>A <think>two</think>cat<think>three</think>"]), {
+    content: "A cat",
+    thinking: "onetwothree",
+  });
+  deepEqual(stripThink("<think>a</think>red <think>b</think>fox"), "red fox");
+});
