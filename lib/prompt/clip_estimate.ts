@@ -191,15 +191,23 @@ export function clipPieces(text: string): ClipPiece[] {
         other: 0,
         length: 0,
       };
+      let asciiOnly = true;
+      let folds = false;
       while (i < n) {
-        const r = text.codePointAt(i)!;
-        const f = folded(r);
+        const r = text.charCodeAt(i);
+        if ((r >= 97 && r <= 122) || (r >= 65 && r <= 90)) {
+          // The common case: a plain ASCII letter.
+          word.length++;
+          i++;
+          continue;
+        }
+        const full = text.codePointAt(i)!;
+        const f = folded(full);
         if (classify(f) !== Cls.Letter) break;
         word.length++;
-        if (f < 128) {
-          if (word.ascii !== null) word.ascii += String.fromCharCode(f | 0x20);
-        } else {
-          word.ascii = null;
+        if (f < 128) folds = true;
+        else {
+          asciiOnly = false;
           if (isAccentedLatin(f)) word.accented += accentCost(f);
           else if (isKana(f)) word.kana++;
           else if (isHan(f)) word.han++;
@@ -207,9 +215,18 @@ export function clipPieces(text: string): ClipPiece[] {
           else if (f >= 0x400 && f <= 0x4ff) word.cyrillic++;
           else word.other++;
         }
-        i += r > 0xffff ? 2 : 1;
+        i += full > 0xffff ? 2 : 1;
       }
       word.end = i;
+      if (!asciiOnly) word.ascii = null;
+      else if (!folds) word.ascii = text.slice(start, i).toLowerCase();
+      else {
+        let lowered = "";
+        for (const ch of text.slice(start, i)) {
+          lowered += String.fromCharCode(folded(ch.codePointAt(0)!) | 0x20);
+        }
+        word.ascii = lowered;
+      }
       if (word.ascii !== null) {
         if (ENGLISH_GLUE.has(word.ascii)) english++;
         else if (FOREIGN_GLUE.has(word.ascii)) foreignWords++;

@@ -36,21 +36,31 @@ export interface StrippedPrompt {
   spans: Span[];
   /** Offsets in `text` where a BREAK forces a new chunk. */
   breaks: number[];
+  /** Where each of those BREAKs is in the original. */
+  breakOrigins: number[];
   /** Names of `embedding:name` references, which are not counted. */
   embeddings: string[];
   /** Offsets in the original of text weighted above 1: `(a)`, `(a:1.3)`; the user's key words. */
   emphasized: Span[];
 }
 
-const MAX_DEPTH = 64;
+/** Deeper brackets are read as text; real prompts nest a handful deep. */
+const MAX_DEPTH = 32;
+
+/** A closed bracket's kept items, with their length in characters cached. */
+interface Group {
+  kind: "group";
+  items: Item[];
+  length: number;
+}
 
 type Item =
   | { kind: "span"; span: Span }
-  | { kind: "sep"; ch: ":" | "|"; at: number };
+  | { kind: "sep"; ch: ":" | "|"; at: number }
+  | Group;
 
 interface Frame {
   open: "(" | "[";
-  at: number;
   items: Item[];
 }
 
@@ -82,19 +92,17 @@ function isNumber(text: string): boolean {
   return digits > 0;
 }
 
-function spanLength(items: Item[]): number {
-  let n = 0;
-  for (const it of items) if (it.kind === "span") n += it.span.end - it.span.start;
-  return n;
+function itemLength(it: Item): number {
+  return it.kind === "span" ? it.span.end - it.span.start : it.kind === "sep" ? 1 : it.length;
 }
 
-/** Separators left over become literal text. */
-function literal(items: Item[]): Item[] {
-  return items.map((it) =>
-    it.kind === "sep" ? { kind: "span", span: { start: it.at, end: it.at + 1 } } : it
-  );
+function group(items: Item[]): Group {
+  let length = 0;
+  for (const it of items) length += itemLength(it);
+  return { kind: "group", items, length };
 }
 
+/** Top-level parts of `items` between separators `ch`. */
 function splitAt(items: Item[], ch: ":" | "|"): Item[][] {
   const parts: Item[][] = [[]];
   for (const it of items) {
@@ -104,16 +112,34 @@ function splitAt(items: Item[], ch: ":" | "|"): Item[][] {
   return parts;
 }
 
-function textOf(items: Item[], source: string): string {
+function countSeps(items: Item[], ch: ":" | "|"): number {
+  let n = 0;
+  for (const it of items) if (it.kind === "sep" && it.ch === ch) n++;
+  return n;
+}
+
+function longest(parts: Item[][]): Group {
+  let best = group(parts[0]!);
+  for (const part of parts.slice(1)) {
+    const g = group(part);
+    if (g.length > best.length) best = g;
+  }
+  return best;
+}
+
+/** The text of plain items only (a weight or step number is never a group); null otherwise. */
+function plainText(items: Item[], source: string): string | null {
   let s = "";
   for (const it of items) {
+    if (it.kind === "group") return null;
     s += it.kind === "span" ? source.slice(it.span.start, it.span.end) : it.ch;
+    if (s.length > 32) return null;
   }
   return s;
 }
 
 /** The weight of a closed `( … )` (1.1 without a number) and the words it keeps. */
-function closeRound(items: Item[], source: string): { weight: number; kept: Item[] } {
+function closeRound(items: Item[], source: string): { weight: number; kept: Group } {
   let last = -1;
   for (let i = items.length - 1; i >= 0; i--) {
     const it = items[i]!;
@@ -123,36 +149,42 @@ function closeRound(items: Item[], source: string): { weight: number; kept: Item
     }
   }
   if (last >= 0) {
-    const number = textOf(items.slice(last + 1), source);
-    if (isNumber(number)) return { weight: Number(number), kept: literal(items.slice(0, last)) };
+    const number = plainText(items.slice(last + 1), source);
+    if (number !== null && isNumber(number)) {
+      return { weight: Number(number), kept: group(items.slice(0, last)) };
+    }
   }
-  return { weight: 1.1, kept: literal(items) };
+  return { weight: 1.1, kept: group(items) };
 }
 
-/** The original range a list of kept items covers, ignoring BREAK marks. */
-function coverage(items: Item[]): Span | null {
-  let start = -1;
-  let end = -1;
-  for (const it of items) {
-    if (it.kind !== "span" || it.span.start === it.span.end) continue;
-    if (start < 0) start = it.span.start;
-    end = it.span.end;
-  }
-  return start < 0 ? null : { start, end };
+/** The first and last characters of the original a group keeps, ignoring BREAK marks. */
+function coverage(g: Group): Span | null {
+  const first = (items: Item[], from: number, step: number): Span | null => {
+    for (let i = from; i >= 0 && i < items.length; i += step) {
+      const it = items[i]!;
+      if (it.kind === "span" && it.span.end > it.span.start) return it.span;
+      if (it.kind === "sep") return { start: it.at, end: it.at + 1 };
+      if (it.kind === "group" && it.length > 0) {
+        return first(it.items, step > 0 ? 0 : it.items.length - 1, step);
+      }
+    }
+    return null;
+  };
+  const start = first(g.items, 0, 1);
+  const end = first(g.items, g.items.length - 1, -1);
+  return start && end ? { start: start.start, end: end.end } : null;
 }
 
 /** What a closed `[ … ]` leaves: the longest alternative or scheduled text, or its words. */
-function closeSquare(items: Item[], source: string): Item[] {
-  const alternatives = splitAt(items, "|");
-  if (alternatives.length > 1) {
-    return literal(alternatives.reduce((a, b) => (spanLength(b) > spanLength(a) ? b : a)));
+function closeSquare(items: Item[], source: string): Group {
+  if (countSeps(items, "|") > 0) return longest(splitAt(items, "|"));
+  const colons = countSeps(items, ":");
+  if (colons === 1 || colons === 2) {
+    const parts = splitAt(items, ":");
+    const when = plainText(parts.at(-1)!, source);
+    if (when !== null && isNumber(when)) return longest(parts.slice(0, -1));
   }
-  const parts = splitAt(items, ":");
-  if ((parts.length === 2 || parts.length === 3) && isNumber(textOf(parts.at(-1)!, source))) {
-    const shown = parts.slice(0, -1);
-    return literal(shown.reduce((a, b) => (spanLength(b) > spanLength(a) ? b : a)));
-  }
-  return literal(items);
+  return group(items);
 }
 
 /** End of an A1111 extra-network tag `<name:…>` starting at `i`, or -1. */
@@ -170,7 +202,10 @@ function embeddingEnd(text: string, i: number): number {
   let j = i + EMBEDDING.length;
   while (j < text.length) {
     const ch = text[j]!;
-    if (isSpace(ch) || ch === "," || ch === "<" || ch === "[" || ch === "(" || ch === ")") break;
+    if (
+      isSpace(ch) || ch === "," || ch === ":" || ch === "<" || ch === "[" || ch === "(" ||
+      ch === ")"
+    ) break;
     if (ch === "]") break;
     j++;
   }
@@ -183,7 +218,7 @@ function isBreakAt(text: string, i: number): boolean {
 
 /** Removes weighting, scheduling, extra-network and embedding syntax; keeps where each piece came from. */
 export function parseEmphasis(source: string): StrippedPrompt {
-  const root: Frame = { open: "(", at: -1, items: [] };
+  const root: Frame = { open: "(", items: [] };
   const stack: Frame[] = [root];
   const embeddings: string[] = [];
   const emphasized: Span[] = [];
@@ -201,15 +236,14 @@ export function parseEmphasis(source: string): StrippedPrompt {
     top().items.push({ kind: "span", span: { start, end } });
   };
   const close = (frame: Frame) => {
-    let kept: Item[];
+    let kept: Group;
     if (frame.open === "(") {
       const round = closeRound(frame.items, source);
       kept = round.kept;
       const range = round.weight > 1 ? coverage(kept) : null;
       if (range) emphasized.push(range);
     } else kept = closeSquare(frame.items, source);
-    const into = top().items;
-    for (const it of kept) into.push(it);
+    top().items.push(kept);
   };
 
   for (let i = 0; i < source.length;) {
@@ -226,7 +260,7 @@ export function parseEmphasis(source: string): StrippedPrompt {
     if (ch === "(" || ch === "[") {
       flush(i);
       if (stack.length > MAX_DEPTH) push(i, i + 1);
-      else stack.push({ open: ch, at: i, items: [] });
+      else stack.push({ open: ch, items: [] });
       i++;
       continue;
     }
@@ -281,17 +315,37 @@ export function parseEmphasis(source: string): StrippedPrompt {
   flush(source.length);
   while (stack.length > 1) close(stack.pop()!);
 
+  // Flatten the kept tree; separators nobody used are literal characters.
   const spans: Span[] = [];
   const breaks: number[] = [];
-  let text = "";
-  for (const it of literal(root.items)) {
-    if (it.kind !== "span") continue;
-    if (it.span.start === it.span.end) breaks.push(text.length);
-    else text += source.slice(it.span.start, it.span.end);
-    spans.push(it.span);
+  const breakOrigins: number[] = [];
+  const parts: string[] = [];
+  let length = 0;
+  const walk: { items: Item[]; next: number }[] = [{ items: root.items, next: 0 }];
+  while (walk.length > 0) {
+    const level = walk[walk.length - 1]!;
+    if (level.next >= level.items.length) {
+      walk.pop();
+      continue;
+    }
+    const it = level.items[level.next++]!;
+    if (it.kind === "group") {
+      walk.push({ items: it.items, next: 0 });
+      continue;
+    }
+    const span = it.kind === "sep" ? { start: it.at, end: it.at + 1 } : it.span;
+    if (span.start === span.end) {
+      breaks.push(length);
+      breakOrigins.push(span.start);
+    } else {
+      parts.push(source.slice(span.start, span.end));
+      length += span.end - span.start;
+    }
+    spans.push(span);
   }
+  const text = parts.join("");
   emphasized.sort((a, b) => a.start - b.start);
-  return { text, spans, breaks, embeddings, emphasized };
+  return { text, spans, breaks, breakOrigins, embeddings, emphasized };
 }
 
 /** The prompt as the tokenizer reads it: weights, brackets, LoRA tags and embeddings removed. */
