@@ -44,7 +44,9 @@ Deno.test("compose() golden: SDXL gets ordered weighted tags and a merged negati
   });
   equal(
     r.positive,
-    "masterpiece, best quality, highly detailed, sharp focus, (old witch feeding crows:1.2), an enchanted cottage with smoke curling, fairy tale fantasy art, (watercolour painting:1.1), (in the style of Arthur Rackham:1.1), golden hour light, whimsical, earth tones",
+    // Weights cost no tokens (ComfyUI and A1111 strip them before counting), so the style and
+    // artist details fit in the 75-token budget too.
+    "masterpiece, best quality, highly detailed, sharp focus, (old witch feeding crows:1.2), an enchanted cottage with smoke curling, fairy tale fantasy art, (watercolour painting:1.1), soft wet-on-wet bleeds, granulating pigment, white paper showing through, (in the style of Arthur Rackham:1.1), twisting ink trees, muted sepia watercolour, golden hour light, whimsical, earth tones",
   );
   equal(
     r.negative,
