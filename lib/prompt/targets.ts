@@ -31,7 +31,8 @@ export function loadTargets(text = readBundledText("presets/targets.json")): Tar
   return parsed.data.targets;
 }
 
-const templates = new Map<string, string>();
+/** System prompt templates by `<style>_<mode>`, read on first use and again on reload. */
+let templates = new Map<string, string>();
 
 function template(name: string): string {
   let t = templates.get(name);
@@ -40,6 +41,38 @@ function template(name: string): string {
     templates.set(name, t);
   }
   return t;
+}
+
+const MODES: PromptMode[] = ["oneshot", "chat"];
+
+/**
+ * Reads `presets/targets.json` and every system prompt template again and puts them in use:
+ * `targets` (the list the app holds) gets the new contents. Everything is read and checked
+ * before anything changes, so a broken file throws its problem and the old prompts stay.
+ * Returns the prompts now in use as the original app named them: `flux`, `flux_chat`, ….
+ */
+export function reloadSystemPrompts(targets: Target[], read = readBundledText): string[] {
+  let fresh: Target[];
+  try {
+    fresh = loadTargets(read("presets/targets.json"));
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(
+      message.startsWith("presets/targets.json") ? message : `presets/targets.json: ${message}`,
+    );
+  }
+  const texts = new Map<string, string>();
+  for (const style of TargetSchema.shape.style.options) {
+    for (const mode of MODES) {
+      const file = `presets/prompts/${style}_${mode}.md`;
+      const text = read(file).trim();
+      if (!text) throw new Error(`${file}: the prompt is empty`);
+      texts.set(`${style}_${mode}`, text);
+    }
+  }
+  templates = texts;
+  targets.splice(0, targets.length, ...fresh);
+  return [...fresh.map((t) => t.id), ...fresh.map((t) => `${t.id}_chat`)];
 }
 
 /** The system prompt for a target and mode, filled from the target's data. */
