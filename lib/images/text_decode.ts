@@ -1,0 +1,33 @@
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const UTF8_LENIENT = new TextDecoder("utf-8");
+
+/** Bytes as ISO 8859-1, one code point per byte (TextDecoder's "latin1" is really windows-1252). */
+export function latin1(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return out;
+}
+
+/** Text that should be Latin-1 but that some tools write as UTF-8: valid UTF-8 wins. */
+export function latin1OrUtf8(bytes: Uint8Array): string {
+  if (bytes.every((b) => b < 0x80)) return latin1(bytes);
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return latin1(bytes);
+  }
+}
+
+/** Bytes as UTF-8, with U+FFFD for what is not. */
+export function utf8(bytes: Uint8Array): string {
+  return UTF8_LENIENT.decode(bytes);
+}
+
+/** The text without the zero bytes C writers leave at its end. */
+export function trimNul(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+  return text.slice(0, end);
+}
