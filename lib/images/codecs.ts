@@ -43,7 +43,7 @@ function wasmModule(codec: Codec): Promise<WebAssembly.Module> {
  * `init` sets the instance before it returns, and the codec reads it at once, so calls that
  * overlap each keep their own.
  */
-function useFresh(init: unknown, module: WebAssembly.Module): void {
+function freshInstance(init: unknown, module: WebAssembly.Module): void {
   (init as (module: WebAssembly.Module) => Promise<void>)(module);
 }
 
@@ -62,11 +62,11 @@ function asPixels(image: ImageData): Pixels {
 /** Decodes a PNG, JPEG or WebP to RGBA. JPEGs are turned upright by their Exif orientation. */
 export async function decodePixels(bytes: Uint8Array, format: ImageFormat): Promise<Pixels> {
   if (format === "jpeg") {
-    useFresh(initJpegDecoder, await wasmModule("jpegDecoder"));
+    freshInstance(initJpegDecoder, await wasmModule("jpegDecoder"));
     return asPixels(await decodeJpegWasm(copyOf(bytes), { preserveOrientation: true }));
   }
   if (format === "webp") {
-    useFresh(initWebpDecoder, await wasmModule("webpDecoder"));
+    freshInstance(initWebpDecoder, await wasmModule("webpDecoder"));
     return asPixels(await decodeWebpWasm(copyOf(bytes)));
   }
   // The PNG codec (wasm-bindgen) can only be set up once per process.
@@ -77,7 +77,7 @@ export async function decodePixels(bytes: Uint8Array, format: ImageFormat): Prom
 
 /** Encodes RGBA pixels as a baseline-compatible progressive JPEG. */
 export async function encodeJpeg(pixels: Pixels, quality: number): Promise<Uint8Array> {
-  useFresh(initJpegEncoder, await wasmModule("jpegEncoder"));
+  freshInstance(initJpegEncoder, await wasmModule("jpegEncoder"));
   const image = { ...pixels, colorSpace: "srgb" } as ImageData;
   return new Uint8Array(await encodeJpegWasm(image, { quality }));
 }

@@ -32,6 +32,22 @@ const LOADERS: Record<string, string> = {
 /** Inputs a primitive-like node keeps its value in, when a setting is linked to one. */
 const VALUE_INPUTS = ["value", "seed", "noise_seed", "int", "float", "number", "string", "text"];
 const MAX_HOPS = 32;
+/**
+ * Inputs that hold prompt text. The analysis follows a linked text input to the first string
+ * input of the node it comes from, which for a node that computes the text (an LLM node's
+ * "model", say) is not the prompt; such slots are reported instead of read.
+ */
+const TEXT_INPUTS = new Set([
+  "text",
+  "text_g",
+  "text_l",
+  "clip_l",
+  "clip_g",
+  "t5xxl",
+  "value",
+  "string",
+  "prompt",
+]);
 
 function isLink(v: unknown): v is [string, number] {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "number";
@@ -82,13 +98,13 @@ function readSlots(graph: ComfyGraph, slots: TextSlot[], warnings: string[], wha
   for (const slot of slots) {
     const node = graph[slot.node];
     const value = node?.inputs[slot.input];
-    if (typeof value === "string") {
+    if (typeof value === "string" && TEXT_INPUTS.has(slot.input.toLowerCase())) {
       if (value.trim() && !texts.includes(value.trim())) texts.push(value.trim());
     } else {
       warnings.push(
-        `The ${what} prompt in ${
+        `The ${what} prompt comes from ${
           node?.class_type ?? "a node"
-        } (node ${slot.node}) is computed by another node and could not be read.`,
+        } (node ${slot.node}), which computes it; it could not be read.`,
       );
     }
   }

@@ -10,9 +10,11 @@ export function latin1(bytes: Uint8Array): string {
   return out;
 }
 
-/** Text that should be Latin-1 but that some tools write as UTF-8: valid UTF-8 wins. */
+/**
+ * Text that should be Latin-1 but that some tools write as UTF-8: what decodes as UTF-8 (ASCII
+ * included) is taken as UTF-8, anything else as Latin-1.
+ */
 export function latin1OrUtf8(bytes: Uint8Array): string {
-  if (bytes.every((b) => b < 0x80)) return latin1(bytes);
   try {
     return UTF8.decode(bytes);
   } catch {
