@@ -37,14 +37,33 @@ function wasmModule(codec: Codec): Promise<WebAssembly.Module> {
   return module;
 }
 
+/** What an Emscripten codec printed last; libjpeg and libwebp say what was wrong that way. */
+interface CodecLog {
+  last: string | null;
+}
+
 /**
  * jsquash's Emscripten codecs keep one instance per package; giving each call a fresh one lets
  * the memory a large image grew it to go with the call instead of staying for the process.
  * `init` sets the instance before it returns, and the codec reads it at once, so calls that
- * overlap each keep their own.
+ * overlap each keep their own. The codec's printing goes to `log` instead of the console.
  */
-function freshInstance(init: unknown, module: WebAssembly.Module): void {
-  (init as (module: WebAssembly.Module) => Promise<void>)(module);
+function freshInstance(init: unknown, module: WebAssembly.Module, log: CodecLog): void {
+  const quiet = {
+    print() {},
+    printErr(message: string) {
+      log.last = message;
+    },
+  };
+  (init as (module: WebAssembly.Module, options: object) => Promise<void>)(module, quiet);
+}
+
+/** An Error from what a codec threw (Emscripten throws non-Errors on exit) and what it printed. */
+function codecError(e: unknown, log: CodecLog): Error {
+  if (log.last) return new Error(log.last);
+  if (e instanceof Error) return e;
+  const status = (e as { status?: unknown })?.status;
+  return new Error(status === undefined ? String(e) : `the codec stopped with status ${status}`);
 }
 
 function copyOf(bytes: Uint8Array): ArrayBuffer {
@@ -61,23 +80,36 @@ function asPixels(image: ImageData): Pixels {
 
 /** Decodes a PNG, JPEG or WebP to RGBA. JPEGs are turned upright by their Exif orientation. */
 export async function decodePixels(bytes: Uint8Array, format: ImageFormat): Promise<Pixels> {
-  if (format === "jpeg") {
-    freshInstance(initJpegDecoder, await wasmModule("jpegDecoder"));
-    return asPixels(await decodeJpegWasm(copyOf(bytes), { preserveOrientation: true }));
+  const log: CodecLog = { last: null };
+  try {
+    if (format === "jpeg") {
+      freshInstance(initJpegDecoder, await wasmModule("jpegDecoder"), log);
+      return asPixels(await decodeJpegWasm(copyOf(bytes), { preserveOrientation: true }));
+    }
+    if (format === "webp") {
+      freshInstance(initWebpDecoder, await wasmModule("webpDecoder"), log);
+      return asPixels(await decodeWebpWasm(copyOf(bytes)));
+    }
+    // The PNG codec (wasm-bindgen) can only be set up once per process.
+    pngReady ??= wasmModule("pngDecoder").then((m) => initPngDecoder(m));
+    await pngReady;
+    return asPixels(await decodePngWasm(copyOf(bytes)));
+  } catch (e) {
+    throw codecError(e, log);
   }
-  if (format === "webp") {
-    freshInstance(initWebpDecoder, await wasmModule("webpDecoder"));
-    return asPixels(await decodeWebpWasm(copyOf(bytes)));
-  }
-  // The PNG codec (wasm-bindgen) can only be set up once per process.
-  pngReady ??= wasmModule("pngDecoder").then((m) => initPngDecoder(m));
-  await pngReady;
-  return asPixels(await decodePngWasm(copyOf(bytes)));
 }
 
-/** Encodes RGBA pixels as a baseline-compatible progressive JPEG. */
+/**
+ * Encodes RGBA pixels as a baseline JPEG. mozjpeg's progressive default took about four times
+ * as long here (2.4 s against 0.55 s for a noisy 1536×768 image) for a file 5% smaller.
+ */
 export async function encodeJpeg(pixels: Pixels, quality: number): Promise<Uint8Array> {
-  freshInstance(initJpegEncoder, await wasmModule("jpegEncoder"));
-  const image = { ...pixels, colorSpace: "srgb" } as ImageData;
-  return new Uint8Array(await encodeJpegWasm(image, { quality }));
+  const log: CodecLog = { last: null };
+  try {
+    freshInstance(initJpegEncoder, await wasmModule("jpegEncoder"), log);
+    const image = { ...pixels, colorSpace: "srgb" } as ImageData;
+    return new Uint8Array(await encodeJpegWasm(image, { quality, progressive: false }));
+  } catch (e) {
+    throw codecError(e, log);
+  }
 }

@@ -3,54 +3,12 @@ import type { ComfyGraph } from "../comfy_workflow.ts";
 import { readComfyGraph } from "./comfy_prompts.ts";
 import { apiGraphFromUi } from "./comfy_ui_graph.ts";
 
-const fixture = (name: string): ComfyGraph =>
-  JSON.parse(Deno.readTextFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url)));
+const fixtureText = (name: string) =>
+  Deno.readTextFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url));
+const fixture = (name: string): ComfyGraph => JSON.parse(fixtureText(name));
 
 /** The SDXL fixture as the editor saves it: a Reroute on the positive, a primitive negative. */
-export const SDXL_UI = {
-  last_node_id: 11,
-  nodes: [
-    { id: 4, type: "CheckpointLoaderSimple", widgets_values: ["juggernautXL.safetensors"] },
-    { id: 5, type: "EmptyLatentImage", widgets_values: [832, 1216, 1] },
-    {
-      id: 6,
-      type: "CLIPTextEncode",
-      inputs: [{ name: "clip", link: 3 }],
-      widgets_values: ["a lighthouse in a storm"],
-    },
-    {
-      id: 7,
-      type: "CLIPTextEncode",
-      inputs: [{ name: "clip", link: 5 }, { name: "text", link: 8, widget: { name: "text" } }],
-      widgets_values: ["stale copy"],
-    },
-    {
-      id: 3,
-      type: "KSampler",
-      inputs: [
-        { name: "model", link: 1 },
-        { name: "positive", link: 7 },
-        { name: "negative", link: 6 },
-        { name: "latent_image", link: 2 },
-      ],
-      widgets_values: [8566257, "randomize", 28, 6.5, "dpmpp_2m", "karras", 1],
-    },
-    { id: 10, type: "Reroute", inputs: [{ name: "", link: 4 }] },
-    { id: 11, type: "PrimitiveNode", widgets_values: ["lowres, blurry"] },
-    { id: 12, type: "CLIPTextEncode", mode: 2, widgets_values: ["muted node"] },
-  ],
-  links: [
-    [1, 4, 0, 3, 0, "MODEL"],
-    [2, 5, 0, 3, 3, "LATENT"],
-    [3, 4, 1, 6, 0, "CLIP"],
-    [4, 6, 0, 10, 0, "*"],
-    [5, 4, 1, 7, 0, "CLIP"],
-    [6, 7, 0, 3, 2, "CONDITIONING"],
-    [7, 10, 0, 3, 1, "CONDITIONING"],
-    [8, 11, 0, 7, 1, "STRING"],
-  ],
-  version: 0.4,
-};
+const SDXL_UI = JSON.parse(fixtureText("sdxl_ui.json"));
 
 Deno.test("readComfyGraph() reads the SDXL graph's prompts and KSampler settings", () => {
   const r = readComfyGraph(fixture("sdxl_api.json"));
