@@ -15,9 +15,11 @@ const KEY_START_REGEXP = /[\p{L}\p{N}_]/u;
 
 /** Lines like Dynamic Prompts' `Template: …` that may follow the settings line. */
 const MAX_LINES_AFTER = 4;
+/** Setting names are short ("Denoising strength", "Hires upscaler"); longer text is prompt. */
+const MAX_KEY = 64;
 
 function isKey(key: string): boolean {
-  if (key.length < 2 || !KEY_START_REGEXP.test(key[0]!)) return false;
+  if (key.length < 2 || key.length > MAX_KEY || !KEY_START_REGEXP.test(key[0]!)) return false;
   for (const ch of key) if (!KEY_CHAR_REGEXP.test(ch)) return false;
   return true;
 }

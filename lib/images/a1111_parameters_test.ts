@@ -83,6 +83,7 @@ Deno.test("parseSettingsLine() stays linear on hostile lines", () => {
     parseSettingsLine(line);
     parseA1111Parameters(`${line}\n${line}\n${line}`);
     const ms = performance.now() - t0;
-    equal(ms < 500, true, `${ms} ms on a ${line.length}-character line`);
+    // A quadratic scan of these lines takes minutes; the bound leaves room for a busy machine.
+    equal(ms < 2000, true, `${ms} ms on a ${line.length}-character line`);
   }
 });

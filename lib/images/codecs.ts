@@ -1,7 +1,8 @@
-import decodeJpegWasm, { init as initJpegDecoder } from "@jsquash/jpeg/decode.js";
-import encodeJpegWasm, { init as initJpegEncoder } from "@jsquash/jpeg/encode.js";
+import mozjpegDecoder from "@jsquash/jpeg/codec/dec/mozjpeg_dec.js";
+import mozjpegEncoder from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
+import { defaultOptions as JPEG_DEFAULTS } from "@jsquash/jpeg/meta.js";
 import { decode as decodePngWasm, init as initPngDecoder } from "@jsquash/png/decode.js";
-import decodeWebpWasm, { init as initWebpDecoder } from "@jsquash/webp/decode.js";
+import webpDecoder from "@jsquash/webp/codec/dec/webp_dec.js";
 import type { ImageFormat } from "./sniff.ts";
 
 /** Decoded pixels: 8-bit RGBA, row by row. */
@@ -23,6 +24,14 @@ const WASM_FILES = {
 } as const;
 type Codec = keyof typeof WASM_FILES;
 
+/** What an Emscripten codec printed last; libjpeg and libwebp say what was wrong that way. */
+interface CodecLog {
+  last: string | null;
+}
+
+/** The part of an Emscripten module factory we use. */
+type Factory<T> = (options: Record<string, unknown>) => Promise<T>;
+
 const compiled = new Map<Codec, Promise<WebAssembly.Module>>();
 let pngReady: Promise<unknown> | null = null;
 
@@ -37,25 +46,28 @@ function wasmModule(codec: Codec): Promise<WebAssembly.Module> {
   return module;
 }
 
-/** What an Emscripten codec printed last; libjpeg and libwebp say what was wrong that way. */
-interface CodecLog {
-  last: string | null;
-}
-
 /**
- * jsquash's Emscripten codecs keep one instance per package; giving each call a fresh one lets
- * the memory a large image grew it to go with the call instead of staying for the process.
- * `init` sets the instance before it returns, and the codec reads it at once, so calls that
- * overlap each keep their own. The codec's printing goes to `log` instead of the console.
+ * A new instance of an Emscripten codec for one call. A WebAssembly memory never shrinks, so a
+ * shared instance would keep the memory of the largest image for the life of the process; this
+ * one goes with the call. The codec's printing goes to `log` instead of the console.
  */
-function freshInstance(init: unknown, module: WebAssembly.Module, log: CodecLog): void {
-  const quiet = {
+async function instance<T>(factory: unknown, codec: Codec, log: CodecLog): Promise<T> {
+  const module = await wasmModule(codec);
+  return await (factory as Factory<T>)({
+    noInitialRun: true,
+    instantiateWasm(
+      imports: WebAssembly.Imports,
+      done: (instance: WebAssembly.Instance) => void,
+    ) {
+      const created = new WebAssembly.Instance(module, imports);
+      done(created);
+      return created.exports;
+    },
     print() {},
     printErr(message: string) {
       log.last = message;
     },
-  };
-  (init as (module: WebAssembly.Module, options: object) => Promise<void>)(module, quiet);
+  });
 }
 
 /** An Error from what a codec threw (Emscripten throws non-Errors on exit) and what it printed. */
@@ -66,11 +78,8 @@ function codecError(e: unknown, log: CodecLog): Error {
   return new Error(status === undefined ? String(e) : `the codec stopped with status ${status}`);
 }
 
-function copyOf(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
-}
-
-function asPixels(image: ImageData): Pixels {
+function asPixels(image: ImageData | null): Pixels {
+  if (!image) throw new Error("the codec returned no image");
   if (!(image.data instanceof Uint8ClampedArray)) throw new TypeError("expected 8-bit pixels");
   if (image.data.length !== image.width * image.height * 4) {
     throw new RangeError("the decoder returned fewer pixels than the image's size");
@@ -83,17 +92,25 @@ export async function decodePixels(bytes: Uint8Array, format: ImageFormat): Prom
   const log: CodecLog = { last: null };
   try {
     if (format === "jpeg") {
-      freshInstance(initJpegDecoder, await wasmModule("jpegDecoder"), log);
-      return asPixels(await decodeJpegWasm(copyOf(bytes), { preserveOrientation: true }));
+      const codec = await instance<{ decode(b: Uint8Array, upright: boolean): ImageData | null }>(
+        mozjpegDecoder,
+        "jpegDecoder",
+        log,
+      );
+      return asPixels(codec.decode(bytes, true));
     }
     if (format === "webp") {
-      freshInstance(initWebpDecoder, await wasmModule("webpDecoder"), log);
-      return asPixels(await decodeWebpWasm(copyOf(bytes)));
+      const codec = await instance<{ decode(b: Uint8Array): ImageData | null }>(
+        webpDecoder,
+        "webpDecoder",
+        log,
+      );
+      return asPixels(codec.decode(bytes));
     }
-    // The PNG codec (wasm-bindgen) can only be set up once per process.
+    // The PNG codec (wasm-bindgen) can only be set up once per process; it keeps its memory.
     pngReady ??= wasmModule("pngDecoder").then((m) => initPngDecoder(m));
     await pngReady;
-    return asPixels(await decodePngWasm(copyOf(bytes)));
+    return asPixels(await decodePngWasm(bytes.slice().buffer));
   } catch (e) {
     throw codecError(e, log);
   }
@@ -106,9 +123,12 @@ export async function decodePixels(bytes: Uint8Array, format: ImageFormat): Prom
 export async function encodeJpeg(pixels: Pixels, quality: number): Promise<Uint8Array> {
   const log: CodecLog = { last: null };
   try {
-    freshInstance(initJpegEncoder, await wasmModule("jpegEncoder"), log);
-    const image = { ...pixels, colorSpace: "srgb" } as ImageData;
-    return new Uint8Array(await encodeJpegWasm(image, { quality, progressive: false }));
+    const codec = await instance<
+      { encode(d: Uint8ClampedArray, w: number, h: number, o: object): Uint8Array }
+    >(mozjpegEncoder, "jpegEncoder", log);
+    const options = { ...JPEG_DEFAULTS, quality, progressive: false };
+    // The result is a view into the codec's memory: copy it out before the instance goes.
+    return codec.encode(pixels.data, pixels.width, pixels.height, options).slice();
   } catch (e) {
     throw codecError(e, log);
   }

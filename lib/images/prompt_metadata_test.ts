@@ -10,7 +10,7 @@ import {
 import { jpegFrom, webpFrom } from "../../tests/support/image_encoders.ts";
 import { gradient, itxtChunk, makePng, textChunk } from "../../tests/support/png_writer.ts";
 import { AppError } from "../errors.ts";
-import { readImagePrompt } from "./prompt_metadata.ts";
+import { promptFromTexts, readImagePrompt } from "./prompt_metadata.ts";
 
 const fixtureText = (name: string) =>
   Deno.readTextFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url));
@@ -149,4 +149,22 @@ Deno.test("readImagePrompt() turns a file that is not an image into a 400 naming
       e instanceof AppError && e.status === 400 &&
       e.message === "image: this is a GIF image; use a PNG, JPEG or WebP image",
   );
+});
+
+Deno.test("promptFromTexts() turns hostile ComfyUI graphs into warnings, never exceptions", () => {
+  const graphs = {
+    "a node type named like a prototype property": {
+      "1": { class_type: "KSampler", inputs: { positive: ["2", 0], negative: ["constructor", 0] } },
+      "2": { class_type: "constructor", inputs: { text: "x" } },
+    },
+    "null inputs": { "1": { class_type: "KSampler", inputs: null } },
+    "too many nodes": Object.fromEntries(
+      Array.from({ length: 5001 }, (_, i) => [String(i), { class_type: "Note", inputs: {} }]),
+    ),
+  };
+  for (const [name, graph] of Object.entries(graphs)) {
+    const r = promptFromTexts([{ keyword: "prompt", text: JSON.stringify(graph), source: "tEXt" }]);
+    equal(r.source, "comfyui", name);
+    match(r.warnings.join(" "), /could not be analysed|more than 5000 nodes/, name);
+  }
 });
