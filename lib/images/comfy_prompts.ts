@@ -2,8 +2,9 @@ import {
   analyzeWorkflow,
   type ComfyGraph,
   type ComfyNode,
+  isLink,
   type TextSlot,
-} from "../comfy_workflow.ts";
+} from "../comfy/workflow.ts";
 import { type GenerationSettings, toNumber } from "./generation_settings.ts";
 
 /** The prompts and settings read back from a ComfyUI graph. */
@@ -48,10 +49,6 @@ const TEXT_INPUTS = new Set([
   "string",
   "prompt",
 ]);
-
-function isLink(v: unknown): v is [string, number] {
-  return Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "number";
-}
 
 function nodeAt(graph: ComfyGraph, v: unknown): [string, ComfyNode] | null {
   if (!isLink(v) || !Object.hasOwn(graph, v[0])) return null;

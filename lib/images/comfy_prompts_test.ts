@@ -1,5 +1,5 @@
 import { deepEqual, equal, match } from "node:assert/strict";
-import type { ComfyGraph } from "../comfy_workflow.ts";
+import type { ComfyGraph } from "../comfy/workflow.ts";
 import { readComfyGraph } from "./comfy_prompts.ts";
 import { apiGraphFromUi } from "./comfy_ui_graph.ts";
 

@@ -1,4 +1,4 @@
-import type { ComfyGraph, ComfyNode } from "../comfy_workflow.ts";
+import type { ComfyGraph, ComfyNode } from "../comfy/workflow.ts";
 
 /**
  * Widget names, in the order the editor stores them in `widgets_values`, for the nodes whose

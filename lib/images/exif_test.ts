@@ -5,7 +5,7 @@ import {
   type TiffEntry,
   userCommentEntry,
 } from "../../tests/support/exif_writer.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 import { decodeUserComment, readExifTexts } from "./exif.ts";
 
 const PARAMS = "a red fox, snow\nNegative prompt: blurry\nSteps: 20, Sampler: Euler, Seed: 7";

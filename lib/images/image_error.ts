@@ -1,4 +1,4 @@
-import { AppError, badInput } from "../errors.ts";
+import { AppError, badInput } from "../app/errors.ts";
 
 /** A 400 about an uploaded image; the message says what is wrong with it. */
 export function imageError(message: string): AppError {

@@ -9,7 +9,7 @@ import {
 } from "../../tests/support/exif_writer.ts";
 import { jpegFrom } from "../../tests/support/image_encoders.ts";
 import { gradient } from "../../tests/support/png_writer.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 import { readJpegText } from "./jpeg_segments.ts";
 
 const PARAMS =

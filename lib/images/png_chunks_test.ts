@@ -11,7 +11,7 @@ import {
   ztxtChunk,
 } from "../../tests/support/png_writer.ts";
 import { zlibZeros } from "../../tests/support/zip_bomb.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 import { readPngText } from "./png_chunks.ts";
 
 /** A 400 about the image whose message matches. */

@@ -1,4 +1,4 @@
-import { type ComfyGraph, parseWorkflow } from "../comfy_workflow.ts";
+import { type ComfyGraph, parseWorkflow } from "../comfy/workflow.ts";
 import { parseA1111Parameters } from "./a1111_parameters.ts";
 import { readComfyGraph } from "./comfy_prompts.ts";
 import { apiGraphFromUi, isUiWorkflow } from "./comfy_ui_graph.ts";

@@ -9,7 +9,7 @@ import {
 } from "../../tests/support/exif_writer.ts";
 import { jpegFrom, webpFrom } from "../../tests/support/image_encoders.ts";
 import { gradient, itxtChunk, makePng, textChunk } from "../../tests/support/png_writer.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 import { promptFromTexts, readImagePrompt } from "./prompt_metadata.ts";
 
 const fixtureText = (name: string) =>

@@ -19,7 +19,7 @@ import {
   ztxtChunk,
 } from "../../tests/support/png_writer.ts";
 import { zlibZeros } from "../../tests/support/zip_bomb.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 import { MAX_IMAGE_BYTES } from "./limits.ts";
 import { readImagePrompt } from "./prompt_metadata.ts";
 import { readImageMetadata } from "./read_metadata.ts";

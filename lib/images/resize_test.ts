@@ -8,7 +8,7 @@ import {
   pngChunk,
   pngParts,
 } from "../../tests/support/png_writer.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 import { decodePixels } from "./codecs.ts";
 import { MAX_IMAGE_BYTES } from "./limits.ts";
 import { scaleForVision, thumbnail } from "./resize.ts";

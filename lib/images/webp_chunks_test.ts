@@ -9,7 +9,7 @@ import {
 } from "../../tests/support/exif_writer.ts";
 import { webpFrom } from "../../tests/support/image_encoders.ts";
 import { gradient } from "../../tests/support/png_writer.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../app/errors.ts";
 import { sniffImage } from "./sniff.ts";
 import { readWebpText } from "./webp_chunks.ts";
 
