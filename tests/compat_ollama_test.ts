@@ -255,6 +255,67 @@ Deno.test("the negative model answers the negative prompt of the same generation
   }
 });
 
+Deno.test("think asks a thinking LLM to reason, and its reasoning comes back as Ollama's thinking", async () => {
+  const s = await served();
+  try {
+    const whole = await s.client.generate({
+      model: "promptsmith/flux",
+      prompt: "a moth",
+      think: true,
+    });
+    equal((s.t.fake.chatRequests().at(-1) as { think?: boolean }).think, true);
+    match(String(whole.thinking), /light & mood/);
+    ok(!String(whole.response).includes("light & mood"));
+    let thinking = "";
+    for await (
+      const part of await s.client.chat({
+        model: "promptsmith/flux",
+        messages: [{ role: "user", content: "a moth" }],
+        think: "high",
+        stream: true,
+      })
+    ) {
+      thinking += part.message.thinking ?? "";
+    }
+    match(thinking, /light & mood/);
+    await s.client.generate({ model: "promptsmith/flux", prompt: "a moth", think: false });
+    equal((s.t.fake.chatRequests().at(-1) as { think?: boolean }).think, false);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("served generations are found in history under the mode api, on the page and in the API", async () => {
+  const s = await served();
+  try {
+    await s.client.generate({ model: "promptsmith/flux", prompt: "a glass harbour" });
+    const api = await (await s.t.request("/history?mode=api")).json();
+    equal(api.count ?? api.history.length, 1);
+    equal(api.history[0].mode, "api");
+    equal((await (await s.t.request("/history?mode=oneshot")).json()).history.length, 0);
+    const bad = await s.t.request("/history?mode=bogus");
+    equal(bad.status, 400);
+    match((await bad.json()).message, /api/);
+    const page = await (await s.t.request("/ui/history?mode=api")).text();
+    match(page, /API \(ComfyUI\)/);
+    match(page, /a glass harbour/);
+    match(page, /<option\s+value="api"\s+selected>/);
+    const none = await (await s.t.request("/ui/history?mode=batch")).text();
+    ok(!none.includes("a glass harbour"));
+    // An export with api rows imports elsewhere.
+    const exported = await (await s.t.request("/history/export?format=json")).json();
+    const other = await startTestApp();
+    try {
+      const report = await (await other.post("/history/import", exported)).json();
+      equal(report.imported, 1, JSON.stringify(report));
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("aborting a stream cancels the LLM request, saves nothing and gives the slot back", async () => {
   const s = await served({ fake: { tokenDelayMs: 40 } });
   try {

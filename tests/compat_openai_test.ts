@@ -163,6 +163,43 @@ Deno.test("a streamed completion: a role chunk, the content, a finish chunk, usa
   }
 });
 
+Deno.test("reasoning_effort turns the LLM's thinking on, and its reasoning comes back as reasoning", async () => {
+  const s = await served();
+  try {
+    const done = await s.client.chat.completions.create({
+      model: "promptsmith/flux",
+      messages: [{ role: "user", content: "a moth" }],
+      reasoning_effort: "low",
+    });
+    equal((s.t.fake.chatRequests().at(-1) as { think?: boolean }).think, true);
+    const message = done.choices[0]!.message as unknown as { reasoning: string; content: string };
+    match(message.reasoning, /light & mood/);
+    ok(!message.content.includes("light & mood"));
+    let reasoning = "";
+    for await (
+      const chunk of await s.client.chat.completions.create({
+        model: "promptsmith/flux",
+        messages: [{ role: "user", content: "a moth" }],
+        reasoning_effort: "medium",
+        stream: true,
+      })
+    ) {
+      reasoning += (chunk.choices[0]?.delta as { reasoning?: string } | undefined)?.reasoning ?? "";
+    }
+    match(reasoning, /light & mood/);
+    await rejects(
+      s.client.chat.completions.create({
+        model: "promptsmith/flux",
+        messages: [{ role: "user", content: "a moth" }],
+        reasoning_effort: "extreme" as never,
+      }),
+      failsWith(400, /reasoning_effort/, "reasoning_effort"),
+    );
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("leaving a stream early cancels the LLM request and saves nothing", async () => {
   const s = await served({ fake: { tokenDelayMs: 40 } });
   try {
