@@ -413,6 +413,9 @@ Deno.test("bad requests get Ollama's statuses and error texts through the client
   }
 });
 
+/** JSON nested deeper than any recursive walk over it could go. */
+const DEEP = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+
 Deno.test("raw requests: Go-style decoding errors, plain-text 404 and 405, and the root", async () => {
   const s = await served();
   const post = (path: string, body: string) =>
@@ -448,12 +451,30 @@ Deno.test("raw requests: Go-style decoding errors, plain-text 404 and 405, and t
       ],
       ["/api/generate", '{"model":"bad name!","prompt":"x"}', 400, "invalid model name"],
       ["/api/show", "{}", 400, "model is required"],
+      [
+        "/api/generate",
+        '{"model":"promptsmith/flux","prompt":"x","format":"xml"}',
+        400,
+        'invalid format: "xml"; expected "json" or a valid JSON Schema object',
+      ],
+      [
+        "/api/generate",
+        `{"model":"promptsmith/flux","prompt":"x","format":${DEEP}}`,
+        400,
+        'invalid format: an array; expected "json" or a valid JSON Schema object',
+      ],
+      [
+        "/api/chat",
+        `{"model":"promptsmith/flux","messages":[{"role":"user","content":${DEEP}}]}`,
+        400,
+        "json: cannot unmarshal array into Go struct field ChatRequest.messages.content of type string",
+      ],
     ];
     for (const [path, body, status, error] of cases) {
       const res = await post(path, body);
-      equal(res.status, status, `${path} ${body}`);
+      equal(res.status, status, `${path} ${body.slice(0, 80)}`);
       equal(res.headers.get("content-type"), "application/json; charset=utf-8");
-      deepEqual(await res.json(), { error }, `${path} ${body}`);
+      deepEqual(await res.json(), { error }, `${path} ${body.slice(0, 80)}`);
     }
     for (
       const [method, path, status, text] of [

@@ -53,12 +53,23 @@ const GO_TYPES: Record<string, string> = {
   tools: "api.Tools",
 };
 
-/** Removes `null` members: Go decodes a JSON null into a field as "leave it unset". */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (typeof value !== "object" || value === null) return value;
+function dropNulls(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = v;
+  return out;
+}
+
+/**
+ * Removes `null` members of the request and of its messages: Go decodes a JSON null into a field
+ * as "leave it unset". Only those two levels, so a deeply nested body costs no recursion.
+ */
+function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
+  const out = dropNulls(body);
+  if (Array.isArray(out.messages)) {
+    out.messages = out.messages.map((m) =>
+      typeof m === "object" && m !== null && !Array.isArray(m) ? dropNulls(m) : m
+    );
+  }
   return out;
 }
 
@@ -97,7 +108,7 @@ export async function readOllamaBody<T extends z.ZodType>(
     const kind = Array.isArray(raw) ? "array" : jsonTypeOf(raw).split(" ")[0];
     throw ollamaError(400, `json: cannot unmarshal ${kind} into Go value of type api.${struct}`);
   }
-  const body = withoutNulls(raw);
+  const body = withoutNulls(raw as Record<string, unknown>);
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -209,9 +220,15 @@ export function parseFormat(value: unknown): "text" | "json" {
         'and "negative"); they cannot follow a JSON schema',
     );
   }
+  // Only a string is quoted back: anything else could be nested deep enough to break a stringify.
+  const shown = typeof value === "string"
+    ? JSON.stringify(value.slice(0, 100))
+    : Array.isArray(value)
+    ? "an array"
+    : String(value);
   throw ollamaError(
     400,
-    `invalid format: ${JSON.stringify(value)}; expected "json" or a valid JSON Schema object`,
+    `invalid format: ${shown}; expected "json" or a valid JSON Schema object`,
   );
 }
 
