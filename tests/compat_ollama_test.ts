@@ -77,10 +77,18 @@ Deno.test("the client lists our targets and packs as models, with the fields a n
     deepEqual(shown.capabilities, ["completion"]);
     match(shown.modelfile, /^# Promptsmith/);
     match(shown.modelfile, /FROM qwen3:latest/);
+    equal((await s.client.show({ model: "Promptsmith/Flux" })).details.family, "flux");
     await rejects(
       s.client.show({ model: "promptsmith/sdxl:nope" }),
       (e: { status_code: number; error: string }) =>
-        e.status_code === 404 && e.error === "model 'promptsmith/sdxl:nope' not found",
+        e.status_code === 404 &&
+        e.error.startsWith("model 'promptsmith/sdxl:nope' not found; Promptsmith serves") &&
+        e.error.includes("promptsmith/sdxl-negative"),
+    );
+    await rejects(
+      s.client.show({ model: "llama3.2" }),
+      (e: { status_code: number; error: string }) =>
+        e.status_code === 404 && e.error.startsWith("model 'llama3.2:latest' not found;"),
     );
     deepEqual(await s.client.ps(), { models: [] });
   } finally {

@@ -7,6 +7,8 @@ import {
   modelDigest,
   modelSize,
   modelSystemPrompt,
+  normalizeModelName,
+  UnknownModelError,
   validModelName,
 } from "../../lib/compat/models.ts";
 import { decodeContext, trimHistory } from "../../lib/compat/context.ts";
@@ -243,10 +245,11 @@ export function ollamaRoutes(services: Deps): Hono {
     let model: CompatModel;
     try {
       model = findCompatModel(models(), name);
-    } catch {
-      const lower = name.toLowerCase();
-      const full = lower.includes(":", lower.lastIndexOf("/") + 1) ? lower : `${lower}:latest`;
-      throw ollamaError(404, `model '${full}' not found`);
+    } catch (err) {
+      // Show names the model as Ollama normalizes it (`:latest` added), then lists ours.
+      if (!(err instanceof UnknownModelError)) throw err;
+      const full = normalizeModelName(name);
+      throw ollamaError(404, err.message.replace(`model '${name}'`, `model '${full}'`));
     }
     const system = modelSystemPrompt(model);
     const what = `${model.target.name}, ${model.pack ? `pack ${model.pack.name}` : "no pack"}, ` +
