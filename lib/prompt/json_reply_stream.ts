@@ -2,7 +2,7 @@
  * Pulls the prompt text out of a JSON reply while it streams, so the user watches clean words
  * arrive instead of braces, keys and escapes.
  */
-import { fieldOfKey } from "./reply_fields.ts";
+import { fieldOfKey, isWrapperKey } from "./reply_fields.ts";
 
 /** A piece of decoded field text, ready to show. */
 export interface JsonFieldText {
@@ -263,7 +263,7 @@ export class JsonReplyStream {
     const f = top.fields ? fieldOfKey(this.#key) : null;
     top.field = f === "positive" || f === "negative" ? f : null;
     // `{"prompt": {"positive": …}}` and `{"result": {…}}`: look one level in.
-    top.wrapper = this.#stack.length === 1 && (f === "positive" || f === null);
+    top.wrapper = this.#stack.length === 1 && isWrapperKey(this.#key);
   }
 
   #inString(c: string): void {

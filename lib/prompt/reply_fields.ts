@@ -45,3 +45,21 @@ export function keyName(key: string): string {
 export function fieldOfKey(key: string): ReplyField | null {
   return FIELDS[keyName(key)] ?? null;
 }
+
+const WRAPPERS = new Set([
+  "result",
+  "response",
+  "output",
+  "data",
+  "answer",
+  "reply",
+  "image",
+  "generation",
+  "prompts",
+]);
+
+/** Whether an object under this key may hold the fields: `{"result": {"positive": …}}`. */
+export function isWrapperKey(key: string): boolean {
+  const name = keyName(key);
+  return WRAPPERS.has(name) || FIELDS[name] === "positive";
+}

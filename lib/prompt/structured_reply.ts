@@ -1,5 +1,5 @@
 /** Reads JSON replies (`{"positive": …, "negative": …}`), bare, fenced or with chatter around. */
-import { fieldOfKey } from "./reply_fields.ts";
+import { fieldOfKey, isWrapperKey } from "./reply_fields.ts";
 import { JsonReplyStream } from "./json_reply_stream.ts";
 import { decorate, readLabel } from "./reply_labels.ts";
 import { cleanPrompt, isNoneText, joinNotes, noteLine } from "./reply_text.ts";
@@ -23,7 +23,7 @@ function fieldsOf(obj: Record<string, unknown>, nested: boolean): Found {
   const found: Found = {};
   for (const [key, value] of Object.entries(obj)) {
     const field = fieldOfKey(key);
-    if ((field === "positive" || field === null) && isObject(value) && !nested) {
+    if (isWrapperKey(key) && isObject(value) && !nested) {
       const inner = fieldsOf(value, true);
       for (const k of ["positive", "negative", "alternates", "notes"] as const) {
         if (found[k] === undefined && inner[k] !== undefined) found[k] = inner[k];
