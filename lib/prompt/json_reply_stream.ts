@@ -172,7 +172,11 @@ export class JsonReplyStream {
       this.#heldField = field;
       text = text.slice(0, -1);
     }
-    if (text) this.#out.push({ field, text });
+    if (!text) return;
+    // Escapes arrive a character at a time: extend the last piece rather than add one.
+    const prev = this.#out[this.#out.length - 1];
+    if (prev && prev.field === field) prev.text += text;
+    else this.#out.push({ field, text });
   }
 
   #step(c: string): void {

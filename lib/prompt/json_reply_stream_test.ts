@@ -73,6 +73,7 @@ Deno.test("JsonReplyStream reports text that is not a JSON object", () => {
   equal(s.state, "not_json");
 });
 
+// Linear code takes tens of milliseconds here; a quadratic step would take minutes.
 Deno.test("JsonReplyStream works through 1 MB in linear time", () => {
   const big = '{"positive": "' + 'a\\u00e9 \\"'.repeat(100_000) + '"}';
   const t0 = performance.now();
@@ -83,7 +84,7 @@ Deno.test("JsonReplyStream works through 1 MB in linear time", () => {
   }
   const ms = performance.now() - t0;
   equal(length, 400_000);
-  ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
 });
 
 /** JSON text with each string escaped in one of several legal ways. */

@@ -1604,4 +1604,50 @@ export const REPLY_CORPUS: CorpusCase[] = [
       notes: "Want another angle?",
     },
   },
+  // ------------------------------------------------ the persona formats, one label per line
+  {
+    name: "quick sketch (one label per line): ALTERNATES as a numbered list",
+    model: "qwen3:4b",
+    target: "sd15",
+    requireLabel: true,
+    raw:
+      "PROMPT: masterpiece, best quality, ultra detailed, paper lantern festival, river, night, (floating lanterns:1.2)\nNEGATIVE: lowres, bad anatomy, worst quality, blurry\nALTERNATES:\n1. masterpiece, best quality, paper lantern festival, river, dawn, mist\n2. masterpiece, best quality, paper lantern festival, bridge, crowd, low angle\n3. masterpiece, best quality, paper lantern festival, watercolor style",
+    expect: {
+      positive:
+        "masterpiece, best quality, ultra detailed, paper lantern festival, river, night, (floating lanterns:1.2)",
+      negative: "lowres, bad anatomy, worst quality, blurry",
+      alternates: [
+        "masterpiece, best quality, paper lantern festival, river, dawn, mist",
+        "masterpiece, best quality, paper lantern festival, bridge, crowd, low angle",
+        "masterpiece, best quality, paper lantern festival, watercolor style",
+      ],
+      notes: null,
+    },
+  },
+  {
+    name: "technical engineer (one label per line): NOTES with the token count",
+    model: "llama3.1:8b",
+    target: "sdxl",
+    requireLabel: true,
+    raw:
+      `POSITIVE: ${SAMURAI_TAGS}\nNEGATIVE: ${SDXL_NEG}\nNOTES: ~64 tokens, close to the budget. CFG 5, 30 steps.`,
+    expect: {
+      positive: SAMURAI_TAGS,
+      negative: SDXL_NEG,
+      notes: "~64 tokens, close to the budget. CFG 5, 30 steps.",
+    },
+  },
+  {
+    name: "creative vision guide (one label per line), the model adds a greeting anyway",
+    model: "gemma3:4b",
+    target: "flux",
+    requireLabel: true,
+    raw:
+      `Wonderful, I think we've got it!\n\nPROMPT: ${HARBOR}\nNOTES: Next, try the same harbor at sunrise.`,
+    expect: {
+      positive: HARBOR,
+      negative: null,
+      notes: "Wonderful, I think we've got it!\nNext, try the same harbor at sunrise.",
+    },
+  },
 ];
