@@ -1,3 +1,4 @@
+import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { parseReply, parseStructured } from "./reply_parser.ts";
 import { type CorpusCase, REPLY_CORPUS, TARGET_OPTIONS } from "./reply_corpus.ts";
@@ -158,44 +159,13 @@ const PATHOLOGICAL: Record<string, () => string> = {
   "fences": () => mb("```\n"),
 };
 
-/** Milliseconds this thread has spent on a CPU (Linux), or null where that is not known. */
-function onCpuMs(): number | null {
-  try {
-    return Number(Deno.readTextFileSync("/proc/thread-self/schedstat").split(" ")[0]) / 1e6;
-  } catch {
-    return null;
-  }
-}
-
-/** Runs `parse` twice; the second run's wall-clock and on-CPU times, in ms. */
-function secondRun(parse: () => void): { wall: number; cpu: number | null } {
-  parse();
-  const cpu0 = onCpuMs();
-  const t0 = performance.now();
-  parse();
-  const wall = performance.now() - t0;
-  const cpu1 = onCpuMs();
-  return { wall, cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
-}
-
 Deno.test("parseReply() parses 1 MB of each pathological input in under 50 ms", async () => {
   const slow: string[] = [];
   for (const [name, make] of Object.entries(PATHOLOGICAL)) {
     const text = make();
     for (const style of ["tags", "prose"] as const) {
-      // Two cores are shared with other test files and other work: a run that was only
-      // descheduled shows a long wall time but a short time on the CPU, and is tried again.
-      let last = { wall: Infinity, cpu: null as number | null };
-      for (let attempt = 0; attempt < 8; attempt++) {
-        if (attempt) await new Promise((resolve) => setTimeout(resolve, 20));
-        last = secondRun(() => parseReply(text, { style, negative: true }));
-        if (last.wall < 50 || (last.cpu !== null && last.cpu < 50)) break;
-      }
-      if (last.wall >= 50 && (last.cpu === null || last.cpu >= 50)) {
-        slow.push(
-          `${name} (${style}): ${last.wall.toFixed(1)} ms, ${last.cpu?.toFixed(1)} ms on CPU`,
-        );
-      }
+      const timed = await withinBudget(() => parseReply(text, { style, negative: true }), 50);
+      if (!timed.ok) slow.push(`${name} (${style}): ${describeTiming(timed.last)}`);
     }
   }
   deepEqual(slow, []);
