@@ -4,7 +4,11 @@
  */
 import { type AppAt, closedPortUrl, startAppAt } from "./helpers.ts";
 import { type FakeOllamaOptions, startFakeOllama } from "./fakes/fake_ollama.ts";
-import { type FakeOpenAiOptions, startFakeOpenAi } from "./fakes/fake_openai.ts";
+import {
+  type FakeOpenAiModel,
+  type FakeOpenAiOptions,
+  startFakeOpenAi,
+} from "./fakes/fake_openai.ts";
 import type { BackendSetting } from "../lib/llm/types.ts";
 
 /** Which fake answers, and what `LLM_BACKEND` says. */
@@ -60,6 +64,8 @@ export interface AnyFakeOptions {
   fault?: CommonFault;
   /** Only the OpenAI fake checks keys (a gateway or vLLM with `--api-key`). */
   apiKey?: string;
+  /** The OpenAI fake's models, when a test needs names only such servers use. */
+  openAiModels?: FakeOpenAiModel[];
 }
 
 /** Starts the fake of the given kind. */
@@ -90,6 +96,7 @@ export function startAnyFake(server: BackendCase["server"], options: AnyFakeOpti
   const settings: FakeOpenAiOptions = {
     tokenDelayMs: options.tokenDelayMs,
     apiKey: options.apiKey,
+    models: options.openAiModels,
   };
   const fake = startFakeOpenAi({ ...settings, fault: OPENAI_FAULTS[fault] });
   return {

@@ -253,6 +253,30 @@ backendTest("the page's htmx generate streams a run to the final result", async 
   }
 });
 
+Deno.test("model ids as OpenAI-compatible servers write them (org/name, a file path) are accepted and sent as they are", async () => {
+  const ids = [
+    "lmstudio-community/Meta-Llama-3.1-8B-Instruct-GGUF",
+    "/models/qwen2.5-7b-instruct-q4_k_m.gguf",
+    "C:\\models\\gemma-3-4b-it-Q4_K_M.gguf",
+  ];
+  const t = await startBackendApp(BACKEND_CASES[1]!, {
+    openAiModels: ids.map((id) => ({ id })),
+  });
+  try {
+    const listed = await json(await t.request("/models"));
+    deepEqual(listed.models, ids);
+    for (const id of ids) {
+      const body = await json(await t.post("/generate", { input: "a fox", ollama_model: id }));
+      equal(body.ollama_model, id);
+      equal(t.fake.chatRequests().at(-1)!.model, id);
+    }
+    const bad = await json(await t.post("/generate", { input: "a fox", ollama_model: "a b" }), 400);
+    match(String(bad.message), /must be a model name the LLM server lists/);
+  } finally {
+    await t.close();
+  }
+});
+
 backendTest("an unknown model is a 404 that says what to do for that server", async (b) => {
   const t = await startBackendApp(b);
   try {
