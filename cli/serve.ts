@@ -153,8 +153,9 @@ export async function serve(args: string[], createApp: (s: Services) => Fetcher)
     const url = shownUrl(config.host, server.addr.port);
     say(`Promptsmith ${APP_VERSION} is running at ${url} (Ctrl+C stops it)`);
     // Asked now but never waited for: with LLM_BACKEND=auto this is when the kind is found
-    // (a failed probe is tried again when the LLM is next needed).
+    // (a failed probe is tried again when the LLM is next needed). The check only adds the log.
     if (config.llmStartupCheck) checkLlm(services.llm, config.llmUrl);
+    else if (services.llm.setting === "auto") services.llm.detect().catch(() => {});
     if (config.openBrowser) openBrowser(url);
     const s = services;
     const sweep = () => s.conversations.sweep().catch(() => 0);

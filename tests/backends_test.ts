@@ -10,7 +10,8 @@ import {
   sentSampling,
   startBackendApp,
 } from "./backend_app.ts";
-import { MAIN, readSse, serveOnPort, waitFor } from "./helpers.ts";
+import { MAIN, readSse, serveOnPort, startAppAt, waitFor } from "./helpers.ts";
+import { startFakeOpenAi } from "./fakes/fake_openai.ts";
 
 /** Models of each fake whose reasoning must stay out of prompts: a field, or inline tags. */
 const REASONING_MODELS = {
@@ -274,6 +275,20 @@ Deno.test("model ids as OpenAI-compatible servers write them (org/name, a file p
     match(String(bad.message), /must be a model name the LLM server lists/);
   } finally {
     await t.close();
+  }
+});
+
+Deno.test("/models passes on what an OpenAI-compatible listing says a model reads (vision)", async () => {
+  const fake = startFakeOpenAi({ listModalities: true });
+  const t = await startAppAt(fake.url, { env: { LLM_BACKEND: "auto" } });
+  try {
+    const body = await json(await t.request("/models"));
+    const details = body.details as { name: string; capabilities: string[] | null }[];
+    deepEqual(details.find((d) => d.name === "gemma-3-4b-it")?.capabilities, ["vision"]);
+    equal(details.find((d) => d.name === "llama3.2:latest")?.capabilities, null);
+  } finally {
+    await t.close();
+    await fake.close();
   }
 });
 

@@ -81,4 +81,6 @@ export interface LlmBackend extends LlmClient {
   readonly setting: BackendSetting;
   /** The protocol in use, or null while `auto` has not found out yet. */
   readonly kind: BackendKind | null;
+  /** Finds out the protocol (asking the server, for `auto`); throws when the probe fails. */
+  detect(signal?: AbortSignal): Promise<BackendKind>;
 }
