@@ -37,10 +37,11 @@ export function llmUnreachable(url: string, kind: BackendKind | null, cause?: un
 /** The LLM server took the request but made no useful progress for longer than the timeout. */
 export function llmTimeout(url: string, kind: BackendKind | null, waited: number): AppError {
   const who = kind === "ollama" ? "Ollama" : `The LLM server at ${url}`;
+  const n = seconds(waited);
   return new AppError(
     504,
     "Timeout Error",
-    `${who} sent nothing useful for ${seconds(waited)} seconds: the model may still be ` +
+    `${who} sent nothing useful for ${n} second${n === 1 ? "" : "s"}: the model may still be ` +
       `loading; try again, use a smaller model, or raise LLM_TIMEOUT.`,
     "timeout_error",
   );
