@@ -22,13 +22,13 @@ Usage: promptsmith generate "<idea>" [options]
   --style NAME         a style preset (see: promptsmith presets styles); also --artist,
                        --composition, --lighting
   --pack ID            a preset pack (see: promptsmith presets packs)
-  --ollama-model M     the LLM to use (default: OLLAMA_MODEL)
+  --ollama-model M     the LLM to use (default: LLM_MODEL)
   --engine composer    build the prompt without an LLM
   --seed N             same seed and inputs give the same prompt
   --temperature T      0 to 2
   --json               print the API reply as JSON instead of streaming the text
 
-The prompt streams to stdout as it arrives. Exit codes: 0 ok, 1 Ollama failed, 2 usage error.`;
+The prompt streams to stdout as it arrives. Exit codes: 0 ok, 1 the LLM server failed, 2 usage error.`;
 
 /** Help for `history`. */
 export const HISTORY_HELP = `promptsmith history: list or search saved prompts, newest first.

@@ -15,7 +15,7 @@ import {
 
 const HELP =
   `Promptsmith ${APP_VERSION}: turns short ideas into image prompts for Flux, SDXL and friends,
-with a local Ollama. Runs on your machine; nothing leaves it.
+with a local LLM (Ollama, LM Studio, llama.cpp, vLLM…). Runs on your machine; nothing leaves it.
 
 Usage: promptsmith [command] [options]
 

@@ -3,6 +3,8 @@ import { closeLogging, log, setupLogging } from "../lib/app/logger.ts";
 import { type Config, loadConfig, readEnvFiles } from "../lib/app/config.ts";
 import { closeServices, endInflight, openServices, type Services } from "../lib/app/services.ts";
 import { APP_VERSION } from "../lib/app/version.ts";
+import { backendName } from "../lib/llm/backend_name.ts";
+import type { LlmBackend } from "../lib/llm/types.ts";
 import { intFlag, parseArgs, UsageError } from "./args.ts";
 
 /** Something that can answer HTTP requests (the Hono app). */
@@ -103,6 +105,23 @@ function say(line: string): void {
   console.log(line);
 }
 
+/** Logs which LLM server answers at start, or that none does (the app keeps running). */
+function checkLlm(llm: LlmBackend, url: string): void {
+  llm.version().then(
+    (version) =>
+      log("app").info("{server} answers at {url} (LLM_BACKEND={setting})", {
+        server: llm.kind === "ollama" ? `Ollama ${version}` : backendName(llm.kind),
+        url,
+        setting: llm.setting,
+      }),
+    (err) =>
+      log("app").warn("The LLM server at {url} is not ready: {why} The app keeps running.", {
+        url,
+        why: err instanceof Error ? err.message : String(err),
+      }),
+  );
+}
+
 /** `serve`: listen, open the browser, and shut down cleanly on SIGINT/SIGTERM. */
 export async function serve(args: string[], createApp: (s: Services) => Fetcher): Promise<number> {
   const parsed = parseArgs(args, {
@@ -133,22 +152,10 @@ export async function serve(args: string[], createApp: (s: Services) => Fetcher)
     server = listened.server;
     const url = shownUrl(config.host, server.addr.port);
     say(`Promptsmith ${APP_VERSION} is running at ${url} (Ctrl+C stops it)`);
-    if (config.ollamaStartupCheck) {
-      services.llm.version().then(
-        (v) =>
-          log("app").info("Ollama {version} answers at {url}", {
-            version: v,
-            url: config.ollamaUrl,
-          }),
-        () =>
-          log("app").warn(
-            "Ollama does not answer at {url}; start it with 'ollama serve' (the app keeps running)",
-            {
-              url: config.ollamaUrl,
-            },
-          ),
-      );
-    }
+    // Asked now but never waited for: with LLM_BACKEND=auto this is when the kind is found
+    // (a failed probe is tried again when the LLM is next needed). The check only adds the log.
+    if (config.llmStartupCheck) checkLlm(services.llm, config.llmUrl);
+    else if (services.llm.setting === "auto") services.llm.detect().catch(() => {});
     if (config.openBrowser) openBrowser(url);
     const s = services;
     const sweep = () => s.conversations.sweep().catch(() => 0);

@@ -63,7 +63,15 @@ Deno.test("cli: usage errors exit 2, upstream failures exit 1, each with one lin
       [["generate"], {}, 2, /give the idea in quotes/],
       [["generate", "x", "--bogus"], {}, 2, /unknown option --bogus/],
       [["generate", "x", "--style", "Nope"], {}, 2, /unknown preset "Nope"/],
-      [["generate", "x"], {}, 1, /Cannot connect to Ollama at http:\/\/127\.0\.0\.1:9/],
+      // LLM_BACKEND=auto (the default) cannot tell what should have answered; named, it can.
+      [["generate", "x"], {}, 1, /Cannot connect to the LLM server at http:\/\/127\.0\.0\.1:9/],
+      [
+        ["generate", "x"],
+        { LLM_BACKEND: "ollama" },
+        1,
+        /Cannot connect to Ollama at http:\/\/127\.0\.0\.1:9/,
+      ],
+      [["generate", "x"], { LLM_BACKEND: "openai" }, 1, /start the local server/],
       [["history", "--limit", "0"], {}, 2, /--limit "0" must be a whole number from 1 to 200/],
       [["presets", "nope"], {}, 2, /unknown category "nope"/],
       [["frobnicate"], {}, 2, /unknown command "frobnicate"/],

@@ -11,5 +11,9 @@ Deno.test(".env.example parses and names every variable the README's table docum
     if (name === "FLASK_PORT") continue;
     ok(text.includes(name), `.env.example mentions ${name}`);
   }
-  ok(Object.keys(parseEnvText(text)).includes("OLLAMA_URL"));
+  ok(Object.keys(parseEnvText(text)).includes("LLM_URL"));
+  // People with an older .env are told their names still work.
+  for (const old of ["OLLAMA_URL", "OLLAMA_MODEL", "OLLAMA_TIMEOUT", "OLLAMA_STARTUP_CHECK"]) {
+    ok(text.includes(old), `.env.example mentions ${old}`);
+  }
 });

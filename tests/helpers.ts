@@ -32,14 +32,34 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const fake = startFakeOllama(options.fake);
   let ollamaUrl = fake.url;
-  if (options.ollamaDown) {
-    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    ollamaUrl = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
-    probe.close();
-  }
+  if (options.ollamaDown) ollamaUrl = closedPortUrl();
+  const t = await startAppAt(ollamaUrl, {
+    // Tests of the Ollama fake speak Ollama; `auto` has tests of its own.
+    env: { LLM_BACKEND: "ollama", ...options.env },
+    builtinPresets: options.builtinPresets,
+    now: options.now,
+  });
+  return {
+    ...t,
+    fake,
+    async close() {
+      await t.close();
+      await fake.close();
+    },
+  };
+}
+
+/** An app over in-memory stores, wired to whatever LLM server runs at `llmUrl`. */
+export type AppAt = Omit<TestApp, "fake">;
+
+/** Starts an app wired to the LLM server at `llmUrl` (the environment may say more). */
+export async function startAppAt(
+  llmUrl: string,
+  options: Pick<TestAppOptions, "env" | "builtinPresets" | "now"> = {},
+): Promise<AppAt> {
   const config = loadConfig({
     env: {
-      OLLAMA_URL: ollamaUrl,
+      OLLAMA_URL: llmUrl,
       OLLAMA_MODEL: "qwen3:latest",
       DATA_DIR: "/nonexistent-test-data",
       ...options.env,
@@ -54,7 +74,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     app,
     services,
-    fake,
     request: async (path, init) => await app.request(path, init),
     post: async (path, body, headers = {}) =>
       await app.request(path, {
@@ -62,11 +81,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         headers: { "content-type": "application/json", ...headers },
         body: typeof body === "string" ? body : JSON.stringify(body),
       }),
-    async close() {
-      closeServices(services);
-      await fake.close();
-    },
+    close: () => Promise.resolve(closeServices(services)),
   };
+}
+
+/** The address of a loopback port nothing listens on. */
+export function closedPortUrl(): string {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
+  probe.close();
+  return url;
 }
 
 /** Parses an SSE body into its JSON payloads. */

@@ -144,7 +144,7 @@ export function BatchPage(props: BatchPageProps) {
             </div>
           </fieldset>
           <div class="field">
-            <label for="batch-llm">LLM (Ollama model)</label>
+            <label for="batch-llm">LLM</label>
             <select id="batch-llm" name="ollama_model">
               {(models.names.length ? models.names : [models.default]).map((m) => (
                 <option value={m} selected={m === models.default}>{m}</option>

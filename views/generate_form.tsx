@@ -225,7 +225,7 @@ export function GenerateForm(props: GenerateFormProps) {
 
       <div class="grid2">
         <div class="field">
-          <label for="ollama_model">LLM (Ollama model)</label>
+          <label for="ollama_model">LLM</label>
           <select id="ollama_model" name="ollama_model">
             {(models.names.length ? models.names : [models.default]).map((m) => (
               <option value={m} selected={m === (form.ollama_model || models.default)}>{m}</option>

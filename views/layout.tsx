@@ -7,7 +7,8 @@ export interface LayoutProps {
   children: ComponentChildren;
   /** Which header link is current. */
   current?: "home" | "history" | "comfy";
-  ollama?: { reachable: boolean; url: string };
+  /** The LLM server's status; `name` says what it is (Ollama, OpenAI-compatible server). */
+  ollama?: { reachable: boolean; url: string; name?: string };
   /** Extra head elements, e.g. a no-script refresh. */
   head?: ComponentChildren;
 }
@@ -20,7 +21,7 @@ const HTMX_CONFIG = JSON.stringify({
   historyCacheSize: 0,
 });
 
-/** The page shell: head, header with navigation and Ollama status, and the main content. */
+/** The page shell: head, header with navigation and LLM server status, and the main content. */
 export function Layout({ title, children, current, ollama, head }: LayoutProps) {
   return (
     <html lang="en">
@@ -57,10 +58,11 @@ export function Layout({ title, children, current, ollama, head }: LayoutProps) 
           {ollama && (
             <span
               class={`status ${ollama.reachable ? "ok" : "down"}`}
-              title={ollama.url}
+              title={`${ollama.name ?? "Ollama"} at ${ollama.url}`}
               role="status"
             >
-              {ollama.reachable ? "Ollama connected" : "Ollama offline"}
+              {ollama.name ?? "Ollama"} {ollama.reachable ? "connected" : "offline"}{" "}
+              <span class="status-url">{ollama.url}</span>
             </span>
           )}
         </header>

@@ -2,6 +2,7 @@ import { parseEnv } from "node:util";
 import { join } from "node:path";
 import { defaultDataDir } from "./data_dir.ts";
 import { isLoopback } from "./auth.ts";
+import type { BackendSetting } from "../llm/types.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, lowest first. */
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
@@ -10,10 +11,22 @@ export type LogLevel = typeof LOG_LEVELS[number];
 
 /** The application's settings, resolved from flags, the environment and `.env` files. */
 export interface Config {
-  ollamaUrl: string;
+  /** Which protocol the LLM server speaks, or `auto` to ask it. */
+  llmBackend: BackendSetting;
+  /** The LLM server's base URL: no trailing slash, no `/api` or `/v1` part, no credentials. */
+  llmUrl: string;
+  /** Sent as a bearer token to the LLM server; never logged or shown. */
+  llmApiKey: string | undefined;
+  /** The LLM used when a request names none (the API's `ollama_model`). */
   ollamaModel: string;
-  ollamaTimeoutMs: number;
-  ollamaStartupCheck: boolean;
+  /** How long the LLM server may make no progress before a 504. */
+  llmTimeoutMs: number;
+  /** Ask the LLM server at start (and log what answers), without waiting for it. */
+  llmStartupCheck: boolean;
+  /** A self-hosted `denokv` for sessions, shared by every instance; unset: a file in `dataDir`. */
+  kvUrl: string | undefined;
+  /** The access token `denokv` was started with (`DENO_KV_ACCESS_TOKEN`); never shown. */
+  kvAccessToken: string | undefined;
   host: string;
   port: number;
   /** True when the port came from the user rather than the default, so start-up must not move it. */
@@ -76,12 +89,12 @@ function parsePort(name: string, raw: string): number {
   return n;
 }
 
-function parseUrl(name: string, raw: string): URL {
+function parseUrl(name: string, raw: string, example = "http://localhost:11434"): URL {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new ConfigError(`${name}="${raw}" is not a URL: use a form like http://localhost:11434`);
+    throw new ConfigError(`${name}="${raw}" is not a URL: use a form like ${example}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(`${name}="${raw}" must start with http:// or https://`);
@@ -89,11 +102,25 @@ function parseUrl(name: string, raw: string): URL {
   return url;
 }
 
-/** Turns any accepted Ollama URL (including the legacy `…/api/generate` form) into a base URL without a trailing slash. */
-export function normalizeOllamaUrl(raw: string): string {
-  const url = parseUrl("OLLAMA_URL", raw);
+/** What `LLM_BACKEND` accepts. */
+export const LLM_BACKENDS: readonly BackendSetting[] = ["auto", "ollama", "openai"];
+
+/**
+ * Turns any accepted LLM server address into a base URL without a trailing slash: the legacy
+ * Ollama forms (`…/api/generate`, `…/api/chat`, `…/api`) and the OpenAI forms (`…/v1`,
+ * `…/v1/chat/completions`) that servers print and users paste are cut back to the base.
+ */
+export function normalizeLlmUrl(raw: string, name = "LLM_URL"): string {
+  const url = parseUrl(name, raw);
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${name} must not hold a user name or password (they would show wherever the address ` +
+        `does): put the key in LLM_API_KEY instead`,
+    );
+  }
   let path = url.pathname.replace(/\/+$/, "");
   path = path.replace(/\/api(\/(generate|chat))?$/, "");
+  path = path.replace(/\/v1(\/chat\/completions)?$/, "");
   return `${url.protocol}//${url.host}${path}`;
 }
 
@@ -112,12 +139,40 @@ export function loadConfig(sources: ConfigSources): Config {
     return v === undefined || v.trim() === "" ? undefined : v;
   };
 
-  const timeoutRaw = get("OLLAMA_TIMEOUT") ?? "120";
+  // Each LLM_* name wins over the OLLAMA_* name it replaces, which is still honoured.
+  const either = (name: string, legacy: string) =>
+    get(name) !== undefined ? { name, value: get(name) } : { name: legacy, value: get(legacy) };
+
+  const backendRaw = (get("LLM_BACKEND") ?? "auto").trim().toLowerCase();
+  if (!(LLM_BACKENDS as readonly string[]).includes(backendRaw)) {
+    throw new ConfigError(
+      `LLM_BACKEND="${get("LLM_BACKEND")}" is not a backend: use ollama, openai or auto`,
+    );
+  }
+  const urlSetting = either("LLM_URL", "OLLAMA_URL");
+  const llmUrl = normalizeLlmUrl(urlSetting.value ?? "http://localhost:11434", urlSetting.name);
+
+  const timeoutSetting = either("LLM_TIMEOUT", "OLLAMA_TIMEOUT");
+  const timeoutRaw = timeoutSetting.value ?? "120";
   const timeout = Number(timeoutRaw);
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) {
     throw new ConfigError(
-      `OLLAMA_TIMEOUT="${timeoutRaw}" is not a timeout: use a number of seconds from 1 to 3600`,
+      `${timeoutSetting.name}="${timeoutRaw}" is not a timeout: use a number of seconds from 1 ` +
+        `to 3600`,
     );
+  }
+  const checkSetting = either("LLM_STARTUP_CHECK", "OLLAMA_STARTUP_CHECK");
+
+  const kvUrl = get("KV_URL")?.trim();
+  const kvAccessToken = get("DENO_KV_ACCESS_TOKEN")?.trim();
+  if (kvUrl !== undefined) {
+    parseUrl("KV_URL", kvUrl, "http://kv-host:4512");
+    if (!kvAccessToken) {
+      throw new ConfigError(
+        "KV_URL needs DENO_KV_ACCESS_TOKEN: set it to the access token denokv was started with " +
+          "(its --access-token)",
+      );
+    }
   }
 
   const portRaw = get("PORT") ?? get("FLASK_PORT");
@@ -165,10 +220,14 @@ export function loadConfig(sources: ConfigSources): Config {
     defaultDataDir(sources.os ?? Deno.build.os, merged, sources.home);
 
   return {
-    ollamaUrl: normalizeOllamaUrl(get("OLLAMA_URL") ?? "http://localhost:11434"),
-    ollamaModel: (get("OLLAMA_MODEL") ?? "qwen3:latest").trim(),
-    ollamaTimeoutMs: Math.round(timeout * 1000),
-    ollamaStartupCheck: parseBool("OLLAMA_STARTUP_CHECK", get("OLLAMA_STARTUP_CHECK"), true),
+    llmBackend: backendRaw as BackendSetting,
+    llmUrl,
+    llmApiKey: get("LLM_API_KEY")?.trim(),
+    ollamaModel: (either("LLM_MODEL", "OLLAMA_MODEL").value ?? "qwen3:latest").trim(),
+    llmTimeoutMs: Math.round(timeout * 1000),
+    llmStartupCheck: parseBool(checkSetting.name, checkSetting.value, true),
+    kvUrl: kvUrl?.replace(/\/+$/, ""),
+    kvAccessToken: kvUrl === undefined ? undefined : kvAccessToken,
     host,
     port,
     portExplicit,

@@ -1,12 +1,16 @@
 import { equal, throws } from "node:assert/strict";
-import { ConfigError, loadConfig, normalizeOllamaUrl } from "./config.ts";
+import { ConfigError, loadConfig, normalizeLlmUrl } from "./config.ts";
 import { defaultDataDir } from "./data_dir.ts";
 
 Deno.test("loadConfig() uses the documented defaults", () => {
   const c = loadConfig({ env: { HOME: "/home/u" }, os: "linux" });
-  equal(c.ollamaUrl, "http://localhost:11434");
+  equal(c.llmBackend, "auto");
+  equal(c.llmUrl, "http://localhost:11434");
+  equal(c.llmApiKey, undefined);
   equal(c.ollamaModel, "qwen3:latest");
-  equal(c.ollamaTimeoutMs, 120_000);
+  equal(c.llmTimeoutMs, 120_000);
+  equal(c.llmStartupCheck, true);
+  equal(c.kvUrl, undefined);
   equal(c.host, "127.0.0.1");
   equal(c.port, 5000);
   equal(c.portExplicit, false);
@@ -47,6 +51,12 @@ Deno.test("loadConfig() rejects bad values with one line naming the variable", (
     [{ OLLAMA_URL: "not a url" }, /^OLLAMA_URL="not a url" is not a URL/],
     [{ OLLAMA_URL: "ftp://x" }, /must start with http/],
     [{ OLLAMA_TIMEOUT: "-1" }, /^OLLAMA_TIMEOUT/],
+    [{ LLM_TIMEOUT: "0", OLLAMA_TIMEOUT: "5" }, /^LLM_TIMEOUT="0" is not a timeout/],
+    [{ LLM_URL: "nope" }, /^LLM_URL="nope" is not a URL/],
+    [{ LLM_URL: "http://me:pw@gpu:8000" }, /^LLM_URL must not hold a user name or password/],
+    [{ LLM_BACKEND: "lmstudio" }, /^LLM_BACKEND="lmstudio" is not a backend: use ollama, openai/],
+    [{ KV_URL: "kv.local" }, /^KV_URL="kv.local" is not a URL: use a form like http:\/\/kv-host/],
+    [{ KV_URL: "http://kv:4512" }, /^KV_URL needs DENO_KV_ACCESS_TOKEN/],
     [{ LOG_LEVEL: "loud" }, /^LOG_LEVEL="loud"/],
     [{ OLLAMA_STARTUP_CHECK: "maybe" }, /^OLLAMA_STARTUP_CHECK="maybe" is not a yes\/no value/],
     [{ HOST: "0.0.0.0" }, /^HOST="0.0.0.0" lets other machines in, so AUTH_TOKEN must be set/],
@@ -61,13 +71,67 @@ Deno.test("loadConfig() rejects bad values with one line naming the variable", (
   }
 });
 
-Deno.test("normalizeOllamaUrl() accepts the legacy /api/generate form", () => {
-  equal(normalizeOllamaUrl("http://localhost:11434/api/generate"), "http://localhost:11434");
-  equal(normalizeOllamaUrl("http://gpu-box:11434/"), "http://gpu-box:11434");
+Deno.test("normalizeLlmUrl() accepts the legacy Ollama forms and the /v1 forms servers print", () => {
+  equal(normalizeLlmUrl("http://localhost:11434/api/generate"), "http://localhost:11434");
+  equal(normalizeLlmUrl("http://gpu-box:11434/"), "http://gpu-box:11434");
+  equal(normalizeLlmUrl("https://proxy.example/ollama/api/chat"), "https://proxy.example/ollama");
+  equal(normalizeLlmUrl("http://localhost:1234/v1"), "http://localhost:1234");
+  equal(normalizeLlmUrl("http://localhost:1234/v1/"), "http://localhost:1234");
+  equal(normalizeLlmUrl("https://gw.example/llm/v1/chat/completions"), "https://gw.example/llm");
+});
+
+Deno.test("loadConfig(): LLM_URL wins over OLLAMA_URL, which is still honoured; the same for model, timeout and start-up check", () => {
+  const legacy = loadConfig({
+    env: {
+      OLLAMA_URL: "http://old:11434",
+      OLLAMA_MODEL: "llama3.2",
+      OLLAMA_TIMEOUT: "30",
+      OLLAMA_STARTUP_CHECK: "false",
+    },
+  });
+  equal(legacy.llmUrl, "http://old:11434");
+  equal(legacy.ollamaModel, "llama3.2");
+  equal(legacy.llmTimeoutMs, 30_000);
+  equal(legacy.llmStartupCheck, false);
+  const both = loadConfig({
+    env: {
+      OLLAMA_URL: "http://old:11434",
+      LLM_URL: "http://new:1234/v1",
+      OLLAMA_MODEL: "llama3.2",
+      LLM_MODEL: "gemma-3-4b-it",
+      OLLAMA_TIMEOUT: "30",
+      LLM_TIMEOUT: "45",
+      OLLAMA_STARTUP_CHECK: "false",
+      LLM_STARTUP_CHECK: "true",
+    },
+  });
+  equal(both.llmUrl, "http://new:1234");
+  equal(both.ollamaModel, "gemma-3-4b-it");
+  equal(both.llmTimeoutMs, 45_000);
+  equal(both.llmStartupCheck, true);
+  // Names are resolved after the sources merge: the new name wins wherever it is set, even a
+  // .env file's LLM_URL over the environment's OLLAMA_URL.
   equal(
-    normalizeOllamaUrl("https://proxy.example/ollama/api/chat"),
-    "https://proxy.example/ollama",
+    loadConfig({ env: { OLLAMA_URL: "http://old:11434" }, envFiles: ["LLM_URL=http://new:8080"] })
+      .llmUrl,
+    "http://new:8080",
   );
+});
+
+Deno.test("loadConfig(): LLM_BACKEND takes ollama, openai or auto in any case; LLM_API_KEY is trimmed", () => {
+  equal(loadConfig({ env: { LLM_BACKEND: "OpenAI" } }).llmBackend, "openai");
+  equal(loadConfig({ env: { LLM_BACKEND: " ollama " } }).llmBackend, "ollama");
+  equal(loadConfig({ env: { LLM_BACKEND: "" } }).llmBackend, "auto");
+  equal(loadConfig({ env: { LLM_API_KEY: " sk-local-123 " } }).llmApiKey, "sk-local-123");
+});
+
+Deno.test("loadConfig(): KV_URL with DENO_KV_ACCESS_TOKEN names a shared denokv; without KV_URL the token is ignored", () => {
+  const c = loadConfig({
+    env: { KV_URL: "http://kv.internal:4512/", DENO_KV_ACCESS_TOKEN: "t0ken-for-denokv" },
+  });
+  equal(c.kvUrl, "http://kv.internal:4512");
+  equal(c.kvAccessToken, "t0ken-for-denokv");
+  equal(loadConfig({ env: { DENO_KV_ACCESS_TOKEN: "x" } }).kvAccessToken, undefined);
 });
 
 Deno.test("defaultDataDir() follows each OS's convention", () => {

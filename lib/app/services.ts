@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import type { Config } from "./config.ts";
-import { OllamaClient } from "../llm/ollama_client.ts";
-import type { LlmClient } from "../llm/types.ts";
+import { type Config, ConfigError } from "./config.ts";
+import { BackendClient } from "../llm/backend_client.ts";
+import type { LlmBackend } from "../llm/types.ts";
 import { openDatabase } from "../history/db.ts";
 import { HistoryStore } from "../history/store.ts";
 import { StoreHandle } from "../history/store_handle.ts";
@@ -31,7 +31,8 @@ import { PairCache } from "../compat/pairs.ts";
  */
 export interface Services {
   config: Config;
-  llm: LlmClient;
+  /** The LLM server's client, for whichever protocol it speaks. */
+  llm: LlmBackend;
   /** The database-backed stores; each `use()` gives the store or the one 503 that says why. */
   history: StoreHandle<HistoryStore>;
   custom: StoreHandle<CustomPresetStore>;
@@ -65,6 +66,8 @@ export interface OpenOptions {
   storage?: "disk" | "memory";
   now?: () => Date;
   builtinPresets?: URL | string;
+  /** Opens the KV store (tests record where it is asked to open). */
+  openKv?: (path: string) => Promise<Deno.Kv>;
 }
 
 /** Opens the database, KV store, presets and LLM client described by the config. */
@@ -86,10 +89,12 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     userDir: memory ? undefined : join(config.dataDir, "presets"),
     custom: custom ?? undefined,
   });
-  const kv = await Deno.openKv(memory ? ":memory:" : join(config.dataDir, "sessions.kv"));
-  const llm = new OllamaClient({
-    baseUrl: config.ollamaUrl,
-    timeoutMs: config.ollamaTimeoutMs,
+  const kv = await openSessionStore(config, memory, options.openKv);
+  const llm = new BackendClient({
+    setting: config.llmBackend,
+    baseUrl: config.llmUrl,
+    timeoutMs: config.llmTimeoutMs,
+    apiKey: config.llmApiKey,
     fetch: options.fetch,
   });
   const comfy = db
@@ -125,6 +130,39 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
       if (db?.isOpen) db.close();
     },
   };
+}
+
+/**
+ * Where sessions, conversations and the cookie secret live: a self-hosted `denokv` when `KV_URL`
+ * is set (several instances then share them), otherwise a file in the data folder (or memory).
+ */
+export function kvLocation(config: Pick<Config, "kvUrl" | "dataDir">, memory: boolean): string {
+  if (config.kvUrl) return config.kvUrl;
+  return memory ? ":memory:" : join(config.dataDir, "sessions.kv");
+}
+
+/** Opens the session store; a remote one that cannot be opened stops the start with one line. */
+async function openSessionStore(
+  config: Config,
+  memory: boolean,
+  open: (path: string) => Promise<Deno.Kv> = Deno.openKv,
+): Promise<Deno.Kv> {
+  const where = kvLocation(config, memory);
+  if (!config.kvUrl) return await open(where);
+  // Deno reads the token from the environment only; a token from a .env file is put there.
+  if (config.kvAccessToken && Deno.env.get("DENO_KV_ACCESS_TOKEN") !== config.kvAccessToken) {
+    Deno.env.set("DENO_KV_ACCESS_TOKEN", config.kvAccessToken);
+  }
+  try {
+    return await open(where);
+  } catch (err) {
+    let why = err instanceof Error ? err.message : String(err);
+    if (config.kvAccessToken) why = why.split(config.kvAccessToken).join("[access token]");
+    throw new ConfigError(
+      `Cannot open the session store at KV_URL=${where}: ${why}. Check that denokv runs there ` +
+        `and that DENO_KV_ACCESS_TOKEN is the token it was started with.`,
+    );
+  }
 }
 
 /** Wraps a loader so it runs at most once per `ms`; files edited meanwhile show up a moment later. */

@@ -1,4 +1,4 @@
-import type { LlmClient } from "./types.ts";
+import type { LlmBackend } from "./types.ts";
 import { AppError } from "../app/errors.ts";
 
 /** Installed models for the page, or the reason there are none, with what to run. */
@@ -9,18 +9,19 @@ export interface ModelListing {
 }
 
 /**
- * Caches `/api/tags` for a few seconds. Once anything is known, a page gets it at once and a stale
- * listing is refreshed behind it, so a slow or hung Ollama delays at most the very first page.
+ * Caches the server's model listing for a few seconds. Once anything is known, a page gets it at
+ * once and a stale listing is refreshed behind it, so a slow or hung server delays at most the
+ * very first page.
  */
 export class ModelList {
-  #client: Pick<LlmClient, "tags">;
+  #client: Pick<LlmBackend, "tags" | "kind">;
   #ttlMs: number;
   #cached: { at: number; listing: ModelListing } | null = null;
   #inflight: Promise<ModelListing> | null = null;
   #now: () => number;
 
   constructor(
-    client: Pick<LlmClient, "tags">,
+    client: Pick<LlmBackend, "tags" | "kind">,
     options: { ttlMs?: number; now?: () => number } = {},
   ) {
     this.#client = client;
@@ -37,7 +38,7 @@ export class ModelList {
     return await refresh;
   }
 
-  /** One look at Ollama at a time, however many pages ask. */
+  /** One look at the server at a time, however many pages ask. */
   #refresh(defaultModel: string): Promise<ModelListing> {
     this.#inflight ??= this.#fetch(defaultModel).then((listing) => {
       this.#cached = { at: this.#now(), listing };
@@ -50,22 +51,31 @@ export class ModelList {
     try {
       const models = await this.#client.tags(AbortSignal.timeout(1500));
       const names = models.map((m) => m.name);
-      return names.length
-        ? {
-          names,
-          reachable: true,
-          notice: names.includes(defaultModel) || names.includes(`${defaultModel}:latest`)
-            ? undefined
-            : `The default model ${defaultModel} is not installed; pick another or run "ollama pull ${defaultModel}".`,
-        }
-        : {
+      // Read after the listing: with LLM_BACKEND=auto, that is when the kind becomes known.
+      const ollama = this.#client.kind === "ollama";
+      if (!names.length) {
+        return {
           names: [],
           reachable: true,
-          notice:
-            `Ollama has no models yet: run "ollama pull ${defaultModel}" (or any model), then reload.`,
+          notice: ollama
+            ? `Ollama has no models yet: run "ollama pull ${defaultModel}" (or any model), then reload.`
+            : `The LLM server lists no models: load one there (LM Studio: load a model; ` +
+              `llama-server and vLLM serve the one they were started with), then reload.`,
         };
+      }
+      const known = names.includes(defaultModel) || names.includes(`${defaultModel}:latest`);
+      return {
+        names,
+        reachable: true,
+        notice: known
+          ? undefined
+          : ollama
+          ? `The default model ${defaultModel} is not installed; pick another or run "ollama pull ${defaultModel}".`
+          : `The default model ${defaultModel} is not one the LLM server lists; pick another, ` +
+            `or set LLM_MODEL to one it lists.`,
+      };
     } catch (err) {
-      const why = err instanceof AppError ? err.message : "Ollama did not answer.";
+      const why = err instanceof AppError ? err.message : "The LLM server did not answer.";
       return {
         names: [],
         reachable: false,

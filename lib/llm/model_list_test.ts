@@ -7,6 +7,7 @@ function slowTags() {
   const calls: ((models: InstalledModel[] | Error) => void)[] = [];
   return {
     calls,
+    kind: "ollama" as const,
     tags: () =>
       new Promise<InstalledModel[]>((resolve, reject) => {
         calls.push((answer) => answer instanceof Error ? reject(answer) : resolve(answer));
@@ -38,14 +39,27 @@ Deno.test("model list: the first page waits, later pages get the last listing wh
   assert.match(after.notice!, /composed without an LLM/);
 });
 
-Deno.test("model list says when the default model is missing or nothing is installed", async () => {
-  let models: InstalledModel[] = [{ name: "qwen3:latest" }];
-  let clock = 0;
-  const list = new ModelList({ tags: () => Promise.resolve(models) }, { now: () => clock });
-  assert.match((await list.get("llama3.2")).notice!, /ollama pull llama3\.2/);
-  models = [];
-  clock += 10_000;
-  await list.get("llama3.2");
-  await new Promise((r) => setTimeout(r, 0));
-  assert.match((await list.get("llama3.2")).notice!, /no models yet/);
-});
+for (const kind of ["ollama", "openai"] as const) {
+  Deno.test(`model list says when the default model is missing or nothing is there (${kind})`, async () => {
+    let models: InstalledModel[] = [{ name: "qwen3:latest" }];
+    let clock = 0;
+    const list = new ModelList({ tags: () => Promise.resolve(models), kind }, {
+      now: () => clock,
+    });
+    const missing = (await list.get("llama3.2")).notice!;
+    models = [];
+    clock += 10_000;
+    await list.get("llama3.2");
+    await new Promise((r) => setTimeout(r, 0));
+    const empty = (await list.get("llama3.2")).notice!;
+    if (kind === "ollama") {
+      assert.match(missing, /ollama pull llama3\.2/);
+      assert.match(empty, /Ollama has no models yet/);
+    } else {
+      // No Ollama commands for a server that is not Ollama.
+      assert.match(missing, /not one the LLM server lists; .*LLM_MODEL/);
+      assert.match(empty, /The LLM server lists no models: load one there/);
+      assert.doesNotMatch(missing + empty, /ollama/i);
+    }
+  });
+}

@@ -1,7 +1,7 @@
 import { AppError } from "../app/errors.ts";
 import type { ChatEvent, InstalledModel } from "./types.ts";
 import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
-import { llmApiError, llmModelNotFound, llmTimeout, llmUnreachable } from "./llm_errors.ts";
+import { llmApiError, llmModelNotFound, llmTimeout, llmUnreachable } from "./errors.ts";
 import {
   capabilitiesOf,
   ChatChunkDecoder,
@@ -239,6 +239,7 @@ export class OpenAiClient implements LlmClient {
       if (err instanceof OpenAiWireError) {
         throw llmApiError(
           this.#shown,
+          "openai",
           `${this.#redact(err.message)}; is LLM_URL the address of an OpenAI-compatible server?`,
         );
       }
@@ -275,11 +276,12 @@ export class OpenAiClient implements LlmClient {
   #httpError(status: number, info: WireErrorInfo, model: string | undefined): AppError {
     const said = info.message ? `HTTP ${status}: ${info.message}` : `HTTP ${status}`;
     if (model !== undefined && isModelMissing(status, info)) {
-      return llmModelNotFound(this.#shown, model);
+      return llmModelNotFound(this.#shown, "openai", model);
     }
     if (status === 401 || status === 403) {
       return llmApiError(
         this.#shown,
+        "openai",
         this.#key
           ? `it refused the API key (${said}); set LLM_API_KEY to a key it accepts`
           : `it wants an API key (${said}); set LLM_API_KEY`,
@@ -288,27 +290,32 @@ export class OpenAiClient implements LlmClient {
     if (status === 404 || status === 405) {
       return llmApiError(
         this.#shown,
+        "openai",
         `${said}; is LLM_URL the address of an OpenAI-compatible server (the part before /v1)?`,
       );
     }
-    return llmApiError(this.#shown, said);
+    return llmApiError(this.#shown, "openai", said);
   }
 
   #mapError(err: unknown, watchdog: ProgressWatchdog, answered: boolean): unknown {
     if (err instanceof AppError) return err;
     if (watchdog.timedOut || err instanceof ProgressTimeout) {
-      return llmTimeout(this.#shown, watchdog.ms / 1000);
+      return llmTimeout(this.#shown, "openai", watchdog.ms / 1000);
     }
     if (watchdog.callerAborted) return err;
     if (err instanceof OpenAiWireError || err instanceof SseTooLongError) {
-      return llmApiError(this.#shown, this.#redact(err.message));
+      return llmApiError(this.#shown, "openai", this.#redact(err.message));
     }
     if (err instanceof TypeError) {
       return answered
-        ? llmApiError(this.#shown, "the connection broke before the reply finished")
-        : llmUnreachable(this.#shown, err);
+        ? llmApiError(this.#shown, "openai", "the connection broke before the reply finished")
+        : llmUnreachable(this.#shown, "openai", err);
     }
-    return llmApiError(this.#shown, this.#redact(err instanceof Error ? err.message : String(err)));
+    return llmApiError(
+      this.#shown,
+      "openai",
+      this.#redact(err instanceof Error ? err.message : String(err)),
+    );
   }
 
   /** The text with the API key blanked out, for anything a server said back to us. */

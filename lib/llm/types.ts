@@ -6,7 +6,7 @@ export interface ChatMessage {
   images?: string[];
 }
 
-/** Sampling and memory options we pass through to Ollama. */
+/** Sampling and memory options passed through to the LLM server. */
 export interface GenerationOptions {
   temperature?: number;
   seed?: number;
@@ -19,7 +19,7 @@ export interface GenerationOptions {
   maxTokens?: number;
 }
 
-/** Counters Ollama reports on the final chunk; durations converted to milliseconds. */
+/** Counters the server reports at the end of a reply; durations in milliseconds. */
 export interface GenerationStats {
   eval_count?: number;
   prompt_eval_count?: number;
@@ -35,7 +35,7 @@ export type ChatEvent =
   | { type: "thinking"; text: string }
   | { type: "done"; stats: GenerationStats };
 
-/** An installed model as `/api/tags` lists it. */
+/** A model the server offers, as Ollama's `/api/tags` (or `/v1/models`) lists it. */
 export interface InstalledModel {
   name: string;
   size?: number;
@@ -43,6 +43,12 @@ export interface InstalledModel {
   modified_at?: string;
   details?: Record<string, unknown>;
 }
+
+/** The protocol an LLM server speaks: Ollama's native API, or the OpenAI-compatible one. */
+export type BackendKind = "ollama" | "openai";
+
+/** What `LLM_BACKEND` may say: one protocol, or find out by asking the server. */
+export type BackendSetting = BackendKind | "auto";
 
 /** What the app needs from an LLM server, whichever protocol it speaks. */
 export interface LlmClient {
@@ -67,4 +73,14 @@ export interface LlmClient {
     options?: GenerationOptions,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatEvent>;
+}
+
+/** The client the app holds: an `LlmClient` that also says which protocol it speaks. */
+export interface LlmBackend extends LlmClient {
+  /** What `LLM_BACKEND` says. */
+  readonly setting: BackendSetting;
+  /** The protocol in use, or null while `auto` has not found out yet. */
+  readonly kind: BackendKind | null;
+  /** Finds out the protocol (asking the server, for `auto`); throws when the probe fails. */
+  detect(signal?: AbortSignal): Promise<BackendKind>;
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Services } from "../../lib/app/services.ts";
 
-/** `GET /models`: the installed Ollama models and the default one. */
+/** `GET /models`: the models the LLM server offers, and the default one. */
 export function modelRoutes(services: Pick<Services, "llm" | "config">): Hono {
   return new Hono().get("/", async (c) => {
     const models = await services.llm.tags(c.req.raw.signal);
@@ -13,7 +13,9 @@ export function modelRoutes(services: Pick<Services, "llm" | "config">): Hono {
         size: m.size ?? null,
         digest: m.digest ?? null,
         parameter_size: (m.details?.parameter_size as string | undefined) ?? null,
-        capabilities: (m as { capabilities?: string[] }).capabilities ?? null,
+        // OpenAI-compatible listings that say what a model reads put it in `details`.
+        capabilities: (m as { capabilities?: string[] }).capabilities ??
+          (m.details?.capabilities as string[] | undefined) ?? null,
       })),
     });
   });

@@ -6,27 +6,46 @@ import type { ErrorView } from "../../views/error_alert.tsx";
 import { AppError } from "../../lib/app/errors.ts";
 import { log } from "../../lib/app/logger.ts";
 import { fromDatabaseError } from "../../lib/history/store.ts";
+import { backendName } from "../../lib/llm/backend_name.ts";
+
+/** Whether the LLM server answers, where it is, and what it is (for the status pill). */
+export interface LlmStatus {
+  reachable: boolean;
+  url: string;
+  /** "Ollama", "OpenAI-compatible server", or "LLM server" while that is not known. */
+  name: string;
+}
 
 /** What the page shell shows on every page: whether the LLM server answers, and where. */
 export interface Chrome {
-  ollama: { reachable: boolean; url: string };
+  ollama: LlmStatus;
+}
+
+/** The status pill's data; read after the listing, which is when `auto` learns the kind. */
+function llmStatus(services: Pick<Services, "config" | "llm">, reachable: boolean): LlmStatus {
+  return { reachable, url: services.config.llmUrl, name: backendName(services.llm.kind) };
 }
 
 /** The page shell's data (the model listing is cached a few seconds, so this is cheap). */
-export async function pageChrome(services: Pick<Services, "models" | "config">): Promise<Chrome> {
+export async function pageChrome(
+  services: Pick<Services, "models" | "config" | "llm">,
+): Promise<Chrome> {
   const models = await services.models.get(services.config.ollamaModel);
-  return { ollama: { reachable: models.reachable, url: services.config.ollamaUrl } };
+  return { ollama: llmStatus(services, models.reachable) };
 }
 
 /** What the pages with a generation form need: the shell, targets, presets, models, personas. */
-export type FormPageDeps = Pick<Services, "models" | "config" | "targets" | "presets" | "personas">;
+export type FormPageDeps = Pick<
+  Services,
+  "models" | "config" | "targets" | "presets" | "personas" | "llm"
+>;
 
 /** The props every form page shares: the shell, targets, catalog, models and personas. */
 export async function formPageProps(services: FormPageDeps) {
   const { config } = services;
   const models = await services.models.get(config.ollamaModel);
   return {
-    ollama: { reachable: models.reachable, url: config.ollamaUrl },
+    ollama: llmStatus(services, models.reachable),
     targets: services.targets,
     catalog: services.presets.get(config.enableNsfwPresets),
     models: { names: models.names, default: config.ollamaModel, notice: models.notice },

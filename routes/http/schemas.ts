@@ -44,14 +44,15 @@ export const SelectionsSchema = z.looseObject(SELECTION_FIELDS).superRefine((val
 
 const PresetName = z.string().max(200).nullish().transform((v) => v ?? undefined);
 
-/** Fields shared by every generation request: target, LLM, presets and Ollama options. */
+/** Fields shared by every generation request: target, LLM, presets and sampling options. */
 export const GenerationFields = {
   model: z.string().trim().min(1).max(40).optional(),
   // "" (or null) means the default model, as in the original app, whose page sends "" when
-  // Ollama could not list its models.
+  // Ollama could not list its models. OpenAI-compatible servers name models as Ollama does, as
+  // org/name (vLLM, LM Studio), or by the model file's path (llama-server, on Windows too).
   ollama_model: z.string().trim().max(200).regex(
-    /^([\w.:/@+-]+)?$/,
-    "must be an Ollama model name such as qwen3:latest",
+    /^([\w.:/@+\\-]+)?$/,
+    "must be a model name the LLM server lists, such as qwen3:latest",
   ).nullish().transform((v) => v || undefined),
   style: PresetName,
   artist: PresetName,
