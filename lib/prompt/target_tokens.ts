@@ -1,0 +1,26 @@
+import type { Target } from "./targets.ts";
+import { encoderIds, encoderLimits } from "./targets.ts";
+import { type ChunkRule, countForEncoders, type EncoderCount } from "./tokens.ts";
+
+/**
+ * Counts a prompt for every encoder of a target, with the limits its pipeline reads: CLIP in
+ * 75-token chunks (with their boundaries), T5 and LLM encoders against their own limits, and the
+ * warning when CLIP sits beside T5 and `important` words fall past its first 77 tokens.
+ */
+export function countForTarget(
+  text: string,
+  target: Target,
+  important: string[] = [],
+  chunkRule?: ChunkRule,
+): EncoderCount[] {
+  return countForEncoders(text, encoderIds(target), {
+    limits: encoderLimits(target),
+    important,
+    ...(chunkRule ? { chunkRule } : {}),
+  });
+}
+
+/** The count the target's budget applies to: its first encoder's (CLIP for tag targets). */
+export function budgetTokens(counts: EncoderCount[]): number {
+  return counts[0]?.tokens ?? 0;
+}
