@@ -13,6 +13,7 @@ import { comfyRoutes } from "./routes/api/comfyui.ts";
 import { modelRoutes } from "./routes/api/models.ts";
 import { healthRoutes } from "./routes/api/health.ts";
 import { targetRoutes } from "./routes/api/targets.ts";
+import { tokenRoutes } from "./routes/api/tokens.ts";
 import { staticRoutes } from "./routes/pages/static.ts";
 import { loginRoutes } from "./routes/pages/login.tsx";
 import { homeRoutes } from "./routes/pages/home.tsx";
@@ -66,6 +67,7 @@ export function createApp(services: Services): Hono {
   app.route("/models", modelRoutes(services));
   app.route("/healthz", healthRoutes(services));
   app.route("/api/targets", targetRoutes(services));
+  app.route("/api/tokens", tokenRoutes(services));
 
   app.onError(errorResponse);
   app.notFound((c) => notFoundResponse(app, c));
