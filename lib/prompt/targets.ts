@@ -73,6 +73,11 @@ const ENCODER_LABELS: Record<string, string> = {
   "llama-3.1": "Llama 3.1",
 };
 
+/** An encoder's display name: "CLIP-L", "T5-XXL", "Qwen2.5-VL"… */
+export function encoderLabel(id: string): string {
+  return ENCODER_LABELS[encoderId(id)] ?? id;
+}
+
 /** Words per token: tag prompts spend a token on every comma; prose tokens are near-words. */
 function wordsPerToken(kind: string, style: "prose" | "tags"): number {
   return kind === "clip" && style === "tags" ? 0.6 : 0.75;
