@@ -14,6 +14,7 @@ import { modelRoutes } from "./routes/api/models.ts";
 import { healthRoutes } from "./routes/api/health.ts";
 import { targetRoutes } from "./routes/api/targets.ts";
 import { tokenRoutes } from "./routes/api/tokens.ts";
+import { adminRoutes } from "./routes/api/admin.ts";
 import { staticRoutes } from "./routes/pages/static.ts";
 import { loginRoutes } from "./routes/pages/login.tsx";
 import { homeRoutes } from "./routes/pages/home.tsx";
@@ -21,6 +22,10 @@ import { runRoutes } from "./routes/pages/runs.tsx";
 import { historyPageRoutes } from "./routes/pages/history.tsx";
 import { batchPageRoutes } from "./routes/pages/batch.tsx";
 import { comfyPageRoutes } from "./routes/pages/comfy.tsx";
+import { ollamaRoutes } from "./routes/compat/ollama.ts";
+import { openAiRoutes } from "./routes/compat/openai.ts";
+import { wireErrors } from "./routes/http/wire_errors.ts";
+import { errorType } from "./routes/http/openai_wire.ts";
 
 /** Largest request body accepted, in bytes (history imports have their own limit). */
 export const MAX_BODY = 1024 * 1024;
@@ -38,6 +43,14 @@ export function createApp(services: Services): Hono {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+  // Foreign clients read their own error shapes, whichever guard or limit refused them.
+  app.use("/ollama/*", wireErrors((e) => ({ error: e.message })));
+  app.use(
+    "/v1/*",
+    wireErrors((e) => ({
+      error: { message: e.message, type: errorType(e.status), param: null, code: e.type ?? null },
+    }), "application/json"),
+  );
   app.use(securityHeaders());
   app.use(hostGuard(services.config));
   app.use(csrfGuard());
@@ -68,6 +81,11 @@ export function createApp(services: Services): Hono {
   app.route("/healthz", healthRoutes(services));
   app.route("/api/targets", targetRoutes(services));
   app.route("/api/tokens", tokenRoutes(services));
+  app.route("/", adminRoutes(services)); //         /admin/reload-prompts
+
+  // Our targets and packs served as models, for ComfyUI's LLM nodes and other clients.
+  app.route("/ollama", ollamaRoutes(services)); // Ollama's native API
+  app.route("/v1", openAiRoutes(services)); //     the OpenAI Chat Completions API
 
   app.onError(errorResponse);
   app.notFound((c) => notFoundResponse(app, c));

@@ -155,7 +155,7 @@ export async function generate(args: string[]): Promise<number> {
           if ("token" in event) {
             out(event.token);
             wrote = true;
-          } else if ("done" in event && event.engine === "composer") note = event.note;
+          } else if ("done" in event && event.engine === "composer") note = event.notes;
         }
         // The composer's remarks (a foreign idea kept as written, a pack's scene left out).
         if (note) Deno.stderr.writeSync(encoder.encode(`${wrote ? "\n" : ""}Note: ${note}\n`));

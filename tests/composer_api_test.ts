@@ -109,9 +109,9 @@ Deno.test("a foreign idea: the LLM is asked for English, the composer keeps the 
       engine: "composer",
     })).json();
     match(composed.positive, /ein roter Fuchs im Schnee/);
-    match(composed.note, /cannot translate/);
+    match(composed.notes, /cannot translate/);
     equal(
-      (await (await t.post("/generate", { input: "a red fox", engine: "composer" })).json()).note,
+      (await (await t.post("/generate", { input: "a red fox", engine: "composer" })).json()).notes,
       null,
     );
   } finally {

@@ -3,6 +3,7 @@ import { loadConfig } from "../lib/app/config.ts";
 import { closeServices, openServices, type Services } from "../lib/app/services.ts";
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./fakes/fake_ollama.ts";
 import type { Hono } from "hono";
+import { join } from "node:path";
 import { SESSION_COOKIE, signSession } from "../routes/http/session.ts";
 
 /** A test app over a fresh fake Ollama and in-memory stores. */
@@ -175,4 +176,13 @@ export function establishedTo(port: number): number | null {
 /** A `cookie` header for a session the app signed, as a browser would send it back. */
 export function sessionCookie(t: TestApp, sid: string): string {
   return `${SESSION_COOKIE}=${signSession(t.services.secret, sid)}`;
+}
+
+/** Copies a folder tree (the built-in presets) so a test can edit the copy. */
+export async function copyFolder(from: URL, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (e.isDirectory) await copyFolder(new URL(`${e.name}/`, from), join(to, e.name));
+    else await Deno.copyFile(new URL(e.name, from), join(to, e.name));
+  }
 }

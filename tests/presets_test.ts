@@ -1,6 +1,6 @@
-import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { join } from "node:path";
-import { startTestApp } from "./helpers.ts";
+import { copyFolder, startTestApp } from "./helpers.ts";
 import { buildCatalog, BUILTIN_PRESETS, readPresetFolder } from "../lib/presets/catalog.ts";
 import { PresetStore } from "../lib/presets/store.ts";
 import { resolvePresets } from "../lib/prompt/assembly.ts";
@@ -99,15 +99,6 @@ const SEED_NAMES = {
 
 function fullCatalog() {
   return buildCatalog(readPresetFolder(BUILTIN_PRESETS, "presets/"));
-}
-
-/** Copies a folder tree (the built-in presets) so a test can edit the copy. */
-async function copyFolder(from: URL, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const e of Deno.readDir(from)) {
-    if (e.isDirectory) await copyFolder(new URL(`${e.name}/`, from), join(to, e.name));
-    else await Deno.copyFile(new URL(e.name, from), join(to, e.name));
-  }
 }
 
 Deno.test("the shipped presets validate and meet the counts", () => {
@@ -526,12 +517,23 @@ Deno.test("custom presets are created, used, edited and deleted through the API"
       selections: { category: "photography", type: "portrait", artist: "irving_penn" },
     });
     equal(pack.status, 201);
+    // A pack sent in the original's level keys is stored in ours and listed in both.
+    const theirs = await t.post("/api/presets/custom", {
+      kind: "packs",
+      name: "Old Client Pack",
+      selections: { level1: "photography", level2: "portrait", level3: "irving_penn" },
+    });
+    equal(theirs.status, 201);
+    equal((await theirs.json()).selections.category, "photography");
     const packs = await (await t.request("/api/preset-packs")).json();
     ok(
       packs.packs.some((p: { id: string; custom?: boolean }) =>
         p.id === "custom_my_portraits" && p.custom
       ),
     );
+    const old = packs.packs.find((p: { id: string }) => p.id === "custom_old_client_pack");
+    equal(old.selections.type, "portrait");
+    equal(old.selections.level3, "irving_penn");
 
     const edited = await t.app.request(`/api/presets/custom/${preset.id}`, {
       method: "PUT",
@@ -594,5 +596,59 @@ Deno.test("with fixed built-ins (a compiled binary) only the user's preset folde
     equal(store.get(false).legacy.styles["My Style"]!.text, "my own words");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reload() reads preset edits at once and throws on a broken file, keeping the last good", async () => {
+  const dir = await Deno.makeTempDir();
+  await copyFolder(BUILTIN_PRESETS, dir);
+  const store = new PresetStore({ builtinDir: dir, now: () => 0 });
+  try {
+    const legacyPath = join(dir, "legacy.json");
+    const legacy = JSON.parse(await Deno.readTextFile(legacyPath));
+    legacy.styles.Cinematic = "RELOADED cinematic";
+    await Deno.writeTextFile(legacyPath, JSON.stringify(legacy));
+    // The clock stands still, so only reload() can see the edit.
+    equal(store.get(false).legacy.styles.Cinematic!.text.startsWith("RELOADED"), false);
+    store.reload();
+    equal(store.get(false).legacy.styles.Cinematic!.text, "RELOADED cinematic");
+    await Deno.writeTextFile(legacyPath, "{ broken");
+    throws(() => store.reload(), /legacy\.json: not valid JSON/);
+    equal(store.get(false).legacy.styles.Cinematic!.text, "RELOADED cinematic");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("universal by_category must name real categories and options of its group", () => {
+  const files = readPresetFolder(BUILTIN_PRESETS, "presets/");
+  const universal = JSON.parse(files.universal!.text);
+  for (
+    const [byCategory, pattern] of [
+      [{ nowhere: ["epic"] }, /universal\.json: mood\.by_category: there is no category "nowhere"/],
+      [{ fantasy: ["grumpy"] }, /mood\.by_category\.fantasy: "grumpy" is not one of the mood/],
+    ] as [Record<string, string[]>, RegExp][]
+  ) {
+    universal.mood.by_category = byCategory;
+    files.universal!.text = JSON.stringify(universal);
+    throws(() => buildCatalog(files), pattern);
+  }
+});
+
+Deno.test("/api/universal-options lists adult categories in mood.by_category only when enabled", async () => {
+  const safe = await startTestApp();
+  const adult = await startTestApp({ env: { ENABLE_NSFW_PRESETS: "true" } });
+  try {
+    const byCategory = async (t: typeof safe) =>
+      (await (await t.request("/api/universal-options")).json()).universal_options.mood
+        .by_category;
+    const hidden = await byCategory(safe);
+    const shown = await byCategory(adult);
+    ok(!("adult_photography" in hidden));
+    ok("adult_photography" in shown);
+    ok("fantasy" in hidden);
+  } finally {
+    await safe.close();
+    await adult.close();
   }
 });

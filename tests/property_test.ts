@@ -52,7 +52,18 @@ const value = fc.oneof(
   fc.constant(null),
   fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }),
   fc.dictionary(
-    fc.constantFrom("pack", "category", "type", "artist", "technical", "universal", "mood"),
+    fc.constantFrom(
+      "pack",
+      "category",
+      "type",
+      "artist",
+      "technical",
+      "universal",
+      "mood",
+      "level1",
+      "level4",
+      "weather_atmosphere",
+    ),
     fc.oneof(
       fc.string({ maxLength: 12 }),
       fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),

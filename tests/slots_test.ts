@@ -28,7 +28,7 @@ async function postForm(
 }
 
 /** How an entry point says "you are at your cap". */
-type Busy = "status" | "panel" | "page" | "no-unload";
+type Busy = "status" | "panel" | "page" | "no-unload" | "ollama" | "openai";
 
 interface Entry {
   name: string;
@@ -111,6 +111,31 @@ const ENTRIES: Entry[] = [
     run: (t, { historyId }) => postForm(t, `/ui/history/${historyId}/replay`, {}),
   },
   {
+    name: "POST /ollama/api/generate",
+    busy: "ollama",
+    run: (t) => postJson(t, "/ollama/api/generate", { model: "promptsmith/flux", prompt: "a" }),
+  },
+  {
+    name: "POST /ollama/api/chat",
+    busy: "ollama",
+    run: (t) =>
+      postJson(t, "/ollama/api/chat", {
+        model: "promptsmith/flux",
+        messages: [{ role: "user", content: "a" }],
+        stream: false,
+      }),
+  },
+  {
+    name: "POST /v1/chat/completions",
+    busy: "openai",
+    run: (t) =>
+      postJson(t, "/v1/chat/completions", {
+        model: "promptsmith/flux",
+        messages: [{ role: "user", content: "a" }],
+        stream: true,
+      }),
+  },
+  {
     name: "ComfyUI send with unload_llm",
     busy: "no-unload",
     run: (t, { historyId, workflowId }) =>
@@ -134,6 +159,14 @@ async function assertBusy(entry: Entry, res: Response): Promise<void> {
       equal(res.status, 429);
       match(text, /^<!DOCTYPE html>/);
       match(text, /Too many generations/);
+      break;
+    case "ollama":
+      equal(res.status, 429, text);
+      match(JSON.parse(text).error, /generations running/);
+      break;
+    case "openai":
+      equal(res.status, 429, text);
+      equal(JSON.parse(text).error.type, "rate_limit_error");
       break;
     case "no-unload":
       equal(res.status, 202, text);

@@ -1,10 +1,21 @@
 import { Layout } from "./layout.tsx";
 import type { HistoryEntry } from "../lib/history/store.ts";
 
+/** How each generation mode is named on the page; `api` rows come from ComfyUI and other clients. */
+export const MODE_LABELS: Record<string, string> = {
+  oneshot: "One-shot",
+  chat: "Chat",
+  "persona-chat": "Persona chat",
+  batch: "Batch",
+  api: "API (ComfyUI)",
+};
+
 /** The query the history page was asked for. */
 export interface HistoryQueryView {
   q: string;
   favorite: boolean;
+  /** Only entries of this generation mode; "" for all. */
+  mode: string;
   offset: number;
   limit: number;
 }
@@ -34,6 +45,7 @@ function pageLink(query: HistoryQueryView, offset: number): string {
   const params = new URLSearchParams();
   if (query.q) params.set("q", query.q);
   if (query.favorite) params.set("favorite", "true");
+  if (query.mode) params.set("mode", query.mode);
   if (offset) params.set("offset", String(offset));
   const s = params.toString();
   return `/ui/history${s ? `?${s}` : ""}`;
@@ -46,7 +58,7 @@ export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string
     <article class="entry" id={`entry-${entry.id}`}>
       <header>
         <span class="badge">{entry.model}</span>
-        <span class="badge">{entry.mode}</span>
+        <span class="badge" title={entry.mode}>{MODE_LABELS[entry.mode] ?? entry.mode}</span>
         {entry.engine === "composer" && <span class="badge warn">composer</span>}
         <time datetime={entry.timestamp}>{when} UTC</time>
       </header>
@@ -185,7 +197,7 @@ export function HistoryPage(
           hx-get="/ui/history"
           hx-target="#history-list"
           hx-swap="outerHTML"
-          hx-trigger="input changed delay:300ms from:#q, change from:#favorite, submit"
+          hx-trigger="input changed delay:300ms from:#q, change from:#favorite, change from:#mode, submit"
           hx-push-url="true"
         >
           <label for="q" class="visually-hidden">Search history</label>
@@ -207,6 +219,13 @@ export function HistoryPage(
             />{" "}
             Favorites only
           </label>
+          <label for="mode" class="visually-hidden">Mode</label>
+          <select id="mode" name="mode">
+            <option value="" selected={!query.mode}>All modes</option>
+            {Object.entries(MODE_LABELS).map(([id, label]) => (
+              <option key={id} value={id} selected={query.mode === id}>{label}</option>
+            ))}
+          </select>
           <button type="submit" class="secondary">Search</button>
         </form>
         <HistoryList {...props} />

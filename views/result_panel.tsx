@@ -11,7 +11,8 @@ export interface ResultView {
   result: string;
   engine: string;
   fallback_reason?: string | null;
-  note?: string | null;
+  notes?: string | null;
+  alternates?: string[];
   thinking?: string | null;
   history_id: number | null;
   target: Target;
@@ -159,7 +160,7 @@ export function ResultBody({ result }: { result: ResultView }) {
           <button type="button" class="copy secondary" data-copy="#both">Copy both</button>
         </div>
       )}
-      {result.note && <p class="note">{result.note}</p>}
+      {result.notes && <p class="note">{result.notes}</p>}
       {result.thinking && (
         <details class="thinking">
           <summary>Model reasoning</summary>

@@ -24,6 +24,8 @@ export interface Config {
   enableNsfwPresets: boolean;
   openBrowser: boolean;
   authToken: string | undefined;
+  /** When set, `/admin/reload-prompts` takes this key (and only it), as in the original app. */
+  adminApiKey: string | undefined;
   comfyuiUrl: string;
   /** Extra Host names accepted besides loopback names and IP addresses. */
   allowedHosts: string[];
@@ -180,6 +182,7 @@ export function loadConfig(sources: ConfigSources): Config {
     enableNsfwPresets: parseBool("ENABLE_NSFW_PRESETS", get("ENABLE_NSFW_PRESETS"), false),
     openBrowser: sources.flags?.open ?? parseBool("OPEN_BROWSER", get("OPEN_BROWSER"), true),
     authToken,
+    adminApiKey: get("ADMIN_API_KEY")?.trim(),
     comfyuiUrl: comfyRaw.trim().replace(/\/+$/, ""),
     allowedHosts: (get("ALLOWED_HOSTS") ?? "").split(",").map((h) => h.trim().toLowerCase())
       .filter(Boolean),

@@ -14,6 +14,8 @@ Deno.test("loadConfig() uses the documented defaults", () => {
   equal(c.logLevel, "INFO");
   equal(c.enableHierarchicalPresets, true);
   equal(c.enableNsfwPresets, false);
+  equal(c.adminApiKey, undefined);
+  equal(loadConfig({ env: { ADMIN_API_KEY: " s3cret " } }).adminApiKey, "s3cret");
 });
 
 Deno.test("loadConfig() lets the environment win over .env files, and flags over both", () => {

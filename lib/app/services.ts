@@ -23,6 +23,7 @@ import { BatchRegistry, type BatchResult } from "../batch/batch.ts";
 import { ComfyService } from "../comfy/jobs.ts";
 import { ComfyClient } from "../comfy/client.ts";
 import { sessionSecret } from "./secret.ts";
+import { PairCache } from "../compat/pairs.ts";
 
 /**
  * The app's parts, made once at start-up (or with fakes and `:memory:` stores in tests). Route
@@ -51,6 +52,8 @@ export interface Services {
   wildcards: () => Record<string, string[]>;
   /** Signs session cookies. */
   secret: Uint8Array;
+  /** Served models' replies waiting for their other half (positive or negative prompt). */
+  pairs: PairCache;
   /** Closes the stores; only `closeServices` calls it. */
   close(): void;
 }
@@ -108,6 +111,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     slots: new GenerationSlots({ perKey: config.maxGenerationsPerClient }),
     batches: new BatchRegistry(),
     secret: await sessionSecret(kv),
+    pairs: new PairCache({ now: () => now().getTime() }),
     wildcards: cachedFor(
       1000,
       () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),

@@ -20,27 +20,43 @@ const PersonaSchema = z.object({
 /** A persona as listed: everything but its system prompt. */
 export type Persona = z.infer<typeof PersonaSchema> & { id: string };
 
-/** The personas and their system prompts, validated once at start. */
+/** The personas and their system prompts, validated at start and on `reload()`. */
 export class PersonaBook {
-  readonly #personas: Persona[];
-  readonly #prompts = new Map<string, string>();
+  readonly #readJson: () => string;
+  readonly #readPrompt: (file: string) => string;
+  #personas: Persona[] = [];
+  #prompts = new Map<string, string>();
 
   constructor(
-    jsonText = readBundledText("presets/personas.json"),
+    readJson = () => readBundledText("presets/personas.json"),
     readPrompt = (file: string) => readBundledText(`presets/personas/${file}`),
   ) {
-    const parsed = z.record(z.string().regex(/^[a-z0-9_]+$/), PersonaSchema).safeParse(
-      JSON.parse(jsonText),
-    );
+    this.#readJson = readJson;
+    this.#readPrompt = readPrompt;
+    this.reload();
+  }
+
+  /** Reads the personas and their prompts again; on a bad file it throws and keeps the old ones. */
+  reload(): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(this.#readJson());
+    } catch (err) {
+      throw new Error(`presets/personas.json: not valid JSON (${(err as Error).message})`);
+    }
+    const parsed = z.record(z.string().regex(/^[a-z0-9_]+$/), PersonaSchema).safeParse(json);
     if (!parsed.success) {
       throw new Error(`presets/personas.json: ${formatZodIssue(parsed.error.issues[0]!)}`);
     }
-    this.#personas = Object.entries(parsed.data).map(([id, p]) => ({ id, ...p }));
-    for (const p of this.#personas) {
-      const text = readPrompt(p.prompt_file).trim();
+    const personas = Object.entries(parsed.data).map(([id, p]) => ({ id, ...p }));
+    const prompts = new Map<string, string>();
+    for (const p of personas) {
+      const text = this.#readPrompt(p.prompt_file).trim();
       if (!text) throw new Error(`presets/personas/${p.prompt_file}: the prompt is empty`);
-      this.#prompts.set(p.id, text);
+      prompts.set(p.id, text);
     }
+    this.#personas = personas;
+    this.#prompts = prompts;
   }
 
   /** Personas keyed by id, adult ones only when enabled. */

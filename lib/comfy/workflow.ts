@@ -52,7 +52,8 @@ const SEED_INPUTS: Record<string, string> = {
   RandomNoise: "noise_seed",
 };
 
-function isLink(v: unknown): v is [string, number] {
+/** Whether an input value is a link `[source node id, output slot]` rather than a literal. */
+export function isLink(v: unknown): v is [string, number] {
   return Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "number";
 }
 

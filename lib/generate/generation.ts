@@ -20,7 +20,10 @@ export interface GenerationResult {
   result: string;
   positive: string;
   negative: string | null;
-  note: string | null;
+  /** What the model said besides the prompt (explanations, remarks, a question it asked). */
+  notes: string | null;
+  /** Other prompts the model offered (variations, alternates), each usable on its own. */
+  alternates: string[];
   thinking: string | null;
   stats: GenerationStats;
   history_id: number | null;
@@ -82,8 +85,12 @@ export async function* runGeneration(
     }
   }
   if (signal.aborted) return;
-  const parsed = parseReply(raw, { style: plan.target.style, negative: plan.target.negative });
-  const isPrompt = parsed.labeled || !plan.requireLabel;
+  const parsed = parseReply(raw, {
+    style: plan.target.style,
+    negative: plan.target.negative,
+    requireLabel: plan.requireLabel,
+  });
+  const isPrompt = parsed.kind === "prompt";
   if (!isPrompt) parsed.positive = "";
   const kept = isPrompt
     ? restoreTerms(parsed.positive, plan.protectedTerms, plan.target.style)
@@ -102,8 +109,9 @@ export async function* runGeneration(
     result: raw.trim(),
     positive: parsed.positive,
     negative,
-    note: parsed.note,
-    thinking: thinking.trim() || null,
+    notes: parsed.notes,
+    alternates: isPrompt ? parsed.alternates : [],
+    thinking: thinking.trim() || parsed.thinking || null,
     stats: {
       ...stats,
       total_duration_ms: stats.total_duration_ms ?? Math.round(performance.now() - started),
@@ -206,7 +214,8 @@ export function composeResult(
       : `POSITIVE: ${composed.positive}\nNEGATIVE: ${composed.negative}`,
     positive: composed.positive,
     negative: composed.negative,
-    note: composed.note,
+    notes: composed.note,
+    alternates: [],
     thinking: null,
     stats: { total_duration_ms: Math.round(performance.now() - started) },
     history_id: null,

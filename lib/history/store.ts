@@ -3,8 +3,10 @@ import { createHash } from "node:crypto";
 import { AppError } from "../app/errors.ts";
 import { matchesAll, parseSearch, relevance, snippet } from "./search.ts";
 
-/** Generation modes recorded in history. */
-export type HistoryMode = "oneshot" | "chat" | "persona-chat" | "batch";
+/** Generation modes recorded in history; `api` is a served model's (the Ollama and OpenAI endpoints). */
+export const HISTORY_MODES = ["oneshot", "chat", "persona-chat", "batch", "api"] as const;
+/** One generation mode recorded in history. */
+export type HistoryMode = typeof HISTORY_MODES[number];
 
 /** What a finished generation stores. */
 export interface NewHistoryEntry {

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import type { HistoryEntry, HistoryStore, NewHistoryEntry } from "./store.ts";
+import {
+  HISTORY_MODES,
+  type HistoryEntry,
+  type HistoryStore,
+  type NewHistoryEntry,
+} from "./store.ts";
 import { badInput } from "../app/errors.ts";
 
 /** Export formats `GET /history/export` offers. */
@@ -102,7 +107,7 @@ const ImportEntry = z.object({
   model: z.string().min(1).max(100),
   ollama_model: z.string().max(200).nullish(),
   presets: z.record(z.string(), z.unknown()).nullish(),
-  mode: z.enum(["oneshot", "chat", "persona-chat", "batch"]),
+  mode: z.enum(HISTORY_MODES),
   engine: z.enum(["ollama", "composer"]).optional(),
   seed: z.number().int().nullish(),
   temperature: z.number().nullish(),

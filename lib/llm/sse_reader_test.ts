@@ -1,3 +1,4 @@
+import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import fc from "fast-check";
 import type { ByteSource } from "./ndjson.ts";
@@ -195,18 +196,6 @@ Deno.test("property: any event stream cut at any byte boundaries gives the same 
   );
 });
 
-/** The best of five timed runs after a warm-up: the machine is shared, the bound is not. */
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  let best = Infinity;
-  for (let i = 0; i < 5; i++) {
-    const started = performance.now();
-    await run();
-    best = Math.min(best, performance.now() - started);
-  }
-  return best;
-}
-
 /** The input cut into reads of `size` bytes, as a network delivers it. */
 function inReads(bytes: Uint8Array, size: number): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -217,8 +206,8 @@ function inReads(bytes: Uint8Array, size: number): Uint8Array[] {
 Deno.test("sse reader reads a 1 MB line without a line end, in 1 KiB reads, in linear time", async () => {
   const bytes = encoder.encode("data: " + "x".repeat(1_000_000));
   const reads = inReads(bytes, 1024);
-  const ms = await timed(() => eventsOf(reads));
-  ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+  const timed = await withinBudget(() => eventsOf(reads), 50);
+  ok(timed.ok, describeTiming(timed.last));
   equal((await eventsOf(reads))[0]!.data.length, 1_000_000);
 });
 
@@ -227,16 +216,16 @@ Deno.test("sse reader reads 1 MB of lone \\r, and of data lines ended by \\r, in
     const text of ["\r".repeat(1_000_000), "data: x\r".repeat(125_000), "\r\n".repeat(500_000)]
   ) {
     const reads = inReads(encoder.encode(text), 16 * 1024);
-    const ms = await timed(() => eventsOf(reads));
-    ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+    const timed = await withinBudget(() => eventsOf(reads), 50);
+    ok(timed.ok, describeTiming(timed.last));
   }
 });
 
 Deno.test("sse reader stops a 2 MB line without a line end at the limit, quickly", async () => {
   const reads = inReads(encoder.encode("data: " + "y".repeat(2_000_000)), 16 * 1024);
   await rejects(eventsOf(reads), SseTooLongError);
-  const ms = await timed(() => eventsOf(reads).catch(() => {}));
-  ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+  const timed = await withinBudget(() => eventsOf(reads).catch(() => {}), 50);
+  ok(timed.ok, describeTiming(timed.last));
 });
 
 Deno.test("sse reader reads a fetch-like byte stream into its own buffer", async () => {

@@ -298,10 +298,36 @@ export function buildCatalog(builtin: PresetFiles, user?: PresetFiles): Catalog 
       parseFile(UniversalSchema, user.universal.text, user.universal.name),
     );
     for (const [key, group] of Object.entries(extra)) {
-      const base = universal[key];
+      const base = Object.hasOwn(universal, key) ? universal[key] : undefined;
       universal[key] = base
-        ? { ...base, options: mergeById(base.options, group.options, (_a, b) => b) }
+        ? {
+          ...base,
+          options: mergeById(base.options, group.options, (_a, b) => b),
+          ...(base.by_category || group.by_category
+            ? { by_category: { ...base.by_category, ...group.by_category } }
+            : {}),
+        }
         : group;
+    }
+  }
+  const universalFile = user?.universal
+    ? `${builtin.universal.name} or ${user.universal.name}`
+    : builtin.universal.name;
+  for (const [key, group] of Object.entries(universal)) {
+    for (const [catId, ids] of Object.entries(group.by_category ?? {})) {
+      if (!categories.some((c) => c.id === catId)) {
+        throw new PresetFileError(
+          universalFile,
+          `${key}.by_category: there is no category "${catId}"`,
+        );
+      }
+      const unknown = ids.find((id) => !group.options.some((o) => o.id === id));
+      if (unknown) {
+        throw new PresetFileError(
+          universalFile,
+          `${key}.by_category.${catId}: "${unknown}" is not one of the ${key} options`,
+        );
+      }
     }
   }
 

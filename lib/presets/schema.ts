@@ -59,11 +59,16 @@ export interface OptionGroup {
   name: string;
   multi?: boolean;
   options: PresetOption[];
+  /** Universal groups only: option ids that suit a category, by category id. */
+  by_category?: Record<string, string[]>;
 }
 
-function normalizeGroup(g: z.infer<typeof GroupInput>): OptionGroup {
+function normalizeGroup(
+  g: z.infer<typeof GroupInput> & { by_category?: Record<string, string[]> },
+): OptionGroup {
   const out: OptionGroup = { name: g.name, options: g.options.map(normalizeOption) };
   if (g.multi) out.multi = true;
+  if (g.by_category) out.by_category = g.by_category;
   return out;
 }
 
@@ -170,8 +175,11 @@ export const PackSchema = z.object({
 /** `presets/packs.json`. */
 export const PacksSchema = z.object({ packs: z.array(PackSchema) });
 
-/** `presets/universal.json`: cross-cutting option groups. */
-export const UniversalSchema = z.record(Id, GroupInput);
+/** `presets/universal.json`: cross-cutting option groups, with the options that suit a category. */
+export const UniversalSchema = z.record(
+  Id,
+  GroupInput.extend({ by_category: z.record(Id, z.array(Id).min(1)).optional() }),
+);
 
 /** A legacy entry after normalization. */
 export interface LegacyPreset {
@@ -188,7 +196,9 @@ export function normalizeLegacy(entry: z.infer<typeof LegacyEntry>): LegacyPrese
 
 /** Normalizes option groups. */
 export function normalizeGroups(
-  groups: Record<string, z.infer<typeof GroupInput>> | undefined,
+  groups:
+    | Record<string, z.infer<typeof GroupInput> & { by_category?: Record<string, string[]> }>
+    | undefined,
 ): Record<string, OptionGroup> {
   const out: Record<string, OptionGroup> = {};
   for (const [key, g] of Object.entries(groups ?? {})) out[key] = normalizeGroup(g);

@@ -161,6 +161,15 @@ export class PresetStore {
     }
   }
 
+  /**
+   * Re-reads every preset file now, whatever the timestamps say. A broken file throws its
+   * problem (naming the file) and the last good catalog stays in use.
+   */
+  reload(): void {
+    if (!this.refresh(true)) throw new Error(this.lastError ?? "The presets could not be read");
+    this.#lastCheck = this.#now();
+  }
+
   /** The current catalog; adult entries are removed unless `nsfw` is true. */
   get(nsfw: boolean): Catalog {
     const interval = this.#options.checkIntervalMs ?? 1000;

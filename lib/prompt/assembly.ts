@@ -4,6 +4,7 @@ import type { OptionGroup, PresetOption } from "../presets/schema.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import { type DroppedPreset, resolveCollisions } from "./collisions.ts";
 import { genrePhrase, type SceneRole, sceneRole, technicalSlot } from "./preset_kinds.ts";
+import { canonicalSelections, type SentSelections } from "./selections.ts";
 
 /** Hierarchical picks as the API takes them, or `{pack}` to start from a preset pack. */
 export interface Selections {
@@ -22,7 +23,8 @@ export interface PresetRequest {
   artist?: string;
   composition?: string;
   lighting?: string;
-  selections?: Selections;
+  /** Our keys, the original app's `level1`…`level5`, or both. */
+  selections?: SentSelections;
 }
 
 /** What part of the image a preset line describes; the composer orders and phrases by it. */
@@ -247,16 +249,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
       }
     }
   }
+  // canonicalSelections has checked that every group exists.
   for (const [key, value] of Object.entries(s.universal ?? {})) {
-    const group = catalog.universal[key];
-    if (!group) {
-      throw badInput(
-        `selections.universal.${key}: unknown option group; use one of ${
-          Object.keys(catalog.universal).join(", ")
-        }`,
-        "unknown_preset",
-      );
-    }
+    const group = catalog.universal[key]!;
     const ids = Array.isArray(value) ? value : [value];
     if (!group.multi && ids.length > 1) {
       throw badInput(`selections.universal.${key}: choose one value, not a list`);
@@ -280,7 +275,7 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     });
     for (const o of options) if (o.negative) out.negatives.push(...o.negative);
   }
-  out.record.hierarchical = s;
+  out.record.resolved = s;
 }
 
 /** Looks up every chosen preset; a name or id that does not exist is a 400 that names it. */
@@ -289,7 +284,9 @@ export function resolvePresets(catalog: Catalog, req: PresetRequest): ResolvedPr
   resolveLegacy(catalog, req, out);
   const sel = req.selections;
   if (sel && Object.values(sel).some((v) => v !== undefined && v !== "")) {
-    resolveHierarchical(catalog, sel, out);
+    resolveHierarchical(catalog, canonicalSelections(sel, Object.keys(catalog.universal)), out);
+    // History keeps the selection as it was sent (either key set) beside the resolved ids.
+    out.record.hierarchical = sel;
   }
   const { lines, dropped } = resolveCollisions(out.lines);
   out.lines = lines;

@@ -56,7 +56,7 @@ function suggestionsLeftOut(line: PresetLine, parts: IdeaParts): boolean {
 }
 
 function tagContext(presets: ResolvedPresets): TagContext {
-  const selections = presets.record.hierarchical as Selections | undefined;
+  const selections = presets.record.resolved as Selections | undefined;
   const style = presets.record.style;
   const source = PONY_SOURCES[selections?.category ?? ""] ??
     (typeof style === "string" ? PONY_SOURCES[style] : undefined);

@@ -171,7 +171,8 @@ export function encoderIds(target: Target): string[] {
   return target.encoders.map((e) => encoderId(e.id));
 }
 
-const templates = new Map<string, string>();
+/** System prompt templates by `<style>_<mode>`, read on first use and again on reload. */
+let templates = new Map<string, string>();
 
 function template(name: string): string {
   let t = templates.get(name);
@@ -242,6 +243,41 @@ function numbered(items: string[], start = 1): string {
 /** The template a target and mode use: tags, prose or video, one-shot or chat. */
 export function templateName(target: Target, mode: PromptMode): string {
   return `${target.medium === "video" ? "video" : target.style}_${mode}`;
+}
+
+const MODES: PromptMode[] = ["oneshot", "chat"];
+
+/** The template families: tag and prose images, and video. */
+const TEMPLATE_KINDS = ["tags", "prose", "video"] as const;
+
+/**
+ * Reads `presets/targets.json` and every system prompt template again and puts them in use:
+ * `targets` (the list the app holds) gets the new contents. Everything is read and checked
+ * before anything changes, so a broken file throws its problem and the old prompts stay.
+ * Returns the prompts now in use as the original app named them: `flux`, `flux_chat`, ….
+ */
+export function reloadSystemPrompts(targets: Target[], read = readBundledText): string[] {
+  let fresh: Target[];
+  try {
+    fresh = loadTargets(read("presets/targets.json"));
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(
+      message.startsWith("presets/targets.json") ? message : `presets/targets.json: ${message}`,
+    );
+  }
+  const texts = new Map<string, string>();
+  for (const kind of TEMPLATE_KINDS) {
+    for (const mode of MODES) {
+      const file = `presets/prompts/${kind}_${mode}.md`;
+      const text = read(file).trim();
+      if (!text) throw new Error(`${file}: the prompt is empty`);
+      texts.set(`${kind}_${mode}`, text);
+    }
+  }
+  templates = texts;
+  targets.splice(0, targets.length, ...fresh);
+  return [...fresh.map((t) => t.id), ...fresh.map((t) => `${t.id}_chat`)];
 }
 
 /** The system prompt for a target and mode, filled from the target's data. */

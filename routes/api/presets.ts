@@ -5,6 +5,8 @@ import { type Catalog, LEGACY_CATEGORIES } from "../../lib/presets/catalog.ts";
 import { findArtist, findCategory, findType, resolvePresets } from "../../lib/prompt/assembly.ts";
 import { AppError, badInput, notFound } from "../../lib/app/errors.ts";
 import { CUSTOM_KINDS, type CustomPresetInput } from "../../lib/presets/custom_store.ts";
+import { packView, universalOptionsView } from "../../lib/presets/original_views.ts";
+import { canonicalSelections } from "../../lib/prompt/selections.ts";
 import { readJson } from "../http/request_body.ts";
 import { SelectionsSchema } from "../http/schemas.ts";
 
@@ -53,10 +55,16 @@ export function presetRoutes(services: Pick<Services, "presets" | "config" | "cu
   ): CustomPresetInput => {
     const store = customStore();
     if (input.kind === "packs") {
-      if (!input.selections?.category) {
+      // Stored in our keys whichever the client sent, so the pack applies like a built-in one.
+      const selections = canonicalSelections(
+        input.selections ?? {},
+        Object.keys(catalog().universal),
+      );
+      if (!selections.category) {
         throw badInput("selections: a custom pack needs selections with at least a category");
       }
-      resolvePresets(catalog(), { selections: input.selections });
+      resolvePresets(catalog(), { selections });
+      input = { ...input, selections };
     } else if (!input.text) {
       throw badInput("text: required; it is the prompt text this preset adds");
     }
@@ -137,8 +145,11 @@ export function presetRoutes(services: Pick<Services, "presets" | "config" | "cu
           : artist.specifics,
       });
     })
-    .get("/api/preset-packs", (c) => c.json({ packs: catalog().packs }))
-    .get("/api/universal-options", (c) => c.json({ universal_options: catalog().universal }))
+    .get("/api/preset-packs", (c) => c.json({ packs: catalog().packs.map(packView) }))
+    .get(
+      "/api/universal-options",
+      (c) => c.json({ universal_options: universalOptionsView(catalog()) }),
+    )
     .get("/api/presets/custom", (c) => c.json({ presets: customStore().list() }))
     .post("/api/presets/custom", async (c) => {
       const input = validateCustom(await readJson(c, CustomSchema));

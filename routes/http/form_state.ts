@@ -180,7 +180,8 @@ export function formFromHistory(entry: HistoryEntry): FormState {
     if (typeof p[key] === "string") f[key] = p[key] as string;
   }
   if (typeof p.persona === "string") f.persona_id = p.persona;
-  const h = p.hierarchical as Selections | undefined;
+  // `resolved` holds our ids whichever keys the request used; older rows only have `hierarchical`.
+  const h = (p.resolved ?? p.hierarchical) as Selections | undefined;
   if (h) {
     f.category = h.category ?? "";
     f.type = h.type ?? "";

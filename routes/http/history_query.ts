@@ -1,6 +1,7 @@
+import { HISTORY_MODES } from "../../lib/history/store.ts";
 import { AppError, badInput } from "../../lib/app/errors.ts";
 
-const MODES = ["oneshot", "chat", "persona-chat", "batch"];
+const MODES: readonly string[] = HISTORY_MODES;
 
 /** Parses the `/history` query; every problem is a 400 that names the parameter. */
 export function parseHistoryQuery(q: Record<string, string | undefined>) {

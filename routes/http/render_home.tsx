@@ -26,14 +26,15 @@ export async function chatView(
   const lastReply = [...messages].reverse().find((m) => m.role === "assistant");
   if (!lastReply) return { messages };
   const target = findTarget(services.targets, form.model);
-  const parsed = parseReply(lastReply.content, target);
-  const last: ResultView | undefined = parsed.labeled || kind === "chat"
+  const parsed = parseReply(lastReply.content, { ...target, requireLabel: kind === "persona" });
+  const last: ResultView | undefined = parsed.kind === "prompt"
     ? {
       positive: parsed.positive,
       negative: parsed.negative,
       result: lastReply.content,
       engine: "ollama",
-      note: parsed.note,
+      notes: parsed.notes,
+      alternates: parsed.alternates,
       history_id: null,
       target,
     }

@@ -6,26 +6,53 @@ export const MAX_TEXT = 8000;
 
 const Id = z.string().trim().max(100);
 
-/** Hierarchical selections as requests carry them. */
-export const SelectionsSchema = z.object({
+const Options = z.record(z.string().max(100), Id);
+
+/** Every key `selections` may hold: ours, then the original app's level names (same meaning). */
+const SELECTION_FIELDS = {
   pack: Id.optional(),
   category: Id.optional(),
   type: Id.optional(),
   artist: Id.optional(),
-  technical: z.record(z.string().max(100), Id).optional(),
-  specifics: z.record(z.string().max(100), Id).optional(),
+  technical: Options.optional(),
+  specifics: Options.optional(),
   universal: z.record(z.string().max(100), z.union([Id, z.array(Id).max(20)])).optional(),
-});
+  level1: Id.optional(),
+  level2: Id.optional(),
+  level3: Id.optional(),
+  level4: Options.optional(),
+  level5: Options.optional(),
+};
+
+const KnownSelections = z.object(SELECTION_FIELDS);
+
+/**
+ * Hierarchical selections as requests carry them, in our keys or the original's (`lib/prompt`
+ * maps them). A key that is neither is refused by name, never dropped: a misspelt level would
+ * otherwise vanish and the answer would look right.
+ */
+export const SelectionsSchema = z.looseObject(SELECTION_FIELDS).superRefine((value, ctx) => {
+  for (const key of Object.keys(value)) {
+    if (Object.hasOwn(SELECTION_FIELDS, key)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [key],
+      message: `unknown key; use one of ${Object.keys(SELECTION_FIELDS).join(", ")}`,
+    });
+  }
+}).transform((value) => value as z.infer<typeof KnownSelections>);
 
 const PresetName = z.string().max(200).nullish().transform((v) => v ?? undefined);
 
 /** Fields shared by every generation request: target, LLM, presets and Ollama options. */
 export const GenerationFields = {
   model: z.string().trim().min(1).max(40).optional(),
-  ollama_model: z.string().trim().min(1).max(200).regex(
-    /^[\w.:/@+-]+$/,
+  // "" (or null) means the default model, as in the original app, whose page sends "" when
+  // Ollama could not list its models.
+  ollama_model: z.string().trim().max(200).regex(
+    /^([\w.:/@+-]+)?$/,
     "must be an Ollama model name such as qwen3:latest",
-  ).optional(),
+  ).nullish().transform((v) => v || undefined),
   style: PresetName,
   artist: PresetName,
   composition: PresetName,

@@ -32,6 +32,7 @@ export function historyPageRoutes(services: Deps): Hono {
       const query = {
         q: q.q?.trim() ?? "",
         favorite: q.favorite === "true",
+        mode: q.mode ?? "",
         offset: 0,
         limit: PAGE_SIZE,
       };
@@ -40,6 +41,7 @@ export function historyPageRoutes(services: Deps): Hono {
         const parsed = parseHistoryQuery({
           q: q.q,
           favorite: q.favorite,
+          mode: q.mode,
           offset: q.offset,
           limit: String(PAGE_SIZE),
         });
