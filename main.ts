@@ -13,6 +13,7 @@ import { comfyRoutes } from "./routes/api/comfyui.ts";
 import { modelRoutes } from "./routes/api/models.ts";
 import { healthRoutes } from "./routes/api/health.ts";
 import { targetRoutes } from "./routes/api/targets.ts";
+import { tokenRoutes } from "./routes/api/tokens.ts";
 import { adminRoutes } from "./routes/api/admin.ts";
 import { staticRoutes } from "./routes/pages/static.ts";
 import { loginRoutes } from "./routes/pages/login.tsx";
@@ -79,6 +80,7 @@ export function createApp(services: Services): Hono {
   app.route("/models", modelRoutes(services));
   app.route("/healthz", healthRoutes(services));
   app.route("/api/targets", targetRoutes(services));
+  app.route("/api/tokens", tokenRoutes(services));
   app.route("/", adminRoutes(services)); //         /admin/reload-prompts
 
   // Our targets and packs served as models, for ComfyUI's LLM nodes and other clients.

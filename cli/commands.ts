@@ -12,13 +12,31 @@ import { intFlag, parseArgs, UsageError } from "./args.ts";
 import { resolveConfig } from "./serve.ts";
 import { cliHint } from "./lookup_hint.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
+import { loadTargets } from "../lib/prompt/targets.ts";
+
+/** The target ids, wrapped to fit the help's second column. */
+function targetList(): string {
+  const lines: string[] = [];
+  let line = "target model:";
+  const targets = loadTargets();
+  for (const [i, t] of targets.entries()) {
+    const item = `${t.id}${i === 0 ? " (default)" : ""}${i < targets.length - 1 ? "," : ""}`;
+    if (line.length + item.length + 1 > 58) {
+      lines.push(line);
+      line = item;
+    } else line = `${line} ${item}`;
+  }
+  lines.push(line);
+  return lines.join(`\n${" ".repeat(23)}`);
+}
 
 /** Help for `generate`. */
 export const GENERATE_HELP = `promptsmith generate: write one prompt and print it.
 
 Usage: promptsmith generate "<idea>" [options]
 
-  --target ID          target image model: flux (default), sdxl, pony, sd15, sd3
+  --target ID          ${targetList()}
+                       (see: promptsmith presets targets; old ids such as sd3 still work)
   --style NAME         a style preset (see: promptsmith presets styles); also --artist,
                        --composition, --lighting
   --pack ID            a preset pack (see: promptsmith presets packs)
@@ -132,12 +150,15 @@ export async function generate(args: string[]): Promise<number> {
       }
       let wrote = false;
       try {
+        let note: string | null = null;
         for await (const event of streamPrompt(deps, plan, options)) {
           if ("token" in event) {
             out(event.token);
             wrote = true;
-          }
+          } else if ("done" in event && event.engine === "composer") note = event.notes;
         }
+        // The composer's remarks (a foreign idea kept as written, a pack's scene left out).
+        if (note) Deno.stderr.writeSync(encoder.encode(`${wrote ? "\n" : ""}Note: ${note}\n`));
       } finally {
         if (wrote) out("\n");
       }
@@ -220,7 +241,9 @@ export async function presets(args: string[]): Promise<number> {
     } else if (which === "packs") {
       for (const p of catalog.packs) out(`${p.id.padEnd(24)} ${p.name}: ${p.description}\n`);
     } else if (which === "targets") {
-      for (const t of services.targets) out(`${t.id.padEnd(8)} ${t.name}: ${t.description}\n`);
+      for (const t of services.targets) {
+        out(`${t.id.padEnd(15)} ${t.name}: ${t.description}\n`);
+      }
     } else if (which === "categories") {
       for (const c of catalog.categories) {
         out(`${c.id.padEnd(20)} ${c.name} (${c.types.length} types)\n`);

@@ -62,7 +62,7 @@ browserTest(
       await p.goto(env.url);
       await shot(p, "home-1280");
       await p.fill("#input", "a cyberpunk warrior in a neon city");
-      await p.click("label:has(input[value=sdxl])");
+      await p.selectOption("select[name=model]", "sdxl");
       await p.click("button.primary");
       await p.waitForFunction(() =>
         (document.querySelector(".stream-text")?.textContent ?? "").length > 5
@@ -88,6 +88,10 @@ browserTest(
       await shot(p, "result-375");
       const width = await p.evaluate(() => document.documentElement.scrollWidth);
       ok(width <= 375, `no horizontal scroll at 375 px (scrollWidth ${width})`);
+      await p.setViewportSize({ width: 390, height: 800 });
+      const picker = (await p.locator("select[name=model]").boundingBox())!;
+      ok(picker.x >= 0 && picker.x + picker.width <= 390, "the target picker fits 390 px");
+      ok(picker.height < 60, `the target picker is one line at 390 px (${picker.height} px)`);
       equal(env.t.fake.chatRequests().length, 1, "one generation, even with SSE");
       equal(pageErrors(p).length, 0, pageErrors(p).join("\n"));
     } finally {
@@ -229,7 +233,7 @@ browserTest(
       const { page: p } = await page(env, { js: false });
       await p.goto(env.url);
       await p.fill("#input", "a lighthouse in a storm");
-      await p.check("input[name=model][value=sdxl]");
+      await p.selectOption("select[name=model]", "sdxl");
       await p.selectOption("#category", "photography");
       await p.click("button:has-text('Show options for this choice')");
       equal(await p.inputValue("#category"), "photography");
@@ -458,7 +462,7 @@ browserTest(
       await p.waitForSelector("text=prompt → node 6.text");
       await p.goto(env.url);
       await p.fill("#input", "a lighthouse at night");
-      await p.click("label:has(input[value=sdxl])");
+      await p.selectOption("select[name=model]", "sdxl");
       await p.click("button.primary");
       await p.waitForSelector("#positive");
       await p.click("a:has-text('Send to ComfyUI')");

@@ -356,7 +356,10 @@ Deno.test("the transcript shows the user's own words while the LLM gets the pres
     await t.post("/chat", { message: "a foggy pier", style: "Watercolor", session_id: sid });
     await t.post("/chat", { message: "add gulls", session_id: sid });
     const sent = lastChat(t);
-    match(sent[1]!.content, /^a foggy pier\n\nPresets to weave in:\n- Style: watercolour/);
+    match(
+      sent[1]!.content,
+      /^a foggy pier\n\nMy words fix the subject.*\n\nPresets:\n- Style: watercolour/,
+    );
     ok(
       sent.every((m) => Object.keys(m).sort().join() === "content,role"),
       "only role and content go upstream",
@@ -368,7 +371,7 @@ Deno.test("the transcript shows the user's own words while the LLM gets the pres
       await (await t.request("/?mode=chat", { headers: { cookie: sessionCookie(t, sid) } }))
         .text();
     match(page, /<div class="text">a foggy pier<\/div>/);
-    ok(!page.includes("Presets to weave in"));
+    ok(!page.includes("Presets:"));
   } finally {
     await t.close();
   }

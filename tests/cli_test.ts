@@ -266,3 +266,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test("cli: --target takes every target and old ids; the composer's note goes to stderr", async () => {
+  const dir = await Deno.makeTempDir();
+  const env = { DATA_DIR: dir, OLLAMA_URL: "http://127.0.0.1:9" };
+  try {
+    const help = await cli(["generate", "--help"], env);
+    for (const id of ["flux_schnell", "illustrious", "sd35", "qwen_image", "hidream", "wan"]) {
+      ok(help.out.includes(id), id);
+    }
+    const composed = await cli(
+      ["generate", "un zorro rojo en la nieve", "--target", "sd3", "--engine", "composer"],
+      env,
+    );
+    equal(composed.code, 0, composed.err);
+    match(composed.out, /^POSITIVE: Un zorro rojo en la nieve\./);
+    match(composed.err, /^Note: The idea is kept in its own words: the composer cannot translate/m);
+    const listed = await cli(["presets", "targets"], env);
+    match(listed.out, /^pony\s+Pony Diffusion V6: /m);
+    match(listed.out, /^wan\s+WAN 2\.1 \/ 2\.2 \(video\): /m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

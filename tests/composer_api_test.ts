@@ -92,3 +92,29 @@ Deno.test("wildcards in the idea expand before the LLM call, the same way for th
     await t.close();
   }
 });
+
+Deno.test("a foreign idea: the LLM is asked for English, the composer keeps the words and says so", async () => {
+  const t = await startTestApp();
+  try {
+    const plan = await (await t.post("/generate", {
+      input: "ein roter Fuchs im Schnee",
+      model: "sdxl",
+      dry_run: true,
+    })).json();
+    match(plan.messages[0].content, /in English whatever language the idea is in/);
+    match(plan.messages[1].content, /^Idea: ein roter Fuchs im Schnee/);
+    const composed = await (await t.post("/generate", {
+      input: "ein roter Fuchs im Schnee",
+      model: "sdxl",
+      engine: "composer",
+    })).json();
+    match(composed.positive, /ein roter Fuchs im Schnee/);
+    match(composed.notes, /cannot translate/);
+    equal(
+      (await (await t.post("/generate", { input: "a red fox", engine: "composer" })).json()).notes,
+      null,
+    );
+  } finally {
+    await t.close();
+  }
+});

@@ -86,7 +86,7 @@ const BAD_BODIES: [string, string | unknown, RegExp][] = [
   [
     "an unknown target",
     { input: "x", model: "dalle" },
-    /model: unknown target "dalle"; use one of flux, sdxl/,
+    /model: unknown target "dalle"; use one of flux, .*sdxl, .*pony/,
   ],
   ["an unknown style", { input: "x", style: "Nope" }, /style: unknown preset "Nope"/],
   ["a bad temperature", { input: "x", temperature: 9 }, /temperature/],
@@ -125,7 +125,8 @@ Deno.test("POST /generate with dry_run returns the messages without calling Olla
     equal(body.dry_run, true);
     equal(body.messages.length, 2);
     match(body.messages[1].content, /- Style: cinematic film still/);
-    deepEqual(body.preset_negatives, ["flat amateur snapshot, overexposed"]);
+    deepEqual(body.preset_negatives, ["flat amateur snapshot", "overexposed"]);
+    deepEqual(body.dropped_presets, []);
     equal(t.fake.chatRequests().length, 0);
   } finally {
     await t.close();

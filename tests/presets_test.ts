@@ -355,7 +355,9 @@ Deno.test("golden: assembled messages for legacy, hierarchical and universal pic
       [
         "Idea: a lighthouse keeper",
         "",
-        "Presets to weave in:",
+        "The idea fixes the subject, the action and the setting. The presets below shape style, light, colour and framing: adapt or leave out any that contradict the idea.",
+        "",
+        "Presets:",
         "- Style: oil painting on canvas, visible impasto brushstrokes, layered glazes, rich pigment",
         "- Lighting: cold moonlight, silver-blue highlights, deep night shadows",
         "- Genre: Photography › Portrait: People as the subject: character, expression and light on a face.",
@@ -368,10 +370,10 @@ Deno.test("golden: assembled messages for legacy, hierarchical and universal pic
         "Write the prompt now.",
       ].join("\n"),
     );
+    // "photograph" and "painting" go: the chosen genre and style ask for both.
     deepEqual(body.preset_negatives, [
-      "photograph, digital smoothness",
+      "digital smoothness",
       "illustration",
-      "painting",
       "cartoon",
       "cgi",
       "deformed face",

@@ -23,3 +23,11 @@ Deno.test("the start and dev tasks run the server with the same V8 flags the bin
   const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
   for (const flag of flags) ok(tasks.dev.includes(flag), `dev task has ${flag}`);
 });
+
+Deno.test("the README's target table lists every target", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const { loadTargets } = await import("../lib/prompt/targets.ts");
+  for (const t of loadTargets()) {
+    ok(readme.includes(`| \`${t.id}\``), `${t.id} is missing from the README's target table`);
+  }
+});

@@ -195,7 +195,7 @@ Deno.test("without JavaScript a persona chat turn comes back to the persona's ow
       .text();
     match(page, /<option value="quick_sketch" selected/);
     match(page, /a knight at dawn/);
-    match(page, /<input type="radio" name="model" value="sdxl" checked/);
+    match(page, /<option value="sdxl" selected/);
   } finally {
     await t.close();
   }

@@ -2,6 +2,7 @@ import type { Catalog } from "../lib/presets/catalog.ts";
 import { RunBadges } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
 import type { Target } from "../lib/prompt/targets.ts";
+import { TargetPicker } from "./target_picker.tsx";
 import type { BatchOutcome, BatchResult } from "../lib/batch/batch.ts";
 import { Layout } from "./layout.tsx";
 import { ModeTabs } from "./mode_tabs.tsx";
@@ -132,17 +133,7 @@ export function BatchPage(props: BatchPageProps) {
               </select>
             </div>
           </div>
-          <fieldset class="targets">
-            <legend>Target model</legend>
-            <div class="segmented">
-              {targets.map((t, i) => (
-                <label title={t.description}>
-                  <input type="radio" name="model" value={t.id} checked={i === 0} />
-                  <span>{t.name.replace(/ \(.*\)$/, "")}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          <TargetPicker targets={targets} id="batch-model" />
           <div class="field">
             <label for="batch-llm">LLM</label>
             <select id="batch-llm" name="ollama_model">

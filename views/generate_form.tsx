@@ -1,6 +1,7 @@
 import type { Catalog } from "../lib/presets/catalog.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
 import type { Target } from "../lib/prompt/targets.ts";
+import { TargetPicker } from "./target_picker.tsx";
 import type { Persona } from "../lib/chat/personas.ts";
 import type { FormState } from "../routes/http/form_state.ts";
 import { PresetPicker } from "./preset_picker.tsx";
@@ -211,17 +212,7 @@ export function GenerateForm(props: GenerateFormProps) {
         </p>
       </div>
 
-      <fieldset class="targets">
-        <legend>Target model</legend>
-        <div class="segmented">
-          {targets.map((t) => (
-            <label title={t.description}>
-              <input type="radio" name="model" value={t.id} checked={form.model === t.id} />
-              <span>{t.name.replace(/ \(.*\)$/, "")}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <TargetPicker targets={targets} selected={form.model} />
 
       <div class="grid2">
         <div class="field">

@@ -1,7 +1,8 @@
 import type { Target } from "../lib/prompt/targets.ts";
 import { RunBadges, ThinkingStream } from "./run_controls.tsx";
 import { ErrorAlert } from "./error_alert.tsx";
-import { estimateTokens } from "../lib/prompt/tokens.ts";
+import { encoderLabel } from "../lib/prompt/targets.ts";
+import { tokenReport } from "../lib/prompt/target_tokens.ts";
 
 /** A finished prompt as the page shows it. */
 export interface ResultView {
@@ -21,29 +22,59 @@ export interface ResultView {
 export type { ErrorView } from "./error_alert.tsx";
 import type { ErrorView } from "./error_alert.tsx";
 
-/** The token meter against the target's budget; turns to a warning past it. */
+/** Where a chunk starts, as the words a reader can find in the prompt. */
+function startsAt(text: string, offset: number): string {
+  const rest = text.slice(offset).trimStart();
+  return rest.length > 28 ? `${rest.slice(0, 27)}…` : rest;
+}
+
+/**
+ * The token meter: the target's first encoder against its budget (weights and LoRA tags not
+ * counted, as ComfyUI and A1111 do), the 75-token CLIP chunks and where each starts, and the
+ * warning when CLIP beside T5 misses words that matter.
+ */
 export function TokenMeter({ text, target }: { text: string; target: Target }) {
-  const tokens = estimateTokens(text, target.style);
-  const over = tokens > target.token_budget;
+  const report = tokenReport(text, target);
+  const { tokens, budget } = report;
+  const main = report.encoders[0]!;
+  const clip = report.encoders.find((e) => e.chunks);
+  const warning = report.encoders.find((e) => e.warning)?.warning;
+  const chunks = clip?.chunks ?? [];
   return (
     <div
-      class={`meter ${over ? "over" : ""}`}
-      data-budget={target.token_budget}
+      class={`meter ${report.over_budget ? "over" : ""}`}
+      data-budget={budget}
       data-style={target.style}
     >
       <meter
         min={0}
-        max={target.token_budget}
-        value={Math.min(tokens, target.token_budget)}
-        high={target.token_budget * 0.9}
-        optimum={target.token_budget * 0.5}
+        max={budget}
+        value={Math.min(tokens, budget)}
+        high={budget * 0.9}
+        optimum={budget * 0.5}
         aria-label="Token budget used"
       >
       </meter>
       <span class="meter-text">
-        ≈{tokens} / {target.token_budget} {target.style === "tags" ? "CLIP" : "T5"}{" "}
-        tokens{over ? " — over budget" : ""}
+        ≈{tokens} / {budget} {main.chunks ? "CLIP" : encoderLabel(main.encoder)} tokens
+        {report.over_budget ? " — over budget" : ""}
       </span>
+      {main.chunks && (
+        <p class="meter-chunks">
+          {chunks.length === 1
+            ? `One CLIP chunk of 75 (${chunks[0]!.tokens} used).`
+            : `${chunks.length} CLIP chunks: ${chunks.map((c) => c.tokens).join(" + ")} tokens; ` +
+              chunks.slice(1).map((c, i) => `chunk ${i + 2} starts at “${startsAt(text, c.start)}”`)
+                .join(", ") +
+              "."}
+        </p>
+      )}
+      {!main.chunks && chunks.length > 1 && (
+        <p class="meter-chunks">
+          CLIP reads only the first 75 tokens, up to “{startsAt(text, chunks[1]!.start)}”.
+        </p>
+      )}
+      {warning && <p class="meter-warning" role="note">{warning}</p>}
     </div>
   );
 }

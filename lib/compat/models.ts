@@ -86,10 +86,27 @@ export class UnknownModelError extends AppError {
   }
 }
 
-/** Finds the model a request names (tag optional, any case); an unknown name is an `UnknownModelError`. */
+/** A name whose target part is an old id or alias (`promptsmith/sd3`) with the target's id instead. */
+function canonicalName(models: CompatModel[], wanted: string): string {
+  const prefix = `${NAMESPACE}/`;
+  if (!wanted.startsWith(prefix)) return wanted;
+  const colon = wanted.indexOf(":", prefix.length);
+  let part = wanted.slice(prefix.length, colon);
+  const negative = part.endsWith(NEGATIVE_SUFFIX);
+  if (negative) part = part.slice(0, -NEGATIVE_SUFFIX.length);
+  const target = models.find((m) => m.target.aliases.includes(part))?.target;
+  if (!target) return wanted;
+  return `${prefix}${target.id}${negative ? NEGATIVE_SUFFIX : ""}${wanted.slice(colon)}`;
+}
+
+/**
+ * Finds the model a request names (tag optional, any case, a target's old id or alias too); an
+ * unknown name is an `UnknownModelError`.
+ */
 export function findCompatModel(models: CompatModel[], requested: string): CompatModel {
   const wanted = normalizeModelName(requested);
-  const model = models.find((m) => m.name === wanted);
+  const model = models.find((m) => m.name === wanted) ??
+    models.find((m) => m.name === canonicalName(models, wanted));
   if (!model) throw new UnknownModelError(requested, models);
   return model;
 }

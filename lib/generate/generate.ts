@@ -41,6 +41,8 @@ export function describePlan(plan: GenerationPlan) {
     messages: plan.messages,
     options: plan.options,
     preset_negatives: plan.presetNegatives,
+    /** Presets left out because a more specific one of the same kind was chosen, and why. */
+    dropped_presets: plan.presets.dropped ?? [],
   };
 }
 

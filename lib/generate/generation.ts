@@ -2,12 +2,14 @@ import type { GenerationStats, LlmClient } from "../llm/types.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
 import { parseReply } from "../prompt/reply_parser.ts";
 import type { HistoryStore } from "../history/store.ts";
-import { mergeNegatives } from "../prompt/negatives.ts";
+import { mergeNegatives, presetTexts } from "../prompt/negatives.ts";
 import { log } from "../app/logger.ts";
 import { compose } from "../prompt/composer.ts";
 import { AppError } from "../app/errors.ts";
 import { createHash } from "node:crypto";
 import { restoreTerms, withoutLoraTags } from "../prompt/protected_terms.ts";
+import { countForTarget } from "../prompt/target_tokens.ts";
+import type { EncoderCount } from "../prompt/tokens.ts";
 
 /** The final result of a generation. */
 export interface GenerationResult {
@@ -27,6 +29,8 @@ export interface GenerationResult {
   history_id: number | null;
   /** Protected terms the LLM dropped and we put back. */
   restored?: string[];
+  /** The positive prompt's tokens for each of the target's encoders, with CLIP chunks. */
+  tokens?: EncoderCount[];
 }
 
 /** A streamed generation event, in the shape the SSE routes send. */
@@ -93,7 +97,12 @@ export async function* runGeneration(
     : { positive: parsed.positive, restored: [] };
   parsed.positive = kept.positive;
   const negative = plan.target.negative && isPrompt
-    ? mergeNegatives(parsed.negative, plan.presetNegatives, plan.target.default_negative)
+    ? mergeNegatives(
+      parsed.negative,
+      plan.presetNegatives,
+      plan.target.default_negative,
+      positiveTexts(plan, parsed.positive),
+    )
     : null;
   const result: GenerationResult = {
     engine: "ollama",
@@ -110,9 +119,20 @@ export async function* runGeneration(
     history_id: null,
   };
   if (kept.restored.length) result.restored = kept.restored;
+  if (result.positive) result.tokens = tokensOf(plan, result.positive);
   if (beforeSave) await beforeSave(result);
   result.history_id = saveToHistory(deps.history, plan, result, await digest);
   yield { done: true, ...result };
+}
+
+/** What a negative prompt must not contradict: the positive and the chosen presets' texts. */
+function positiveTexts(plan: GenerationPlan, positive: string): string[] {
+  return [positive, ...presetTexts(plan.presets.lines)];
+}
+
+/** The positive's token counts for the plan's target; the protected terms are what matters most. */
+function tokensOf(plan: GenerationPlan, positive: string): EncoderCount[] {
+  return countForTarget(positive, plan.target, plan.protectedTerms);
 }
 
 /** A short hash of the system prompt, so a replay can tell whether the instructions changed. */
@@ -194,13 +214,14 @@ export function composeResult(
       : `POSITIVE: ${composed.positive}\nNEGATIVE: ${composed.negative}`,
     positive: composed.positive,
     negative: composed.negative,
-    notes: null,
+    notes: composed.note,
     alternates: [],
     thinking: null,
     stats: { total_duration_ms: Math.round(performance.now() - started) },
     history_id: null,
   };
   if (fallbackReason) result.fallback_reason = fallbackReason;
+  if (result.positive) result.tokens = tokensOf(plan, result.positive);
   result.history_id = saveToHistory(deps.history ?? null, plan, result);
   return result;
 }

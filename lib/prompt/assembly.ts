@@ -2,6 +2,8 @@ import { badInput, notFound } from "../app/errors.ts";
 import type { Catalog, LegacyCategory } from "../presets/catalog.ts";
 import type { OptionGroup, PresetOption } from "../presets/schema.ts";
 import type { ChatMessage } from "../llm/types.ts";
+import { type DroppedPreset, resolveCollisions } from "./collisions.ts";
+import { genrePhrase, type SceneRole, sceneRole, technicalSlot } from "./preset_kinds.ts";
 import { canonicalSelections, type SentSelections } from "./selections.ts";
 
 /** Hierarchical picks as the API takes them, or `{pack}` to start from a preset pack. */
@@ -49,6 +51,16 @@ export interface PresetLine {
   phrase?: string;
   /** Comma-separated tags for tag targets, where they differ from the phrase. */
   tags?: string;
+  /** Where it was chosen: a legacy field, the genre, the artist, an artist's option, or a universal group. */
+  level?: "legacy" | "genre" | "artist" | "option" | "universal";
+  /** A preset pack chose it, not the user: a suggestion. */
+  fromPack?: boolean;
+  /** Scene options: whether they name a subject, a setting, an action or a detail. */
+  role?: SceneRole;
+  /** Artist lines: the artist's name, for targets that tag artists by name. */
+  name?: string;
+  /** An adult preset (shown only with ENABLE_NSFW_PRESETS), e.g. for Pony's rating tag. */
+  adult?: boolean;
 }
 
 const UNIVERSAL_SLOTS: Record<string, PresetSlot> = {
@@ -65,6 +77,8 @@ export interface ResolvedPresets {
   lines: PresetLine[];
   negatives: string[];
   record: Record<string, unknown>;
+  /** Presets left out because a more specific one of the same kind was chosen. */
+  dropped?: DroppedPreset[];
 }
 
 const LEGACY_FIELDS: Record<"style" | "artist" | "composition" | "lighting", LegacyCategory> = {
@@ -121,6 +135,9 @@ function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPreset
       label: LEGACY_LABELS[category],
       text: preset.text,
       slot: LEGACY_SLOTS[category],
+      level: "legacy",
+      ...(category === "artists" ? { name } : {}),
+      ...(preset.nsfw ? { adult: true } : {}),
     });
     if (preset.negative) out.negatives.push(preset.negative);
   }
@@ -128,6 +145,9 @@ function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPreset
 
 function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedPresets): void {
   let s: Selections = input;
+  // The selections a pack made (and the user did not override): they are suggestions.
+  let packKeys = new Set<string>();
+  const fromPack = (key: keyof Selections) => packKeys.has(key) ? { fromPack: true } : {};
   if (input.pack) {
     const pack = catalog.packs.find((p) => p.id === input.pack);
     if (!pack) {
@@ -138,6 +158,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
       );
     }
     const { pack: _p, ...rest } = input;
+    packKeys = new Set(
+      Object.keys(pack.selections).filter((k) => rest[k as keyof typeof rest] === undefined),
+    );
     s = {
       ...pack.selections,
       ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
@@ -171,7 +194,10 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
         ? `${cat.name} › ${type.name}: ${type.description}`
         : `${cat.name}: ${cat.description}`,
       slot: "genre",
-      phrase: (type ? `${type.name} ${cat.name}` : cat.name).toLowerCase(),
+      phrase: genrePhrase(type?.name, cat.name),
+      level: "genre",
+      ...fromPack("category"),
+      ...(cat.nsfw || type?.nsfw ? { adult: true } : {}),
     });
     if (type) out.negatives.push(...type.negative);
     if (s.artist && !type) throw badInput("selections.type: required when an artist is chosen");
@@ -191,6 +217,10 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
         text: `${artist.text} (signature: ${artist.signature})`,
         slot: "artist",
         phrase: artist.text,
+        level: "artist",
+        name: artist.name,
+        ...fromPack("artist"),
+        ...(artist.nsfw ? { adult: true } : {}),
       });
       out.negatives.push(...artist.negative);
     } else if (s.technical || s.specifics) {
@@ -210,7 +240,10 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
         out.lines.push({
           label: group.name,
           text: option.text,
-          slot: level === "technical" ? "technical" : "scene",
+          slot: level === "technical" ? technicalSlot(key) : "scene",
+          level: "option",
+          ...(level === "specifics" ? { role: sceneRole(key) } : {}),
+          ...fromPack(level),
         });
         if (option.negative) out.negatives.push(...option.negative);
       }
@@ -231,7 +264,15 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
       ? options.map((o) => o.name.toLowerCase()).join(" and ")
       : options.map((o) => o.text).join(", ");
     const tags = options.map((o) => o.name.toLowerCase()).join(", ");
-    out.lines.push({ label: group.name, text, slot, phrase, tags });
+    out.lines.push({
+      label: group.name,
+      text,
+      slot,
+      phrase,
+      tags,
+      level: "universal",
+      ...fromPack("universal"),
+    });
     for (const o of options) if (o.negative) out.negatives.push(...o.negative);
   }
   out.record.resolved = s;
@@ -247,13 +288,29 @@ export function resolvePresets(catalog: Catalog, req: PresetRequest): ResolvedPr
     // History keeps the selection as it was sent (either key set) beside the resolved ids.
     out.record.hierarchical = sel;
   }
+  const { lines, dropped } = resolveCollisions(out.lines);
+  out.lines = lines;
+  if (dropped.length) out.dropped = dropped;
   return out;
 }
 
-function presetBlock(lines: PresetLine[]): string {
-  if (!lines.length) return "";
-  return "Presets to weave in:\n" + lines.map((l) => `- ${l.label}: ${l.text}`).join("\n");
+/** Scene options a pack brought are suggestions the idea's own subject, action and setting beat. */
+function isSuggestion(line: PresetLine): boolean {
+  return line.fromPack === true && line.role !== undefined && line.role !== "detail";
 }
+
+function presetBlock(lines: PresetLine[], lead: string): string {
+  if (!lines.length) return "";
+  const items = lines.map((l) =>
+    `- ${l.label}${isSuggestion(l) ? " (the pack's suggestion)" : ""}: ${l.text}`
+  );
+  return `${lead}\n\nPresets:\n${items.join("\n")}`;
+}
+
+const IDEA_WINS =
+  "The idea fixes the subject, the action and the setting. The presets below shape style, light, colour and framing: adapt or leave out any that contradict the idea.";
+const WORDS_WIN =
+  "My words fix the subject, the action and the setting. The presets below shape style, light, colour and framing: adapt or leave out any that contradict them.";
 
 function keepBlock(keep: string[]): string {
   return keep.length ? `Keep these exactly as written, in the prompt: ${keep.join(" | ")}` : "";
@@ -265,7 +322,7 @@ export function oneShotUserMessage(
   presets: ResolvedPresets,
   keep: string[] = [],
 ): string {
-  const parts = [presetBlock(presets.lines), keepBlock(keep)].filter(Boolean);
+  const parts = [presetBlock(presets.lines, IDEA_WINS), keepBlock(keep)].filter(Boolean);
   return `Idea: ${idea}\n\n${parts.map((p) => `${p}\n\n`).join("")}Write the prompt now.`;
 }
 
@@ -275,7 +332,7 @@ export function chatUserMessage(
   presets: ResolvedPresets,
   keep: string[] = [],
 ): string {
-  const parts = [presetBlock(presets.lines), keepBlock(keep)].filter(Boolean);
+  const parts = [presetBlock(presets.lines, WORDS_WIN), keepBlock(keep)].filter(Boolean);
   return parts.length ? `${message}\n\n${parts.join("\n\n")}` : message;
 }
 

@@ -1,9 +1,12 @@
 import type { Target } from "./targets.ts";
-import type { PresetLine, PresetSlot, ResolvedPresets } from "./assembly.ts";
-import { pick, seededRandom, seedFromText } from "./random.ts";
+import type { PresetLine, ResolvedPresets, Selections } from "./assembly.ts";
+import { seededRandom, seedFromText } from "./random.ts";
 import { expandWildcards } from "./wildcards.ts";
-import { mergeNegatives, splitTags } from "./negatives.ts";
-import { estimateClipTokens, estimateT5Tokens } from "./tokens.ts";
+import { mergeNegatives, presetNegatives, presetTexts } from "./negatives.ts";
+import { type IdeaParts, ideaParts } from "./idea_parts.ts";
+import { composeTags, type TagContext } from "./composer_tags.ts";
+import { composeProse } from "./composer_prose.ts";
+import { budgetTokens, countForTarget } from "./target_tokens.ts";
 
 /** What the composer needs: the idea, the target, the resolved presets and an optional seed. */
 export interface ComposeInput {
@@ -20,162 +23,109 @@ export interface ComposeResult {
   negative: string | null;
   /** The seed actually used (derived from the inputs when none was given). */
   seed: number;
+  /** Tokens of the target's first encoder, as the meter counts them. */
   tokens: number;
   /** The idea after wildcard expansion. */
   idea: string;
+  /** What the composer left out or could not do, in a sentence or two; null when nothing. */
+  note: string | null;
 }
 
-function phrasesOf(lines: PresetLine[], slot: PresetSlot, asTags = false): string[] {
-  return lines.filter((l) => l.slot === slot)
-    .map((l) => ((asTags ? l.tags : undefined) ?? l.phrase ?? l.text).trim())
-    .filter(Boolean);
-}
-
-function withArticle(phrase: string): string {
-  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
-}
+/** Pony's source tag for a genre or legacy style that has one. */
+const PONY_SOURCES: Record<string, string> = {
+  anime: "source_anime",
+  Anime: "source_anime",
+  comic_book: "source_cartoon",
+  "Comic Book": "source_cartoon",
+};
 
 function cleanIdea(idea: string): string {
   return idea.trim().replace(/\s+/g, " ").replace(/[.!?;,]+$/, "");
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/**
+ * A pack's subject, action and setting are suggestions: the composer, which cannot weigh them
+ * against the idea as an LLM would, uses them only where the idea leaves that part open.
+ */
+function suggestionsLeftOut(line: PresetLine, parts: IdeaParts): boolean {
+  if (!line.fromPack || !line.role) return false;
+  if (line.role === "subject") return true;
+  if (line.role === "setting") return parts.hasSetting;
+  if (line.role === "action") return parts.hasAction;
+  return false;
 }
 
-function joinAnd(items: string[]): string {
+function tagContext(presets: ResolvedPresets): TagContext {
+  const selections = presets.record.resolved as Selections | undefined;
+  const style = presets.record.style;
+  const source = PONY_SOURCES[selections?.category ?? ""] ??
+    (typeof style === "string" ? PONY_SOURCES[style] : undefined);
+  const rating = presets.lines.some((l) => l.adult) ? "rating_questionable" : "rating_safe";
+  return source ? { source, rating } : { rating };
+}
+
+function listOf(items: string[]): string {
   if (items.length <= 1) return items[0] ?? "";
   return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
-function composeProse(
-  idea: string,
-  lines: PresetLine[],
-  random: () => number,
-  budget: number,
-): string {
-  const scene = phrasesOf(lines, "scene");
-  const style = [...phrasesOf(lines, "genre"), ...phrasesOf(lines, "style")];
-  const artist = phrasesOf(lines, "artist");
-  const framing = [...phrasesOf(lines, "composition"), ...phrasesOf(lines, "technical")];
-  const light = phrasesOf(lines, "lighting");
-  const when = [...phrasesOf(lines, "time"), ...phrasesOf(lines, "weather")];
-  const mood = phrasesOf(lines, "mood");
-  const palette = phrasesOf(lines, "palette");
-  const camera = phrasesOf(lines, "camera");
-
-  const sentences: { text: string; priority: number }[] = [];
-  sentences.push({
-    text: `${capitalize(idea)}${scene.length ? `, ${scene.join(", ")}` : ""}.`,
-    priority: 0,
-  });
-  if (style.length || artist.length) {
-    const lead = pick(random, ["Rendered as", "Presented as", "Realised as"]);
-    const parts = [style.length ? `${lead} ${style.join(", ")}` : "", ...artist].filter(Boolean);
-    sentences.push({ text: `${capitalize(parts.join(", "))}.`, priority: 1 });
+function noteOf(parts: IdeaParts, target: Target, presets: ResolvedPresets, leftOut: PresetLine[]) {
+  const notes: string[] = [];
+  if (!parts.english) {
+    notes.push(
+      "The idea is kept in its own words: the composer cannot translate, and image models read English best. Generate with an LLM, or write the idea in English.",
+    );
   }
-  if (light.length || when.length) {
-    const lead = pick(random, ["Lit by", "Bathed in", "Shaped by"]);
-    const parts = [light.length ? `${lead} ${light.join(", ")}` : "", ...when].filter(Boolean);
-    sentences.push({ text: `${capitalize(parts.join(", "))}.`, priority: 2 });
+  if (leftOut.length) {
+    notes.push(
+      `Left out the pack's ${
+        listOf(leftOut.map((l) => l.label.toLowerCase()))
+      }: the idea sets its own subject, action and setting.`,
+    );
   }
-  if (mood.length || palette.length) {
-    const parts = [
-      mood.length ? `The mood is ${joinAnd(mood)}` : "",
-      palette.length ? `${mood.length ? "in" : "In"} ${withArticle(palette.join(", "))}` : "",
-    ].filter(Boolean);
-    sentences.push({ text: `${parts.join(", ")}.`, priority: 3 });
+  const artists = presets.lines.filter((l) => l.slot === "artist" && l.name);
+  if (target.tag_dialect === "pony" && artists.length) {
+    notes.push(
+      `Pony V6 ignores artist names, so ${listOf(artists.map((l) => l.name!))} ${
+        artists.length === 1 ? "is" : "are"
+      } described by the look instead.`,
+    );
   }
-  if (framing.length) {
-    const lead = pick(random, ["Framed as", "Composed as", "Captured as"]);
-    sentences.push({ text: `${lead} ${framing.join(", ")}.`, priority: 4 });
-  }
-  if (camera.length) {
-    sentences.push({ text: `Finished with ${joinAnd(camera)}.`, priority: 5 });
-  }
-  let kept = sentences;
-  while (kept.length > 1 && estimateT5Tokens(kept.map((s) => s.text).join(" ")) > budget) {
-    const worst = Math.max(...kept.map((s) => s.priority));
-    kept = kept.filter((s) => s.priority !== worst);
-  }
-  return kept.map((s) => s.text).join(" ");
-}
-
-interface Tag {
-  text: string;
-  priority: number;
-  keep?: boolean;
-}
-
-function composeTags(idea: string, target: Target, lines: PresetLine[], budget: number): string {
-  const tags: Tag[] = target.quality_tags.map((text) => ({ text, priority: 0, keep: true }));
-  const subject = idea.replace(/^(a|an|the)\s+/i, "");
-  const subjectParts = splitTags(subject);
-  subjectParts.forEach((part, i) =>
-    tags.push({ text: i === 0 ? `(${part}:1.2)` : part, priority: 1, keep: i === 0 })
-  );
-  const order: [PresetSlot, number][] = [
-    ["scene", 2],
-    ["genre", 3],
-    ["style", 3],
-    ["artist", 4],
-    ["composition", 5],
-    ["technical", 6],
-    ["lighting", 5],
-    ["time", 7],
-    ["weather", 7],
-    ["mood", 8],
-    ["palette", 8],
-    ["camera", 9],
-  ];
-  for (const [slot, priority] of order) {
-    for (const phrase of phrasesOf(lines, slot, true)) {
-      const parts = splitTags(phrase);
-      parts.forEach((text, i) => {
-        const weighted = i === 0 && (slot === "style" || slot === "artist")
-          ? `(${text}:1.1)`
-          : text;
-        // The first tag of a phrase carries it; the rest are trimmed first when over budget.
-        tags.push({ text: weighted, priority: i === 0 ? priority : 10 + priority + i });
-      });
-    }
-  }
-  const seen = new Set<string>();
-  let kept = tags.filter((t) => {
-    const key = t.text.toLowerCase().replace(/^\(|:\d(\.\d)?\)$/g, "");
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  const text = () => kept.map((t) => t.text).join(", ");
-  while (estimateClipTokens(text()) > budget) {
-    const droppable = kept.filter((t) => !t.keep);
-    if (!droppable.length) break;
-    const worst = droppable.reduce((a, b) => (b.priority >= a.priority ? b : a));
-    kept = kept.filter((t) => t !== worst);
-  }
-  return text();
+  for (const d of presets.dropped ?? []) notes.push(d.reason);
+  return notes.length ? notes.join(" ") : null;
 }
 
 /**
- * Builds a target-shaped prompt from the idea and presets without any LLM: a readable paragraph
- * for prose targets, ordered weighted tags within the token budget for tag targets, and a
- * negative prompt from the target's defaults plus the presets' fragments. Deterministic per seed.
+ * Builds a target-shaped prompt from the idea and presets without any LLM: a paragraph for prose
+ * and video targets, ordered tags within the token budget for tag targets (in Pony's or
+ * Danbooru's conventions where the target has them), and a negative prompt from the target's
+ * defaults and the presets' fragments that never names what the positive asks for.
+ * Deterministic per seed.
  */
 export function compose(input: ComposeInput): ComposeResult {
   const seed = input.seed ??
     seedFromText(`${input.target.id}|${input.idea}|${JSON.stringify(input.presets.record)}`);
   const random = seededRandom(seed);
   const idea = cleanIdea(expandWildcards(input.idea, random, input.wildcards ?? {}));
-  const { target } = input;
+  const { target, presets } = input;
+  const parts = ideaParts(idea);
+  const leftOut = presets.lines.filter((l) => suggestionsLeftOut(l, parts));
+  const lines = presets.lines.filter((l) => !leftOut.includes(l));
   const positive = target.style === "prose"
-    ? composeProse(idea, input.presets.lines, random, target.token_budget)
-    : composeTags(idea, target, input.presets.lines, target.token_budget);
+    ? composeProse(parts, target, lines, random)
+    : composeTags(parts, target, lines, tagContext(presets));
   const negative = target.negative
-    ? mergeNegatives(null, input.presets.negatives, target.default_negative)
+    ? mergeNegatives(null, presetNegatives(target, presets), target.default_negative, [
+      positive,
+      ...presetTexts(lines),
+    ])
     : null;
-  const tokens = target.style === "prose"
-    ? estimateT5Tokens(positive)
-    : estimateClipTokens(positive);
-  return { positive, negative, seed, tokens, idea };
+  return {
+    positive,
+    negative,
+    seed,
+    tokens: budgetTokens(countForTarget(positive, target)),
+    idea,
+    note: noteOf(parts, target, presets, leftOut),
+  };
 }

@@ -2,7 +2,7 @@ import { badInput } from "../app/errors.ts";
 import type { Catalog } from "../presets/catalog.ts";
 import type { ChatMessage, GenerationOptions } from "../llm/types.ts";
 import type { Target } from "./targets.ts";
-import { systemPrompt } from "./targets.ts";
+import { lookupTarget, systemPrompt } from "./targets.ts";
 import {
   chatUserMessage,
   oneShotMessages,
@@ -14,6 +14,7 @@ import type { ResolvedPresets } from "./assembly.ts";
 import { seededRandom, seedFromText } from "./random.ts";
 import { protectedTerms } from "./protected_terms.ts";
 import { expandWildcards, hasWildcards, UnknownWildcardError } from "./wildcards.ts";
+import { presetNegatives } from "./negatives.ts";
 
 /** Everything one generation needs, already validated and assembled. */
 export interface GenerationPlan {
@@ -41,10 +42,12 @@ export interface GenerationPlan {
   request: Record<string, unknown>;
 }
 
-/** The target a request names (default `flux`); an unknown id is a 400 listing the valid ones. */
+/**
+ * The target a request names by id or alias (default `flux`); an unknown one is a 400 listing
+ * the valid ids.
+ */
 export function findTarget(targets: Target[], id: string | undefined): Target {
-  const wanted = (id ?? "flux").toLowerCase();
-  const target = targets.find((t) => t.id === wanted);
+  const target = lookupTarget(targets, id ?? "flux");
   if (!target) {
     throw badInput(
       `model: unknown target "${id}"; use one of ${targets.map((t) => t.id).join(", ")}`,
@@ -147,7 +150,7 @@ export function planOneShot(ctx: PlanContext, req: OneShotRequest): GenerationPl
     presetsRecord: idea === req.input
       ? presets.record
       : { ...presets.record, expanded_input: idea },
-    presetNegatives: target.negative ? presets.negatives : [],
+    presetNegatives: presetNegatives(target, presets),
     mode: "oneshot",
   };
 }
@@ -159,8 +162,15 @@ export interface ChatTurnRequest extends Omit<OneShotRequest, "input"> {
 
 /** Describes the target for persona prompts, which are written without a target in mind. */
 export function targetBrief(target: Target): string {
-  return `The user's target image model is ${target.name}: ${target.description} ${target.notes}`
-    .trim();
+  const kind = target.medium === "video" ? "video" : "image";
+  return [
+    `The user's target ${kind} model is ${target.name}: ${target.description}`,
+    ...target.rules,
+    target.negative
+      ? `Give a negative prompt too, starting from: ${target.default_negative.join(", ")}.`
+      : `Give no negative prompt: ${target.negative_reason}`,
+    "Write the prompt in English whatever language the user writes in, unless they ask for another.",
+  ].join(" ");
 }
 
 /** Assembles a chat turn: system prompt, the kept history, then the new message with presets. */
@@ -196,7 +206,7 @@ export function planChat(
     options: generationOptions(req),
     userInput: req.message,
     presetsRecord: message === req.message ? record : { ...record, expanded_input: message },
-    presetNegatives: target.negative ? presets.negatives : [],
+    presetNegatives: presetNegatives(target, presets),
     mode: persona ? "persona-chat" : "chat",
   };
 }

@@ -200,8 +200,11 @@ export interface CountOptions {
   chunkRule?: ChunkRule;
 }
 
+/** The families of text encoder, each counted its own way. */
+export type EncoderKind = "clip" | "t5" | "umt5" | "qwen2.5" | "llama3";
+
 interface EncoderInfo {
-  kind: "clip" | "t5" | "umt5" | "qwen2.5" | "llama3";
+  kind: EncoderKind;
   limit: number;
 }
 
@@ -243,6 +246,11 @@ export function encoderId(name: string): string {
   throw new RangeError(
     `Unknown text encoder "${name}": use one of ${Object.keys(ENCODERS).join(", ")}.`,
   );
+}
+
+/** What reads the text: CLIP, T5, umT5 or one of the LLM encoders; throws on an unknown name. */
+export function encoderKind(name: string): EncoderKind {
+  return ENCODERS[encoderId(name)]!.kind;
 }
 
 /** The encoders of a target's `encoder` label, e.g. "CLIP-L + CLIP-G + T5-XXL". */

@@ -7,6 +7,7 @@ const EXAMPLES: Record<string, string> = {
   message: 'send your message as text, e.g. {"message": "make it moodier"}',
   persona_id: "GET /api/personas lists the ids",
   model: "GET /api/targets lists the target models",
+  text: 'send the prompt to count as text, e.g. {"text": "a red fox, snow", "model": "sdxl"}',
 };
 
 function describeType(value: unknown): string {

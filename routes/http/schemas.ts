@@ -129,3 +129,12 @@ export const SendSchema = z.object({
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   unload_llm: z.boolean().optional(),
 });
+
+/** `POST /api/tokens` bodies: the text to count and the target whose encoders count it. */
+export const TokensSchema = z.object({
+  text: z.string().min(1).max(20_000),
+  model: z.string().trim().min(1).max(40).optional(),
+  /** Words that must reach every encoder (LoRA triggers, the subject): warned about when late. */
+  important: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
+  chunk_rule: z.enum(["comfyui", "a1111"]).optional(),
+});

@@ -13,6 +13,7 @@ import type { ResultView } from "../../views/result_panel.tsx";
 import { formEntries } from "../http/page_context.ts";
 import { type HomeDeps, renderHome } from "../http/render_home.tsx";
 import { cookieSession } from "../http/session.ts";
+import { lookupTarget } from "../../lib/prompt/targets.ts";
 
 /** `GET /` (the app), `POST /ui/form` (re-render without generating) and `GET /ui/picker`. */
 export function homeRoutes(services: HomeDeps & Pick<Services, "history">): Hono {
@@ -34,8 +35,7 @@ export function homeRoutes(services: HomeDeps & Pick<Services, "history">): Hono
           form = formFromHistory(entry);
           if (q.mode === "chat") form.mode = "chat";
           if (q.result) {
-            const target = services.targets.find((t) => t.id === entry.model) ??
-              services.targets[0]!;
+            const target = lookupTarget(services.targets, entry.model) ?? services.targets[0]!;
             result = {
               positive: entry.positive,
               negative: entry.negative,
