@@ -2,6 +2,7 @@ import { closeServices, openServices, type Services } from "../lib/app/services.
 import { intFlag, parseArgs, UsageError } from "./args.ts";
 import { type Fetcher, resolveConfig } from "./serve.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
+import { forCommandLine } from "./messages.ts";
 
 /** Help for `generate`. */
 export const GENERATE_HELP = `promptsmith generate: write one prompt and print it.
@@ -16,9 +17,11 @@ Usage: promptsmith generate "<idea>" [options]
   --engine composer    build the prompt without an LLM
   --seed N             same seed and inputs give the same prompt
   --temperature T      0 to 2
-  --json               print the API reply as JSON instead of streaming the text
+  --json               print the whole reply as JSON instead of streaming the text
+  --positive-only, -q  print only the positive prompt, on one line (for pipes)
 
-The prompt streams to stdout as it arrives. Exit codes: 0 ok, 1 Ollama failed, 2 usage error.`;
+The prompt streams to stdout as it arrives. Exit codes: 0 ok, 1 Ollama failed, 2 usage error.
+Example: promptsmith generate -q "a fox in the snow" --target sdxl | xclip -selection c`;
 
 /** Help for `history`. */
 export const HISTORY_HELP = `promptsmith history: list or search saved prompts, newest first.
@@ -68,7 +71,7 @@ class CommandFailure extends Error {
 
 async function failure(res: Response): Promise<CommandFailure> {
   const body = await res.json().catch(() => ({}));
-  const message = body.message ?? `HTTP ${res.status}`;
+  const message = forCommandLine(body.message ?? `HTTP ${res.status}`);
   return new CommandFailure(
     message,
     res.status >= 400 && res.status < 500 && res.status !== 404 ? 2 : 1,
@@ -80,7 +83,9 @@ export async function generate(
   args: string[],
   createApp: (s: Services) => Fetcher,
 ): Promise<number> {
-  const { positional, flags } = parseArgs(args, {
+  // -q is the one short option: the positive prompt alone, for piping.
+  const expanded = args.map((a) => a === "-q" ? "--positive-only" : a);
+  const { positional, flags } = parseArgs(expanded, {
     target: "value",
     style: "value",
     artist: "value",
@@ -92,7 +97,11 @@ export async function generate(
     seed: "value",
     temperature: "value",
     json: "switch",
+    "positive-only": "switch",
   }, "generate");
+  if (flags.json && flags["positive-only"]) {
+    throw new UsageError("generate: use either --json or --positive-only, not both");
+  }
   const idea = positional.join(" ").trim();
   if (!idea) {
     throw new UsageError(
@@ -121,10 +130,12 @@ export async function generate(
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     };
-    if (flags.json) {
+    if (flags.json || flags["positive-only"]) {
       const res = await call("/generate", init);
       if (!res.ok) throw await failure(res);
-      out(`${JSON.stringify(await res.json(), null, 2)}\n`);
+      const body = await res.json();
+      if (flags.json) out(`${JSON.stringify(body, null, 2)}\n`);
+      else out(`${String(body.positive || body.result).replace(/\s*\n\s*/g, " ").trim()}\n`);
       return 0;
     }
     const res = await call("/generate-stream", init);
@@ -152,7 +163,7 @@ export async function generate(
           wrote = true;
         } else if (event.error) {
           if (wrote) out("\n");
-          throw new CommandFailure(event.error, 1);
+          throw new CommandFailure(forCommandLine(event.error), 1);
         } else if (event.done) {
           out("\n");
           return 0;

@@ -1,3 +1,4 @@
+import { didYouMean } from "./suggest.ts";
 import { badInput, notFound } from "../app/errors.ts";
 import type { Catalog, LegacyCategory } from "../presets/catalog.ts";
 import type { OptionGroup, PresetOption } from "../presets/schema.ts";
@@ -110,7 +111,9 @@ function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPreset
     const preset = catalog.legacy[category][name];
     if (!preset) {
       throw badInput(
-        `${field}: unknown preset "${name}"; GET /presets lists the ${category} you can use` +
+        `${field}: unknown preset "${name}".${
+          didYouMean(name, Object.keys(catalog.legacy[category]))
+        } GET /presets lists the ${category} you can use` +
           " (adult presets need ENABLE_NSFW_PRESETS=true)",
         "unknown_preset",
       );
@@ -130,7 +133,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const pack = catalog.packs.find((p) => p.id === input.pack);
     if (!pack) {
       throw badInput(
-        `selections.pack: unknown pack "${input.pack}"; GET /api/preset-packs lists them`,
+        `selections.pack: unknown pack "${input.pack}".${
+          didYouMean(input.pack, catalog.packs.map((p) => p.id))
+        } GET /api/preset-packs lists them`,
         "unknown_preset",
       );
     }
@@ -148,7 +153,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const cat = catalog.categories.find((c) => c.id === s.category);
     if (!cat) {
       throw badInput(
-        `selections.category: unknown category "${s.category}"; GET /api/categories lists them`,
+        `selections.category: unknown category "${s.category}".${
+          didYouMean(s.category, catalog.categories.map((c) => c.id))
+        } GET /api/categories lists them`,
         "unknown_preset",
       );
     }

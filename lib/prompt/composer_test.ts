@@ -30,7 +30,7 @@ Deno.test("compose() golden: Flux gets readable sentences and no negative", () =
   });
   equal(
     r.positive,
-    "An old witch feeding crows, an enchanted cottage with smoke curling. Presented as fairy tale fantasy art, watercolour painting, soft wet-on-wet bleeds, granulating pigment, white paper showing through, in the style of Arthur Rackham, twisting ink trees, muted sepia watercolour. Bathed in golden hour light, low warm sun, long soft shadows, glowing rim. The mood is whimsical, in an earthy palette of ochre, olive and umber.",
+    "An old witch feeding crows, an enchanted cottage with smoke curling. Presented as fairy tale fantasy art, watercolor painting, soft wet-on-wet bleeds, granulating pigment, white paper showing through, in the style of Arthur Rackham, twisting ink trees, muted sepia watercolor. Bathed in golden hour light, low warm sun, long soft shadows, glowing rim. The mood is whimsical, in an earthy palette of ochre, olive and umber.",
   );
   equal(r.negative, null);
 });
@@ -44,7 +44,7 @@ Deno.test("compose() golden: SDXL gets ordered weighted tags and a merged negati
   });
   equal(
     r.positive,
-    "masterpiece, best quality, highly detailed, sharp focus, (old witch feeding crows:1.2), an enchanted cottage with smoke curling, fairy tale fantasy art, (watercolour painting:1.1), (in the style of Arthur Rackham:1.1), golden hour light, whimsical, earth tones",
+    "masterpiece, best quality, highly detailed, sharp focus, (old witch feeding crows:1.2), an enchanted cottage with smoke curling, fairy tale fantasy art, (watercolor painting:1.1), (in the style of Arthur Rackham:1.1), golden hour light, whimsical, earth tones",
   );
   equal(
     r.negative,
