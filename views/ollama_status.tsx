@@ -1,0 +1,38 @@
+/** Whether the LLM server answers, and where; drawn in the header and swapped when that changes. */
+export interface OllamaState {
+  reachable: boolean;
+  url: string;
+}
+
+/**
+ * The status pill in the header. `oob` marks it for an htmx out-of-band swap, so a result that
+ * found Ollama gone (or back) corrects the pill beside it.
+ */
+export function OllamaStatus({ ollama, oob }: { ollama: OllamaState; oob?: boolean }) {
+  return (
+    <span
+      id="ollama-status"
+      class={`status ${ollama.reachable ? "ok" : "down"}`}
+      title={ollama.url}
+      role="status"
+      hx-swap-oob={oob ? "true" : undefined}
+    >
+      {ollama.reachable ? "Ollama connected" : "Ollama offline"}
+    </span>
+  );
+}
+
+/** The hidden live region a finished result is announced in, once (never token by token). */
+export function Announce({ text, oob }: { text?: string; oob?: boolean }) {
+  return (
+    <div
+      id="announce"
+      class="visually-hidden"
+      role="status"
+      aria-live="polite"
+      hx-swap-oob={oob ? "true" : undefined}
+    >
+      {text}
+    </div>
+  );
+}
