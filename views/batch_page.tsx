@@ -122,7 +122,7 @@ export function BatchPanel(
       "hx-ext": "sse",
       "sse-connect": `/ui/runs/${runId}/stream`,
       "sse-close": "close",
-      "aria-busy": true as const,
+      "aria-busy": "true" as const,
     }
     : {};
   const succeeded = outcomes.some((o) => "result" in o);

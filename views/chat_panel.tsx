@@ -33,11 +33,13 @@ export interface ChatPanelProps {
 }
 
 function Reply(
-  { message, index, target, persona, before }: {
+  { message, index, target, persona, before, busy }: {
     message: StoredMessage;
     index: number;
     target: Target;
     persona: boolean;
+    /** A reply is streaming: Regenerate waits for it. */
+    busy: boolean;
     /** The user message this reply answers. */
     before?: StoredMessage;
   },
@@ -87,6 +89,7 @@ function Reply(
             formnovalidate
             class="secondary"
             title="Ask again with the same message; this reply stays"
+            disabled={busy}
             data-send
           >
             Regenerate
@@ -166,6 +169,7 @@ export function ChatPanel(
                   index={i}
                   target={target}
                   persona={persona}
+                  busy={runId !== undefined}
                   before={messages[i - 1]?.role === "user" ? messages[i - 1] : undefined}
                 />
               )}

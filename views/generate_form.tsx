@@ -5,7 +5,7 @@ import type { Target } from "../lib/prompt/targets.ts";
 import type { Persona } from "../lib/chat/personas.ts";
 import type { FormState } from "../routes/http/form_state.ts";
 import { PresetPicker } from "./preset_picker.tsx";
-import { activePack, appliedSummary, LEGACY_FIELDS } from "./preset_summary.ts";
+import { activePacks, appliedSummary, LEGACY_FIELDS } from "./preset_summary.ts";
 
 /** What the page knows about the installed Ollama models. */
 export interface ModelChoice {
@@ -59,7 +59,7 @@ function PresetsButton(
       hx-swap="outerHTML"
       class={props.class}
       title={props.title}
-      aria-pressed={props.pressed}
+      aria-pressed={props.pressed === undefined ? undefined : props.pressed ? "true" : "false"}
     >
       {props.children}
     </button>
@@ -162,7 +162,7 @@ function UniversalOptions({ catalog, form }: { catalog: Catalog; form: FormState
 
 function Packs({ catalog, form }: { catalog: Catalog; form: FormState }) {
   if (!catalog.packs.length) return null;
-  const active = activePack(catalog, form);
+  const active = new Set(activePacks(catalog, form).map((p) => p.id));
   return (
     <fieldset class="packs">
       <legend>Preset packs</legend>
@@ -174,12 +174,12 @@ function Packs({ catalog, form }: { catalog: Catalog; form: FormState }) {
           <PresetsButton
             name="apply_pack"
             value={p.id}
-            class={p.id === active?.id ? "pack on" : "pack"}
+            class={active.has(p.id) ? "pack on" : "pack"}
             title={p.description}
-            pressed={p.id === active?.id}
+            pressed={active.has(p.id)}
           >
             <span aria-hidden="true">{p.icon}</span> {p.name}
-            {p.id === active?.id && <span class="visually-hidden">(applied)</span>}
+            {active.has(p.id) && <span class="visually-hidden">(applied)</span>}
           </PresetsButton>
         ))}
       </div>
@@ -218,7 +218,7 @@ function Applied({ catalog, form, message }: {
   message?: PresetMessage;
 }) {
   const items = appliedSummary(catalog, form);
-  const pack = activePack(catalog, form);
+  const pack = activePacks(catalog, form).at(-1);
   return (
     <div class="applied">
       <p id="applied" aria-live="polite">

@@ -22,7 +22,10 @@ export function OllamaStatus({ ollama, oob }: { ollama: OllamaState; oob?: boole
   );
 }
 
-/** The hidden live region a finished result is announced in, once (never token by token). */
+/**
+ * The hidden live region a finished result is announced in, once (never token by token). It
+ * stays in the page and only its text is swapped, so screen readers hear the change.
+ */
 export function Announce({ text, oob }: { text?: string; oob?: boolean }) {
   return (
     <div
@@ -30,7 +33,7 @@ export function Announce({ text, oob }: { text?: string; oob?: boolean }) {
       class="visually-hidden"
       role="status"
       aria-live="polite"
-      hx-swap-oob={oob ? "true" : undefined}
+      hx-swap-oob={oob ? "innerHTML" : undefined}
     >
       {text}
     </div>

@@ -26,10 +26,13 @@ function sameUniversal(
   return [...keys].every((k) => norm(form[k]) === norm(pack?.[k]));
 }
 
-/** The pack the form's explorer and atmosphere choices match exactly, if any. */
-export function activePack(catalog: Catalog, form: FormState): Pack | undefined {
-  if (!form.category) return undefined;
-  return catalog.packs.find((p) => {
+/**
+ * The packs the form's explorer and atmosphere choices match exactly (your own pack saved from a
+ * built-in one matches both), your own last.
+ */
+export function activePacks(catalog: Catalog, form: FormState): Pack[] {
+  if (!form.category) return [];
+  return catalog.packs.filter((p) => {
     const s = p.selections;
     return s.category === form.category && s.type === form.type && s.artist === form.h_artist &&
       sameRecord(form.technical, s.technical) && sameRecord(form.specifics, s.specifics) &&

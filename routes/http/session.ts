@@ -37,9 +37,15 @@ export function verifySession(secret: Uint8Array, value: string | undefined): st
   return given.length === wanted.length && timingSafeEqual(given, wanted) ? id : null;
 }
 
-/** The session of the browser's signed cookie, or null when it has none we issued. */
+/** Sessions made while answering a request, so one request never makes two. */
+const issued = new WeakMap<Request, string>();
+
+/**
+ * The session of the browser's signed cookie (or the one this request was just given), or null
+ * when it has none we issued.
+ */
 export function cookieSession(c: Context, secret: Uint8Array): string | null {
-  return verifySession(secret, getCookie(c, SESSION_COOKIE));
+  return verifySession(secret, getCookie(c, SESSION_COOKIE)) ?? issued.get(c.req.raw) ?? null;
 }
 
 /** The session of a request: the body's `session_id`, else the signed cookie, else a new one. */
@@ -48,6 +54,7 @@ export function sessionOf(c: Context, secret: Uint8Array, fromBody?: string): st
   const known = cookieSession(c, secret);
   if (known) return known;
   const sid = newSessionId();
+  issued.set(c.req.raw, sid);
   setCookie(c, SESSION_COOKIE, signSession(secret, sid), {
     httpOnly: true,
     sameSite: "Lax",
