@@ -222,3 +222,21 @@ Deno.test("the ComfyUI address is checked, saved for restarts, and can go back t
     await t.close();
   }
 });
+
+Deno.test("the main form may be sent as multipart (room for an image upload): its fields read the same", async () => {
+  const t = await startTestApp();
+  try {
+    const body = new FormData();
+    body.set("input", "a kite over dunes");
+    body.set("model", "sdxl");
+    body.set("engine", "composer");
+    body.set("image", new File([new Uint8Array([1, 2, 3])], "ref.png", { type: "image/png" }));
+    const res = await t.app.request("/ui/generate", { method: "POST", body });
+    equal(res.status, 303);
+    const entry = t.services.history.use().list({ limit: 1 }).history[0]!;
+    equal(entry.user_input, "a kite over dunes");
+    equal(entry.model, "sdxl");
+  } finally {
+    await t.close();
+  }
+});

@@ -137,7 +137,11 @@ export function ChatPanel(
           </span>
         </h2>
         <form method="post" action="/ui/chat/reset">
-          <button type="submit" class="secondary" disabled={!messages.length && !pending}>
+          <button
+            type="submit"
+            class="secondary small"
+            disabled={!messages.length && !pending}
+          >
             New conversation
           </button>
         </form>
