@@ -59,7 +59,7 @@ export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
 
 /**
  * One Deno test for a file's browser steps, with one Chromium for all of them (launching costs
- * more than most steps). `BROWSER_STEPS=chat` runs only the steps whose names contain "chat".
+ * more than most steps). `BROWSER_STEPS="chat|Quick"` runs only the steps whose names match.
  */
 export function browserSuite(
   name: string,
@@ -72,9 +72,10 @@ export function browserSuite(
     sanitizeResources: false,
     async fn(t) {
       const browser = await launch();
-      const only = Deno.env.get("BROWSER_STEPS");
+      const raw = Deno.env.get("BROWSER_STEPS");
+      const only = raw ? new RegExp(raw) : undefined;
       const step: Step = (stepName, fn) =>
-        t.step({ name: stepName, ignore: only !== undefined && !stepName.includes(only), fn });
+        t.step({ name: stepName, ignore: only !== undefined && !only.test(stepName), fn });
       try {
         await body(step, browser);
       } finally {
@@ -129,6 +130,8 @@ export async function open(
     colorScheme: options.scheme ?? "light",
     timezoneId: options.timezone,
   });
+  // Generous: on a loaded machine a page can take many seconds; passing runs never wait this long.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));

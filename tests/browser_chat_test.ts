@@ -10,7 +10,6 @@ import {
   watchBusy,
 } from "./browser.ts";
 import { waitFor } from "./helpers.ts";
-import { defaultReply } from "./fakes/fake_ollama.ts";
 
 // Chat, offline, Batch and the page without JavaScript, in Chromium at 1366×900 and 390×844;
 // screenshots in test-output/.
@@ -19,14 +18,9 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
   await step(
     "chat: Enter sends and clears, one reply at a time, a second message queues, the newest is in view",
     async () => {
-      // The first reply is long, so the second message is typed while it streams.
-      let replies = 0;
-      const env = await serve({
-        fake: {
-          tokenDelayMs: 25,
-          reply: (m, seed) => defaultReply(m, seed) + (replies++ ? "" : " and more".repeat(60)),
-        },
-      });
+      // The first reply stalls after a few words, so the second message is sent while it streams
+      // (whatever the machine's load); Stop ends it, and the queued message goes.
+      const env = await serve({ fake: { tokenDelayMs: 25, fault: "hang-mid" } });
       try {
         const { page: p, errors } = await open(browser);
         await p.goto(`${env.url}/?mode=chat`);
@@ -45,14 +39,20 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         // Typed while the reply streams, Enter queues it; it goes once the reply is done.
         await p.keyboard.type("make it night");
         await p.keyboard.press("Enter");
-        ok(await p.isVisible(".composer .queued"));
+        ok(await p.isVisible(".composer .queued"), "queued while the reply streams");
+        equal(env.t.fake.chatRequests().length, 1, "not sent yet");
+        env.t.fake.set({ fault: "none" });
+        await p.click("#chat button.stop");
         await p.waitForFunction(
           () =>
             document.querySelectorAll("#chat .msg.assistant .msg-actions").length === 2 &&
             !document.querySelector("#chat[aria-busy]"),
           undefined,
-          { timeout: 20_000 },
-        );
+          {},
+        ).catch(async (err) => {
+          throw new Error(`${err}\n${(await p.innerHTML("#chat")).slice(0, 2500)}`);
+        });
+        equal(await p.locator("#chat .msg.assistant.stopped").count(), 1, "the first, stopped");
         const held = await busyRecord(p);
         ok(
           held.seen > 0 && held.open === 0,
@@ -130,10 +130,10 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         await p.waitForFunction(() =>
           (document.querySelector("#chat .stream-text")?.textContent ?? "").length > 20
         );
-        await waitFor(() => env.t.fake.openStreams === 1, 3000, "second reply streaming");
+        await waitFor(() => env.t.fake.openStreams === 1, 15_000, "second reply streaming");
         // Leaving mid-reply: the run loses its watcher and stops; the turn is kept.
         await p.goto(`${env.url}/ui/history`);
-        await waitFor(() => env.t.fake.openStreams === 0, 5000, "abandoned reply stopped");
+        await waitFor(() => env.t.fake.openStreams === 0, 15_000, "abandoned reply stopped");
         await p.goto(`${env.url}/?mode=chat`);
         const users = await p.locator("#chat .msg.user .text").allTextContents();
         deepEqual(users, ["a harbour at night", "add fog"]);
@@ -170,9 +170,7 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         await p.goto(`${env.url}/ui/batch`);
         await p.fill("#ideas", "a lighthouse\na tram");
         await p.click("#batch-form button.primary");
-        await p.waitForSelector("#batch .hint:has-text('composed without an LLM')", {
-          timeout: 10_000,
-        });
+        await p.waitForSelector("#batch .hint:has-text('composed without an LLM')", {});
         equal(await p.locator(".batch-item:not(.failed)").count(), 2);
         await shot(p, "offline-batch-390-light", { full: false });
       } finally {
@@ -194,7 +192,7 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         await p.waitForSelector("#batch-bar");
         const top = await p.$eval("#batch", (el) => el.getBoundingClientRect().top);
         ok(top >= -1 && top < PHONE.height - 200, `the batch panel is in view (${top}px)`);
-        await p.waitForSelector("text=Export:", { timeout: 20_000 });
+        await p.waitForSelector("text=Export:");
         equal(await p.locator(".batch-item").count(), 2);
         deepEqual(await p.locator(".batch-label").allTextContents(), ["a lighthouse", "a fox"]);
         equal(await p.locator(".batch-item .negative").count(), 2, "both prompts");
@@ -206,7 +204,7 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         await p.check("input[name='sweep.lighting'][value='Golden Hour']");
         await p.fill("#ideas", "a tram");
         await p.click("#batch-form button.primary");
-        await p.waitForSelector("text=Export:", { timeout: 20_000 });
+        await p.waitForSelector("text=Export:");
         ok(await p.isVisible(".batch-label:has-text('Lighting: Moonlight')"));
 
         env.t.fake.set({ failWhen: () => true });
@@ -215,9 +213,7 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         await p.uncheck("input[name='sweep.lighting'][value='Moonlight']");
         await p.uncheck("input[name='sweep.lighting'][value='Golden Hour']");
         await p.click("#batch-form button.primary");
-        await p.waitForSelector("#batch .error:has-text('No prompt was written')", {
-          timeout: 10_000,
-        });
+        await p.waitForSelector("#batch .error:has-text('No prompt was written')", {});
         equal(await p.locator("text=Export:").count(), 0, "nothing to export");
         await shot(p, "batch-failed-1366-light");
       } finally {

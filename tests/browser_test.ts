@@ -38,11 +38,15 @@ browserSuite(
           await p.waitForFunction(() =>
             (document.querySelector(".stream-text")?.textContent ?? "").length > 20
           ).catch(async (err) => {
-            throw new Error(`${err}\n${await p.innerHTML("#main")}`.slice(0, 3000));
+            const result = await p.innerHTML("#result").catch(() => "(no #result)");
+            throw new Error(
+              `${err}\nurl ${p.url()}\ninput ${await p.inputValue("#input")}\nerrors ${errors}\n` +
+                `requests ${env.t.fake.chatRequests().length}\n#result ${result.slice(0, 1500)}`,
+            );
           });
           equal(await p.getAttribute("#result", "aria-busy"), "true");
           equal(await p.getAttribute("#result", "aria-live"), null, "tokens are not announced");
-          await p.waitForSelector("#positive", { timeout: 15_000 });
+          await p.waitForSelector("#positive");
           const held = await busyRecord(p);
           ok(
             held.seen > 0 && held.open === 0,
@@ -109,12 +113,12 @@ browserSuite(
           await p.waitForFunction(() =>
             (document.querySelector(".stream-text")?.textContent ?? "").length > 20
           );
-          await waitFor(() => env.t.fake.openStreams === 1, 3000, "upstream stream open");
+          await waitFor(() => env.t.fake.openStreams === 1, 15_000, "upstream stream open");
           await p.click("button.stop");
           await p.waitForSelector("#result .badge:has-text('Stopped')");
           equal(await p.locator("#result [role=alert]").count(), 0, "no error box");
           match(await p.inputValue("#positive"), /^slow slow/);
-          await waitFor(() => env.t.fake.openStreams === 0, 3000, "upstream cancelled");
+          await waitFor(() => env.t.fake.openStreams === 0, 15_000, "upstream cancelled");
           equal(env.t.services.history.use().list({ limit: 5 }).total, 0, "not in history");
           await shot(p, "stopped-390-light", { full: false });
           await p.reload();
@@ -311,7 +315,7 @@ browserSuite(
           await p.setViewportSize(DESKTOP);
           await p.click("button:has-text('Send')");
           await p.waitForURL(/\/ui\/comfy\/jobs\//);
-          await p.waitForSelector("text=State: done", { timeout: 10_000 });
+          await p.waitForSelector("text=State: done");
           equal(await p.textContent("#job-steps"), "Step 6 of 6 (100%)");
           await shot(p, "comfy-job-1366-light");
           const id = env.t.services.history.use().list({ limit: 1 }).history[0]!.id;

@@ -226,7 +226,7 @@ function Applied({ catalog, form, message }: {
         <span id="applied-list">
           {items.length ? items.join(" · ") : "nothing yet — the idea alone decides the look."}
         </span>
-        {pack && <span class="hint" id="applied-pack">{" "}(pack: {pack.name})</span>}
+        {pack && <span class="hint applied-pack" id="applied-pack">(pack: {pack.name})</span>}
       </p>
       <PresetsButton name="clear_presets" value="1" class="secondary small">
         Clear all presets
