@@ -204,8 +204,9 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         await p.check("input[name='sweep.lighting'][value='Golden Hour']");
         await p.fill("#ideas", "a tram");
         await p.click("#batch-form button.primary");
+        // The first batch's list is still there until this one's panel replaces it.
+        await p.waitForSelector(".batch-label:has-text('Lighting: Moonlight')");
         await p.waitForSelector("text=Export:");
-        ok(await p.isVisible(".batch-label:has-text('Lighting: Moonlight')"));
 
         env.t.fake.set({ failWhen: () => true });
         await p.setViewportSize(DESKTOP);

@@ -226,6 +226,11 @@ export function formToEntries(f: FormState): [string, string][] {
   return out;
 }
 
+/** The form without its quick presets (style, artist, composition, lighting). */
+export function withoutQuickPresets(f: FormState): FormState {
+  return { ...f, style: "None", artist: "None", composition: "None", lighting: "None" };
+}
+
 /** The form with every preset cleared (the idea, target and options stay). */
 export function withoutPresets(f: FormState): FormState {
   return {

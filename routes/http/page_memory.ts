@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { Services } from "../../lib/app/services.ts";
 import type { PageState } from "../../lib/app/page_state.ts";
 import { emptyForm, formFromEntries, type FormState, formToEntries } from "./form_state.ts";
-import { cookieSession, sessionOf } from "./session.ts";
+import { requestSession, sessionOf } from "./session.ts";
 
 /** What remembering a page needs: the state store and the cookie secret. */
 export type MemoryDeps = Pick<Services, "pageState" | "secret">;
@@ -12,7 +12,7 @@ export type DraftMode = keyof PageState["drafts"];
 
 /** The page state of the browser's session (an empty one when it has no session yet). */
 export async function pageStateOf(services: MemoryDeps, c: Context): Promise<PageState> {
-  return await services.pageState.get(cookieSession(c, services.secret));
+  return await services.pageState.get(requestSession(c, services.secret));
 }
 
 /**

@@ -9,7 +9,7 @@ import { type ChatPanelProps, REFINER, type Speaker } from "../../views/chat_pan
 import type { ErrorView } from "../../views/error_alert.tsx";
 import type { PresetMessage } from "../../views/generate_form.tsx";
 import { type FormPageDeps, homeProps } from "./page_context.ts";
-import { cookieSession } from "./session.ts";
+import { requestSession } from "./session.ts";
 
 /** What the main page reads: the form page's deps, the conversations and the cookie secret. */
 export type HomeDeps = FormPageDeps & Pick<Services, "conversations" | "secret">;
@@ -60,7 +60,7 @@ export async function renderHome(
 ): Promise<Response> {
   const props = await homeProps(services, c, form);
   const chat = form.mode === "chat"
-    ? { ...await chatView(services, cookieSession(c, services.secret), form), ...extra.chat }
+    ? { ...await chatView(services, requestSession(c, services.secret), form), ...extra.chat }
     : undefined;
   return c.html(
     renderPage(

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { Services } from "../../lib/app/services.ts";
-import { AppError, badInput } from "../../lib/app/errors.ts";
+import { savePack } from "../../lib/presets/save_pack.ts";
+import type { Selections } from "../../lib/prompt/assembly.ts";
 import type { LastResult } from "../../lib/app/page_state.ts";
 import type { HistoryStore } from "../../lib/history/store.ts";
 import type { Target } from "../../lib/prompt/targets.ts";
@@ -9,7 +10,9 @@ import {
   formFromEntries,
   formFromHistory,
   type FormState,
+  formToRequest,
   withoutPresets,
+  withoutQuickPresets,
 } from "../http/form_state.ts";
 import { renderFragment } from "../../views/render.ts";
 import { PresetPicker } from "../../views/preset_picker.tsx";
@@ -155,50 +158,22 @@ export function homeRoutes(services: Deps): Hono {
     .post("/ui/presets/pack", async (c) => {
       const entries = await formEntries(c);
       const form = formFromEntries(entries, defaults());
-      const name = (entries.find(([k]) => k === "pack_name")?.[1] ?? "").trim();
+      const name = entries.find(([k]) => k === "pack_name")?.[1] ?? "";
       try {
-        const custom = services.custom.use();
-        if (!name || name.length > 60) {
-          throw badInput("pack_name: give your pack a name of up to 60 characters");
-        }
-        if (!form.category || !form.type || !form.h_artist) {
-          throw badInput(
-            "pack: choose a category, type and artist in the Style explorer first; a pack keeps those with their options and the atmosphere",
-          );
-        }
-        if (custom.nameTaken("packs", name)) {
-          throw new AppError(
-            409,
-            "Conflict",
-            `pack_name: you already have a pack named “${name}”; pick another name`,
-            "conflict",
-          );
-        }
-        const universal: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(form.universal)) {
-          if (v.length) universal[k] = v.length === 1 ? v[0]! : v;
-        }
-        const summary = appliedSummary(catalog(), { ...form, style: "None", artist: "None" });
-        custom.create({
-          kind: "packs",
+        const selections = (formToRequest(form).selections ?? {}) as Selections;
+        // The pack's own summary: what it applies, without the quick presets it cannot hold.
+        const summary = appliedSummary(catalog(), withoutQuickPresets(form));
+        const pack = savePack(services.custom.use(), {
           name,
-          description: summary.join(" · ").slice(0, 300) || "Your own pack",
-          selections: {
-            category: form.category,
-            type: form.type,
-            artist: form.h_artist,
-            ...(Object.keys(form.technical).length ? { technical: form.technical } : {}),
-            ...(Object.keys(form.specifics).length ? { specifics: form.specifics } : {}),
-            ...(Object.keys(universal).length ? { universal } : {}),
-          },
+          selections,
+          description: summary.join(" · "),
         });
         await rememberForm(services, c, form);
         return await reRender(c, form, {
-          text: `Saved “${name}” with your packs; it is marked ⭐ in the list.`,
+          text: `Saved “${pack.name}” with your packs; it is marked ⭐ in the list.`,
         });
       } catch (err) {
-        const error = toErrorView(err);
-        return await reRender(c, form, { text: error.message, error: true });
+        return await reRender(c, form, { text: toErrorView(err).message, error: true });
       }
     })
     .get("/ui/picker", async (c) => {
