@@ -244,7 +244,7 @@ export function ComfyJobView({ job }: { job: ComfyJob }) {
       <h1>ComfyUI job</h1>
       <p>
         State: <strong>{job.state}</strong>
-        {job.llm_unloaded && <span class="hint">· the LLM was unloaded first</span>}
+        {job.llm_unloaded && <span class="hint after">· the LLM was unloaded first</span>}
       </p>
       <label for="job-bar" id="job-steps">{steps}</label>
       <progress id="job-bar" max={max} value={value}>{steps}</progress>
