@@ -11,6 +11,7 @@ import { generatePrompt, streamPrompt } from "../lib/generate/generate.ts";
 import { intFlag, parseArgs, UsageError } from "./args.ts";
 import { resolveConfig } from "./serve.ts";
 import { cliHint } from "./lookup_hint.ts";
+import { forCommandLine } from "./messages.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
 import { loadTargets } from "../lib/prompt/targets.ts";
 
@@ -44,9 +45,11 @@ Usage: promptsmith generate "<idea>" [options]
   --engine composer    build the prompt without an LLM
   --seed N             same seed and inputs give the same prompt
   --temperature T      0 to 2
-  --json               print the API reply as JSON instead of streaming the text
+  --json               print the whole reply as JSON instead of streaming the text
+  --positive-only, -q  print only the positive prompt, on one line (for pipes)
 
-The prompt streams to stdout as it arrives. Exit codes: 0 ok, 1 the LLM server failed, 2 usage error.`;
+The prompt streams to stdout as it arrives. Exit codes: 0 ok, 1 the LLM server failed, 2 usage error.
+Example: promptsmith generate -q "a fox in the snow" --target sdxl | xclip -selection c`;
 
 /** Help for `history`. */
 export const HISTORY_HELP = `promptsmith history: list or search saved prompts, newest first.
@@ -88,9 +91,10 @@ class CommandFailure extends Error {
 function failure(err: unknown): unknown {
   if (!(err instanceof AppError)) return err;
   const hint = err.lookup ? `; ${cliHint(err.lookup)}` : "";
+  const message = forCommandLine(err.message);
   const usage = err.status >= 400 && err.status < 500 && err.status !== 404 &&
     err.status !== 429;
-  return new CommandFailure(`${err.message}${hint}`, usage ? 2 : 1);
+  return new CommandFailure(`${message}${hint}`, usage ? 2 : 1);
 }
 
 /** The command line's own (only) client of the use cases: one per process. */
@@ -98,7 +102,9 @@ const CLI_REQUESTER = { key: "cli", address: "cli" };
 
 /** `generate`: streams a prompt to stdout, or prints the JSON reply. */
 export async function generate(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, {
+  // -q is the one short option: the positive prompt alone, for piping.
+  const expanded = args.map((a) => a === "-q" ? "--positive-only" : a);
+  const { positional, flags } = parseArgs(expanded, {
     target: "value",
     style: "value",
     artist: "value",
@@ -110,6 +116,7 @@ export async function generate(args: string[]): Promise<number> {
     seed: "value",
     temperature: "value",
     json: "switch",
+    "positive-only": "switch",
   }, "generate");
   const idea = positional.join(" ").trim();
   if (!idea) {
@@ -142,10 +149,12 @@ export async function generate(args: string[]): Promise<number> {
       const plan = planOneShot(planContext(services), request);
       const deps = { ...generationDeps(services), slots: services.slots };
       const options = { engine, requester: CLI_REQUESTER } as const;
-      if (flags.json) {
+      if (flags.json || flags["positive-only"]) {
         const result = await generatePrompt(deps, plan, options);
         const ollama_model = result.engine === "ollama" ? plan.ollamaModel : null;
-        out(`${JSON.stringify({ model: plan.target.id, ollama_model, ...result }, null, 2)}\n`);
+        if (flags.json) {
+          out(`${JSON.stringify({ model: plan.target.id, ollama_model, ...result }, null, 2)}\n`);
+        } else out(`${(result.positive || result.result).replace(/\s*\n\s*/g, " ").trim()}\n`);
         return 0;
       }
       let wrote = false;

@@ -21,11 +21,16 @@ Usage: promptsmith [command] [options]
 
 Commands:
   serve        run the web app and API, and open the browser (the default)
-  generate     write one prompt and print it
+  generate     write one prompt and print it (-q: only the positive prompt, for pipes)
   history      list or search saved prompts
   presets      list presets
 
-Options: --help (also after a command), --version
+Options of serve, which also work without the command name:
+  --port N     port to listen on (default 5000 or PORT)
+  --host H     address to bind (default 127.0.0.1 or HOST)
+  --no-open    do not open the browser
+
+Other options: --help (also after a command, e.g. promptsmith generate --help), --version
 Configuration comes from the environment and .env files; see the README.`;
 
 const COMMANDS: Record<string, {

@@ -1,515 +1,508 @@
-import { equal, match, ok } from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { browserAvailable, launch, shot } from "./browser.ts";
-import { serveOnPort, startTestApp, type TestApp, waitFor } from "./helpers.ts";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import {
+  browserSuite,
+  busyRecord,
+  DESKTOP,
+  FLUX_PROMPT,
+  open,
+  PHONE,
+  saved,
+  serve,
+  shot,
+  watchAnnouncements,
+  watchBusy,
+  watchResultHeight,
+} from "./browser.ts";
+import { waitFor } from "./helpers.ts";
+import { startFakeComfy } from "./fakes/fake_comfyui.ts";
 
-const HAS_BROWSER = browserAvailable();
+// Quick Generate, presets, History, ComfyUI, the theme, keyboard and safety, in Chromium at
+// 1366×900 and 390×844, light and dark; screenshots in test-output/. Chat, offline, Batch and the
+// page without JavaScript are in browser_chat_test.ts, so the two files run side by side.
 
-interface Env {
-  t: TestApp;
-  url: string;
-  browser: Browser;
-  close: () => Promise<void>;
-}
-
-async function setup(options: Parameters<typeof startTestApp>[0] = {}): Promise<Env> {
-  const t = await startTestApp({ fake: { tokenDelayMs: 15, ...options.fake }, ...options });
-  const server = serveOnPort(t.app);
-  const browser = await launch();
-  return {
-    t,
-    url: server.url,
-    browser,
-    close: async () => {
-      await browser.close();
-      await server.close();
-      await t.close();
-    },
-  };
-}
-
-async function page(
-  env: Env,
-  options: { js?: boolean; width?: number } = {},
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await env.browser.newContext({
-    javaScriptEnabled: options.js ?? true,
-    viewport: { width: options.width ?? 1280, height: 900 },
-  });
-  const p = await context.newPage();
-  const errors: string[] = [];
-  p.on("pageerror", (e) => errors.push(e.message));
-  p.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  (p as unknown as { errors: string[] }).errors = errors;
-  return { context, page: p };
-}
-
-function pageErrors(p: Page): string[] {
-  return (p as unknown as { errors: string[] }).errors;
-}
-
-const browserTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !HAS_BROWSER, sanitizeOps: false, sanitizeResources: false, fn });
-
-browserTest(
-  "browser: a streamed generation shows tokens as they arrive, then both prompts",
-  async () => {
-    const env = await setup({ fake: { tokenDelayMs: 40 } });
-    try {
-      const { page: p } = await page(env);
-      await p.goto(env.url);
-      await shot(p, "home-1280");
-      await p.fill("#input", "a cyberpunk warrior in a neon city");
-      await p.selectOption("select[name=model]", "sdxl");
-      await p.click("button.primary");
-      await p.waitForFunction(() =>
-        (document.querySelector(".stream-text")?.textContent ?? "").length > 5
-      );
-      const partial = await p.textContent(".stream-text");
-      equal(
-        await p.locator("#positive").count(),
-        0,
-        "the final panel is not there yet while streaming",
-      );
-      await p.waitForSelector("#positive", { timeout: 10_000 });
-      const positive = await p.inputValue("#positive");
-      match(positive, /\(a cyberpunk warrior in a neon city:1\.2\)/);
-      // What was on screen mid-stream was the start of the reply, not all of it.
-      const reply = env.t.services.history.use().get(1)!.generated_output;
-      ok(reply.startsWith(partial!.trim()), `${partial} is how ${reply} starts`);
-      ok(partial!.trim().length < reply.length);
-      match(await p.inputValue("#negative"), /blurry/);
-      match(await p.textContent(".meter-text") ?? "", /\/ 75 CLIP tokens/);
-      ok(await p.isVisible("text=Saved #1"));
-      await shot(p, "result-1280");
-      await p.setViewportSize({ width: 375, height: 800 });
-      await shot(p, "result-375");
-      const width = await p.evaluate(() => document.documentElement.scrollWidth);
-      ok(width <= 375, `no horizontal scroll at 375 px (scrollWidth ${width})`);
-      await p.setViewportSize({ width: 390, height: 800 });
-      const picker = (await p.locator("select[name=model]").boundingBox())!;
-      ok(picker.x >= 0 && picker.x + picker.width <= 390, "the target picker fits 390 px");
-      ok(picker.height < 60, `the target picker is one line at 390 px (${picker.height} px)`);
-      equal(env.t.fake.chatRequests().length, 1, "one generation, even with SSE");
-      equal(pageErrors(p).length, 0, pageErrors(p).join("\n"));
-    } finally {
-      await env.close();
-    }
-  },
-);
-
-browserTest(
-  "browser: Stop ends the generation and the upstream request, and saves nothing",
-  async () => {
-    const env = await setup({ fake: { tokenDelayMs: 60, reply: () => "slow ".repeat(200) } });
-    try {
-      const { page: p } = await page(env);
-      await p.goto(env.url);
-      await p.fill("#input", "a slow idea");
-      await p.click("button.primary");
-      await p.waitForFunction(() =>
-        (document.querySelector(".stream-text")?.textContent ?? "").length > 10
-      );
-      await waitFor(() => env.t.fake.openStreams === 1, 3000, "upstream stream open");
-      await p.click("button.stop");
-      await p.waitForSelector("text=Stopped", { timeout: 5000 });
-      await waitFor(() => env.t.fake.openStreams === 0, 3000, "upstream cancelled");
-      equal(env.t.fake.cancelledStreams, 1);
-      equal(env.t.services.history.use().list({ limit: 5 }).total, 0);
-    } finally {
-      await env.close();
-    }
-  },
-);
-
-browserTest(
-  "browser: cascading selects fill type, artist and option choices; a pack fills them at once",
-  async () => {
-    const env = await setup();
-    try {
-      const { page: p } = await page(env);
-      await p.goto(env.url);
-      ok(await p.isDisabled("#type"));
-      await p.selectOption("#category", "fantasy");
-      await p.waitForSelector("#type:not([disabled])");
-      await p.selectOption("#type", "high_fantasy");
-      await p.waitForSelector("#h_artist:not([disabled])");
-      await p.selectOption("#h_artist", "greg_rutkowski");
-      await p.waitForSelector("#spec-drama");
-      ok(await p.isVisible("text=Signature:"));
-      await p.selectOption("#spec-drama", "last_stand");
-      await shot(p, "picker-1280");
-
-      await p.click("button.pack:has-text('Studio Ghibli Magic')");
-      await p.waitForFunction(() =>
-        (document.querySelector("#h_artist") as HTMLSelectElement)?.value === "hayao_miyazaki"
-      );
-      equal(await p.inputValue("#category"), "anime");
-      ok(await p.isChecked("input[name='u.mood'][value=peaceful]"));
-      await p.fill("#input", "a girl on a hill");
-      await p.check("input[name=engine]");
-      await p.click("button.primary");
-      await p.waitForSelector("#positive");
-      match(await p.inputValue("#positive"), /Hayao Miyazaki/);
-      ok(await p.isVisible("text=Composed without an LLM"));
-    } finally {
-      await env.close();
-    }
-  },
-);
-
-browserTest("browser: two chat turns stream into the transcript and keep the context", async () => {
-  const env = await setup();
-  try {
-    const { page: p } = await page(env);
-    await p.goto(`${env.url}/?mode=chat`);
-    await p.fill("#input", "a castle on a hill");
-    await p.click("button.primary");
-    await p.waitForSelector(".msg.assistant >> nth=0");
-    await p.waitForSelector("#chat #positive");
-    await p.fill("#input", "make it night");
-    await p.click("button.primary");
-    await p.waitForFunction(() =>
-      document.querySelectorAll(".msg.assistant").length === 2 &&
-      !document.querySelector("#chat[aria-busy]")
+browserSuite(
+  "browser: generate, presets, History, ComfyUI and the theme",
+  async (step, browser) => {
+    await step(
+      "Quick Generate streams with Generate held, announces the prompt once, and its box neither clips nor shrinks",
+      async () => {
+        const env = await serve({ fake: { tokenDelayMs: 12, reply: () => FLUX_PROMPT } });
+        try {
+          const { page: p, errors } = await open(browser);
+          await p.goto(env.url);
+          await watchAnnouncements(p);
+          await p.fill("#input", "a lighthouse keeper in a storm");
+          await watchResultHeight(p);
+          await watchBusy(p);
+          await p.click("#gen-form button.primary");
+          await p.waitForFunction(() =>
+            (document.querySelector(".stream-text")?.textContent ?? "").length > 20
+          ).catch(async (err) => {
+            const result = await p.innerHTML("#result").catch(() => "(no #result)");
+            throw new Error(
+              `${err}\nurl ${p.url()}\ninput ${await p.inputValue("#input")}\nerrors ${errors}\n` +
+                `requests ${env.t.fake.chatRequests().length}\n#result ${result.slice(0, 1500)}`,
+            );
+          });
+          equal(await p.getAttribute("#result", "aria-busy"), "true");
+          equal(await p.getAttribute("#result", "aria-live"), null, "tokens are not announced");
+          await p.waitForSelector("#positive");
+          const held = await busyRecord(p);
+          ok(
+            held.seen > 0 && held.open === 0,
+            `Generate waits while it streams: ${JSON.stringify(held)}`,
+          );
+          await p.waitForFunction(() =>
+            !(document.querySelector("#gen-form button.primary") as HTMLButtonElement).disabled
+          );
+          const announced = await p.evaluate(() =>
+            (window as unknown as { announced: string[] }).announced
+          );
+          equal(announced.length, 1, announced.join(" | "));
+          ok(announced[0]!.startsWith("Prompt ready: A weathered lighthouse keeper"));
+          const box = await p.$eval("#positive", (el) => ({
+            scroll: el.scrollHeight,
+            client: el.clientHeight,
+          }));
+          ok(box.scroll <= box.client + 1, `the prompt fits its box (${JSON.stringify(box)})`);
+          const heights = await p.evaluate(() =>
+            (window as unknown as { heights: { busy: boolean; h: number }[] }).heights
+          );
+          const streaming = Math.max(...heights.filter((h) => h.busy).map((h) => h.h));
+          const done = heights.at(-1)!.h;
+          ok(done >= streaming - 1, `no jump: ${streaming}px while streaming, ${done}px done`);
+          await shot(p, "result-1366-light");
+          const id = env.t.services.history.use().list({ limit: 1 }).history[0]!.id;
+          for (
+            const [size, scheme, name] of [
+              [PHONE, "light", "result-390-light"],
+              [PHONE, "dark", "result-390-dark"],
+              [DESKTOP, "dark", "result-1366-dark"],
+            ] as const
+          ) {
+            const other = await open(browser, { size, scheme });
+            await other.page.goto(`${env.url}/?result=${id}`);
+            const fits = await other.page.$eval(
+              "#positive",
+              (el) => el.scrollHeight <= el.clientHeight + 1,
+            );
+            ok(fits, `${name}: the prompt fits its box`);
+            const width = await other.page.evaluate(() => document.documentElement.scrollWidth);
+            ok(width <= size.width, `${name}: no sideways scroll (${width}px)`);
+            // On a phone the result is under the form: shoot it where the user scrolls to.
+            await other.page.locator("#result").scrollIntoViewIfNeeded();
+            await shot(other.page, name, { full: size !== PHONE });
+            await other.context.close();
+          }
+          deepEqual(errors, []);
+        } finally {
+          await env.close();
+        }
+      },
     );
-    const texts = await p.locator(".msg .text").allTextContents();
-    equal(texts.length, 4);
-    equal(texts[0], "a castle on a hill");
-    equal(texts[2], "make it night");
-    match(texts[3]!, /refined in turn 2/);
-    const sent = env.t.fake.chatRequests().at(-1)!.messages as { role: string }[];
-    equal(sent.length, 4);
-    await shot(p, "chat-1280");
-    await p.setViewportSize({ width: 375, height: 800 });
-    await shot(p, "chat-375");
-    await p.click("text=New conversation");
-    await p.waitForURL(/mode=chat/);
-    equal(await p.locator(".msg").count(), 0);
-  } finally {
-    await env.close();
-  }
-});
 
-browserTest("browser: history search is live, and favorite and delete work in place", async () => {
-  const env = await setup();
-  try {
-    for (const input of ["a red lighthouse", "a blue whale", "a lighthouse keeper"]) {
-      await env.t.post("/generate", { input, engine: "composer" });
-    }
-    const { page: p } = await page(env);
-    await p.goto(`${env.url}/ui/history`);
-    equal(await p.locator("article.entry").count(), 3);
-    await p.fill("#q", "lightho");
-    await p.waitForFunction(() => document.querySelectorAll("article.entry").length === 2);
-    ok(await p.isVisible("mark"));
-    ok((await p.url()).includes("q=lightho"));
-    await shot(p, "history-1280");
-    const first = p.locator("article.entry").first();
-    await first.locator("button.fav").click();
-    await p.waitForSelector("article.entry button.fav.on");
-    equal(env.t.services.history.use().list({ limit: 10, favorite: true }).total, 1);
-    p.once("dialog", (d) => d.accept());
-    await p.locator("article.entry").nth(1).locator("button.danger").click();
-    await p.waitForFunction(() => document.querySelectorAll("article.entry").length === 1);
-    equal(env.t.services.history.use().list({ limit: 10 }).total, 2);
-    await p.setViewportSize({ width: 375, height: 800 });
-    await shot(p, "history-375");
-    await p.click("a:has-text('Reuse')");
-    await p.waitForURL(/reuse=/);
-    match(await p.inputValue("#input"), /lighthouse/);
-  } finally {
-    await env.close();
-  }
-});
-
-browserTest(
-  "browser without JavaScript: generate, pick, chat and history all work by plain forms",
-  async () => {
-    const env = await setup();
-    try {
-      const { page: p } = await page(env, { js: false });
-      await p.goto(env.url);
-      await p.fill("#input", "a lighthouse in a storm");
-      await p.selectOption("select[name=model]", "sdxl");
-      await p.selectOption("#category", "photography");
-      await p.click("button:has-text('Show options for this choice')");
-      equal(await p.inputValue("#category"), "photography");
-      equal(
-        await p.inputValue("#input"),
-        "a lighthouse in a storm",
-        "the form keeps what was typed",
-      );
-      await p.selectOption("#type", "landscape");
-      await p.click("button:has-text('Show options for this choice')");
-      await p.selectOption("#h_artist", "ansel_adams");
-      await p.click("button:has-text('Show options for this choice')");
-      ok(await p.isVisible("#tech-lens"));
-      await p.click("button.primary");
-      await p.waitForURL(/\?result=\d+/);
-      match(await p.inputValue("#positive"), /lighthouse in a storm/);
-      match(await p.inputValue("#negative"), /colour/);
-      await shot(p, "nojs-result-1280");
-
-      await p.click("button.pack:has-text('Noir Detective')");
-      equal(await p.inputValue("#h_artist"), "frank_miller");
-
-      await p.goto(`${env.url}/?mode=chat`);
-      await p.fill("#input", "a knight");
-      await p.click("button.primary");
-      await p.waitForURL(/mode=chat/);
-      await p.fill("#input", "in the snow");
-      await p.click("button.primary");
-      equal(await p.locator(".msg").count(), 4);
-      await shot(p, "nojs-chat-1280");
-
-      await p.goto(`${env.url}/ui/history?q=knight`);
-      equal(await p.locator("article.entry").count(), 1);
-      ok(await p.isVisible("mark"));
-      await p.goto(`${env.url}/ui/history`);
-      equal(await p.locator("article.entry").count(), 3);
-      await p.locator("article.entry").first().locator("button.fav").click();
-      await p.waitForURL(/\/ui\/history/);
-      equal(await p.locator("button.fav.on").count(), 1);
-      await p.locator("article.entry").first().locator("button.danger").click();
-      equal(await p.locator("article.entry").count(), 2);
-      await shot(p, "nojs-history-1280");
-    } finally {
-      await env.close();
-    }
-  },
-);
-
-browserTest(
-  "browser: when Ollama is down the page says what to run and still composes a prompt",
-  async () => {
-    const env = await setup({ ollamaDown: true });
-    try {
-      const { page: p } = await page(env);
-      await p.goto(env.url);
-      ok(await p.isVisible("text=Ollama offline"));
-      match(await p.textContent(".notice") ?? "", /ollama serve/);
-      await p.fill("#input", "a fox in the snow");
-      await p.click("button.primary");
-      await p.waitForSelector("#positive");
-      ok(await p.isVisible("text=Composed without an LLM"));
-      match(await p.textContent("#result .notice") ?? "", /Cannot connect to Ollama/);
-      await shot(p, "offline-1280");
-    } finally {
-      await env.close();
-    }
-  },
-);
-
-browserTest("browser: the page is usable by keyboard alone", async () => {
-  const env = await setup();
-  try {
-    const { page: p } = await page(env);
-    await p.goto(env.url);
-    await p.keyboard.press("Tab");
-    equal(await p.evaluate(() => document.activeElement?.textContent), "Skip to content");
-    await p.focus("#input");
-    await p.keyboard.type("a paper boat");
-    await p.keyboard.press("Control+Enter");
-    await p.waitForSelector("#positive");
-    const unlabeled = await p.evaluate(() =>
-      [...document.querySelectorAll("input, select, textarea")]
-        .filter((el) => (el as HTMLInputElement).type !== "hidden" && !(el as HTMLElement).hidden)
-        .filter((el) =>
-          !(el.id && document.querySelector(`label[for="${el.id}"]`)) && !el.closest("label")
-        )
-        .map((el) => el.outerHTML.slice(0, 80))
+    await step(
+      "Stop keeps the reply so far, marked stopped and not as an error, even after a reload",
+      async () => {
+        const env = await serve({ fake: { tokenDelayMs: 40, reply: () => "slow ".repeat(200) } });
+        try {
+          const { page: p } = await open(browser, { size: PHONE });
+          await p.goto(env.url);
+          await p.fill("#input", "a slow idea");
+          await p.click("#gen-form button.primary");
+          await p.waitForFunction(() =>
+            (document.querySelector(".stream-text")?.textContent ?? "").length > 20
+          );
+          await waitFor(() => env.t.fake.openStreams === 1, 15_000, "upstream stream open");
+          await p.click("button.stop");
+          await p.waitForSelector("#result .badge:has-text('Stopped')");
+          equal(await p.locator("#result [role=alert]").count(), 0, "no error box");
+          match(await p.inputValue("#positive"), /^slow slow/);
+          await waitFor(() => env.t.fake.openStreams === 0, 15_000, "upstream cancelled");
+          equal(env.t.services.history.use().list({ limit: 5 }).total, 0, "not in history");
+          await shot(p, "stopped-390-light", { full: false });
+          await p.reload();
+          ok(await p.isVisible("#result .badge:has-text('Stopped')"), "still there");
+          match(await p.inputValue("#positive"), /^slow slow/);
+          equal(await p.inputValue("#input"), "a slow idea");
+        } finally {
+          await env.close();
+        }
+      },
     );
-    equal(unlabeled.length, 0, unlabeled.join("\n"));
-  } finally {
-    await env.close();
-  }
-});
 
-browserTest(
-  "browser: script, onerror and javascript: payloads in every text the page shows never run",
-  async () => {
-    const payload =
-      `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><a href="javascript:window.__pwned=3">x</a>"'`;
-    const env = await setup({ fake: { reply: () => `PROMPT: ${payload}\nNOTE: ${payload}` } });
-    try {
-      const custom = await env.t.post("/api/presets/custom", {
-        kind: "styles",
-        name: `Evil ${payload}`.slice(0, 80),
-        text: payload,
-      });
-      equal(custom.status, 201);
-      const { page: p } = await page(env);
-      let dialogs = 0;
-      p.on("dialog", (d) => {
-        dialogs++;
-        d.dismiss();
-      });
-      // Checked on each page that rendered the payload, before leaving it.
-      const unharmed = async (where: string) => {
-        const pwned = await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
-        equal(pwned, undefined, `${where}: a payload ran`);
-        equal(await p.locator("img[src=x]").count(), 0, `${where}: an injected image`);
-        equal(await p.locator('a[href^="javascript:"]').count(), 0, `${where}: an injected link`);
-        equal(dialogs, 0, `${where}: a dialog opened`);
-      };
-      await p.goto(env.url);
-      await p.fill("#input", payload);
-      await p.click("button.primary");
-      await p.waitForSelector("#positive");
-      const shown = await p.inputValue("#positive");
-      ok(
-        shown.startsWith(`<script>window.__pwned=1</script><img src=x onerror=`),
-        `shown as text: ${shown}`,
-      );
-      await unharmed("the result");
-      await p.goto(`${env.url}/?mode=chat`);
-      await p.fill("#input", payload);
-      await p.click("button.primary");
-      await p.waitForSelector("#chat .msg.assistant .text");
-      await p.waitForFunction(() => !document.querySelector("#chat[aria-busy]"));
-      await unharmed("the chat transcript");
-      await p.goto(`${env.url}/ui/history?q=pwned`);
-      await p.waitForSelector("article.entry");
-      const idea = await p.textContent("article.entry .idea");
-      equal(idea, payload);
-      await unharmed("the history page");
-      await p.goto(`${env.url}/history/1`);
-      await unharmed("an entry's JSON");
-      await p.goto(env.url);
-      await unharmed("the form with the custom preset");
-      ok(
-        await p.locator(`option:has-text("Evil <script>")`).count() === 1,
-        "the preset name is text in its option",
-      );
-    } finally {
-      await env.close();
-    }
-  },
-);
+    await step(
+      "the idea, target, LLM, presets and result stay across History, the tabs and a new visit",
+      async () => {
+        const env = await serve();
+        try {
+          const { context, page: p } = await open(browser);
+          await p.goto(env.url);
+          await p.fill("#input", "a paper lantern festival");
+          await saved(p);
+          await p.selectOption("select[name=model]", "sdxl");
+          await saved(p);
+          await p.selectOption("#ollama_model", "llama3.2:latest");
+          await saved(p);
+          await p.click("button.pack:has-text('Noir Detective')");
+          await p.waitForSelector("button.pack.on:has-text('Noir Detective')");
+          await p.selectOption("#legacy-lighting", "Golden Hour");
+          await saved(p);
+          await p.click("nav[aria-label=Main] a:has-text('History')");
+          await p.waitForURL(/\/ui\/history/);
+          await p.click("nav[aria-label=Main] a:has-text('Create')");
+          equal(await p.inputValue("#input"), "a paper lantern festival");
+          ok((await p.inputValue("select[name=model]")) === "sdxl");
+          equal(await p.inputValue("#ollama_model"), "llama3.2:latest");
+          equal(await p.inputValue("#h_artist"), "frank_miller");
+          equal(await p.inputValue("#legacy-lighting"), "Golden Hour");
+          ok(await p.isVisible("button.pack.on:has-text('Noir Detective')"), "pack still active");
+          await p.click("nav.tabs a:has-text('Chat & Refine')");
+          ok((await p.inputValue("select[name=model]")) === "sdxl", "chat shares the target");
+          equal(await p.inputValue("#h_artist"), "frank_miller");
+          await p.click("nav.tabs a:has-text('Quick Generate')");
+          equal(await p.inputValue("#input"), "a paper lantern festival");
+          await p.click("#gen-form button.primary");
+          await p.waitForSelector("#positive");
+          const prompt = await p.inputValue("#positive");
+          // A new tab of the same browser (same cookies) finds everything as it was.
+          const again = await context.newPage();
+          await again.goto(env.url);
+          equal(await again.inputValue("#positive"), prompt, "the last result is back");
+          equal(await again.inputValue("#input"), "a paper lantern festival");
+          await shot(again, "remembered-1366-light");
+          await context.close();
+        } finally {
+          await env.close();
+        }
+      },
+    );
 
-browserTest(
-  "browser: a batch shows a progress bar, its results and export links; Replay reruns an entry",
-  async () => {
-    const env = await setup({ fake: { tokenDelayMs: 10 } });
-    try {
-      const { page: p } = await page(env);
-      await p.goto(`${env.url}/?mode=batch`);
-      await p.waitForURL(/\/ui\/batch/);
-      await p.fill("#ideas", "a lighthouse\na fox\na tram");
-      await p.fill("#variations", "2");
-      await p.click("button.primary");
-      await p.waitForSelector("#batch-bar");
-      await p.waitForSelector("text=Export:", { timeout: 20_000 });
-      equal(await p.locator(".batch-item").count(), 6);
-      equal(await p.getAttribute("#batch-bar", "value"), "6");
-      const href = await p.getAttribute("a:has-text('TXT')", "href");
-      const txt = await (await fetch(`${env.url}${href}`)).text();
-      equal(txt.trim().split("\n").length, 6);
-      await shot(p, "batch-1280");
-      await p.setViewportSize({ width: 375, height: 800 });
-      await shot(p, "batch-375");
+    await step(
+      "presets: the active pack, what is applied, clear all, save as your own pack, and what each kind does",
+      async () => {
+        const env = await serve();
+        try {
+          const { page: p } = await open(browser);
+          await p.goto(env.url);
+          ok(await p.isVisible(".presets .intro:has-text('Four ways to set the look')"));
+          match(await p.textContent("#applied-list") ?? "", /nothing yet/);
+          await p.click("button.pack:has-text('Studio Ghibli Magic')");
+          await p.waitForSelector(
+            "button.pack[aria-pressed=true]:has-text('Studio Ghibli Magic')",
+          );
+          match(await p.textContent("#applied-list") ?? "", /Artist: Hayao Miyazaki/);
+          await p.selectOption("#legacy-style", "Watercolor");
+          match(await p.textContent("#applied-list") ?? "", /Style: Watercolor/);
+          match(await p.textContent("#applied-count") ?? "", /\d+ applied/);
+          await p.fill("#pack_name", "My Ghibli watercolors");
+          await p.click("button:has-text('Save pack')");
+          await p.waitForSelector(".applied .notice:has-text('Saved')");
+          ok(await p.isVisible("button.pack.on:has-text('My Ghibli watercolors')"));
+          await shot(p, "presets-1366-light");
+          // A hand-made change is no longer the pack.
+          await p.selectOption("#category", "fantasy");
+          await p.waitForSelector("#type:not([disabled])");
+          equal(await p.locator("button.pack.on").count(), 0);
+          await p.click("button:has-text('Clear all presets')");
+          await p.waitForSelector(".applied .notice:has-text('Cleared')");
+          equal(await p.inputValue("#category"), "");
+          equal(await p.inputValue("#legacy-style"), "None");
+          match(await p.textContent("#applied-list") ?? "", /nothing yet/);
+          const custom = env.t.services.custom.use().list();
+          equal(custom.length, 1);
+          equal(custom[0]!.kind, "packs");
 
-      await p.goto(`${env.url}/ui/history`);
-      const before = env.t.services.history.use().list({ limit: 1 }).total;
-      await p.locator("article.entry").first().locator("button:has-text('Replay')").click();
-      await p.waitForURL(/\?result=\d+/);
-      ok(await p.isVisible("#positive"));
-      equal(env.t.services.history.use().list({ limit: 1 }).total, before + 1);
-    } finally {
-      await env.close();
-    }
-  },
-);
+          const phone = await open(browser, { size: PHONE, scheme: "dark" });
+          await phone.page.goto(env.url);
+          await phone.page.click("button.pack:has-text('Noir Detective')");
+          await phone.page.waitForSelector("button.pack.on");
+          await phone.page.locator(".applied").scrollIntoViewIfNeeded();
+          await shot(phone.page, "presets-390-dark", { full: false });
+          await phone.context.close();
+        } finally {
+          await env.close();
+        }
+      },
+    );
 
-browserTest(
-  "browser without JavaScript: a batch runs to the end and lists every result",
-  async () => {
-    const env = await setup();
-    try {
-      const { page: p } = await page(env, { js: false });
-      await p.goto(`${env.url}/ui/batch`);
-      await p.fill("#ideas", "a lighthouse");
-      await p.selectOption("#sweep-lighting", ["Golden Hour", "Moonlight"]);
-      await p.check("input[name=engine]");
-      await p.click("button.primary");
-      equal(await p.locator(".batch-item").count(), 2);
-      ok(await p.isVisible("text=lighting=Moonlight"));
-    } finally {
-      await env.close();
-    }
-  },
-);
+    await step(
+      "history: Copy takes both prompts, the count follows a delete, times are local",
+      async () => {
+        const env = await serve();
+        try {
+          for (const input of ["a red lighthouse", "a blue whale", "a lighthouse keeper"]) {
+            await env.t.post("/generate", { input, engine: "composer", model: "sdxl" });
+          }
+          const { context, page: p } = await open(browser, { timezone: "Asia/Tokyo" });
+          await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+          await p.goto(`${env.url}/ui/history`);
+          const entry = env.t.services.history.use().list({ limit: 1 }).history[0]!;
+          const time = await p.textContent("article.entry time");
+          ok(!time!.includes("UTC"), `local time: ${time}`);
+          await p.locator("article.entry").first().locator("button.copy").click();
+          const copied = await p.evaluate(() => navigator.clipboard.readText());
+          equal(copied, `${entry.positive}\n\nNegative prompt: ${entry.negative}`);
+          match(await p.textContent("#history-count") ?? "", /^3 entries/);
+          p.once("dialog", (d) => d.accept());
+          await p.locator("article.entry").first().locator("button.danger").click();
+          await p.waitForFunction(() => document.querySelectorAll("article.entry").length === 2);
+          match(await p.textContent("#history-count") ?? "", /^2 entries/);
+          await p.fill("#q", "lightho");
+          await p.waitForFunction(() => document.querySelectorAll("article.entry").length === 1);
+          await shot(p, "history-1366-light");
+          const phone = await open(browser, { size: PHONE, scheme: "dark" });
+          await phone.page.goto(`${env.url}/ui/history`);
+          await shot(phone.page, "history-390-dark");
+          await phone.context.close();
+          await context.close();
+        } finally {
+          await env.close();
+        }
+      },
+    );
 
-browserTest(
-  "browser: upload a workflow, send a prompt to ComfyUI, watch progress and see the image",
-  async () => {
-    const { startFakeComfy } = await import("./fakes/fake_comfyui.ts");
-    const comfy = startFakeComfy({ steps: 6, stepMs: 80 });
-    const env = await setup({ env: { COMFYUI_URL: comfy.url } });
-    try {
-      const { page: p } = await page(env);
-      await p.goto(`${env.url}/ui/comfy`);
-      ok(await p.isVisible("text=Connected to ComfyUI"));
-      await p.fill("#wf-name", "SDXL basic");
-      await p.fill(
-        "#wf-json",
-        Deno.readTextFileSync(new URL("./fixtures/sdxl_api.json", import.meta.url)),
-      );
-      await p.click("button:has-text('Save workflow')");
-      await p.waitForSelector("text=prompt → node 6.text");
-      await p.goto(env.url);
-      await p.fill("#input", "a lighthouse at night");
-      await p.selectOption("select[name=model]", "sdxl");
-      await p.click("button.primary");
-      await p.waitForSelector("#positive");
-      await p.click("a:has-text('Send to ComfyUI')");
-      await p.click("button:has-text('Send')");
-      await p.waitForURL(/\/ui\/comfy\/jobs\//);
-      await p.waitForSelector("text=State: done", { timeout: 10_000 });
-      await p.waitForFunction(() => {
-        const img = document.querySelector("#job img") as HTMLImageElement | null;
-        return img?.complete && img.naturalWidth === 1;
-      });
-      equal(await p.getAttribute("#job-bar", "value"), "6");
-      await shot(p, "comfy-job-1280");
-      equal(
-        env.t.fake.requests.filter((r) => r.path === "/api/generate").length,
-        1,
-        "the LLM was unloaded first",
-      );
-    } finally {
-      await env.close();
-      await comfy.close();
-    }
-  },
-);
+    await step(
+      "ComfyUI: the address is set on the page, the right workflow and the negative are shown, steps count, images reach History",
+      async () => {
+        const comfy = startFakeComfy({ steps: 6, stepMs: 60 });
+        const env = await serve({ env: { COMFYUI_URL: "http://127.0.0.1:9" } });
+        try {
+          const { page: p } = await open(browser);
+          await p.goto(`${env.url}/ui/comfy`);
+          ok(await p.isVisible("text=ComfyUI does not answer"));
+          await p.fill("#comfy-url", comfy.url);
+          await p.click("button:has-text('Save address')");
+          await p.waitForSelector("text=Connected to ComfyUI");
+          equal(await env.t.services.comfyAddress.saved(), comfy.url, "kept for restarts");
+          for (
+            const [name, file] of [["A flux graph", "flux_api"], [
+              "Portraits",
+              "sdxl_api",
+            ]] as const
+          ) {
+            await p.fill("#wf-name", name);
+            await p.fill(
+              "#wf-json",
+              Deno.readTextFileSync(new URL(`./fixtures/${file}.json`, import.meta.url)),
+            );
+            await p.click("button:has-text('Save workflow')");
+            await p.waitForSelector(`.workflows strong:has-text('${name}')`);
+          }
+          const renameId = (await p.getAttribute(
+            ".workflows li:has-text('Portraits')",
+            "id",
+          ))!.replace("workflow-", "");
+          await p.fill(`#wf-rename-${renameId}`, "SDXL portraits");
+          await p.click(`#workflow-${renameId} button:has-text('Rename')`);
+          await p.waitForSelector(".workflows strong:has-text('SDXL portraits')");
+          await shot(p, "comfy-1366-light");
 
-browserTest(
-  "browser: a thinking model's reasoning streams into a collapsed panel, apart from the prompt",
-  async () => {
-    const env = await setup({ fake: { tokenDelayMs: 30 } });
-    try {
-      const { page: p } = await page(env);
-      await p.goto(env.url);
-      await p.fill("#input", "a quiet library");
-      await p.click("summary:has-text('Options')");
-      await p.check("input[name=think]");
-      await p.click("button.primary");
-      await p.waitForFunction(() => {
-        const d = document.querySelector("#result details.thinking") as HTMLDetailsElement | null;
-        return d && !d.hidden && !d.open && (d.textContent ?? "").includes("carefully");
-      });
-      await p.waitForSelector("#positive");
-      const positive = await p.inputValue("#positive");
-      ok(!positive.includes("carefully"), "reasoning stays out of the prompt");
-      const details = p.locator("#result details.thinking");
-      equal(await details.getAttribute("open"), null, "collapsed");
-      ok((await details.textContent())!.includes("light & mood <carefully>"));
-    } finally {
-      await env.close();
-    }
+          await p.goto(env.url);
+          await p.fill("#input", "a lighthouse at night");
+          await p.selectOption("select[name=model]", "sdxl");
+          await p.click("#gen-form button.primary");
+          await p.waitForSelector("#positive");
+          await p.click("a:has-text('Send to ComfyUI')");
+          equal(
+            await p.textContent("#workflow_id option:checked"),
+            "SDXL portraits",
+            "the SDXL workflow, not the Flux one",
+          );
+          match(await p.textContent(".prompt-text.boxed >> nth=1") ?? "", /blurry/);
+          await p.setViewportSize(PHONE);
+          await shot(p, "comfy-send-390-light");
+          await p.setViewportSize(DESKTOP);
+          await p.click("button:has-text('Send')");
+          await p.waitForURL(/\/ui\/comfy\/jobs\//);
+          await p.waitForSelector("text=State: done");
+          equal(await p.textContent("#job-steps"), "Step 6 of 6 (100%)");
+          await shot(p, "comfy-job-1366-light");
+          const id = env.t.services.history.use().list({ limit: 1 }).history[0]!.id;
+          const entry = await (await env.t.request(`/history/${id}`)).json();
+          equal(entry.images.length, 1);
+          equal(entry.images[0].url, `/api/comfyui/history/${id}/images/0`);
+          await p.goto(`${env.url}/ui/history`);
+          await p.waitForFunction(() => {
+            const img = document.querySelector("article.entry .thumbs img") as
+              | HTMLImageElement
+              | null;
+            return img?.complete && img.naturalWidth === 1;
+          });
+          p.once("dialog", (d) => d.accept());
+          await p.goto(`${env.url}/ui/comfy`);
+          await p.locator(".workflows li:has-text('A flux graph') button.danger").click();
+          await p.waitForFunction(() => document.querySelectorAll(".workflows li").length === 1);
+        } finally {
+          await env.close();
+          await comfy.close();
+        }
+      },
+    );
+
+    await step("the theme switch: light, dark or system, remembered", async () => {
+      const env = await serve();
+      try {
+        const { context, page: p } = await open(browser, { scheme: "light" });
+        await p.goto(env.url);
+        await p.click(".theme-switch button[value=dark]");
+        equal(await p.getAttribute("html", "data-theme"), "dark");
+        const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        equal(bg, "rgb(20, 20, 22)");
+        await p.waitForTimeout(200);
+        await p.goto(`${env.url}/ui/history`);
+        equal(await p.getAttribute("html", "data-theme"), "dark", "remembered");
+        await shot(p, "theme-dark-history-1366");
+        await p.click(".theme-switch button[value=system]");
+        equal(await p.getAttribute("html", "data-theme"), null);
+        await context.close();
+        const nojs = await open(browser, { js: false, scheme: "dark" });
+        await nojs.page.goto(`${env.url}/ui/batch`);
+        await nojs.page.click(".theme-switch button[value=light]");
+        await nojs.page.waitForURL(/\/ui\/batch/);
+        equal(await nojs.page.getAttribute("html", "data-theme"), "light");
+        await nojs.context.close();
+      } finally {
+        await env.close();
+      }
+    });
+
+    await step(
+      "the page is usable by keyboard alone, and every field has a label",
+      async () => {
+        const env = await serve();
+        try {
+          const { page: p } = await open(browser);
+          for (const path of ["/", "/?mode=chat", "/ui/batch", "/ui/history", "/ui/comfy"]) {
+            await p.goto(`${env.url}${path}`);
+            const unlabeled = await p.evaluate(() =>
+              [...document.querySelectorAll("input, select, textarea")]
+                .filter((el) =>
+                  (el as HTMLInputElement).type !== "hidden" && !(el as HTMLElement).hidden
+                )
+                .filter((el) =>
+                  !(el.id && document.querySelector(`label[for="${el.id}"]`)) &&
+                  !el.closest("label")
+                )
+                .map((el) => el.outerHTML.slice(0, 80))
+            );
+            equal(unlabeled.length, 0, `${path}: ${unlabeled.join("\n")}`);
+          }
+          await p.goto(env.url);
+          await p.keyboard.press("Tab");
+          equal(await p.evaluate(() => document.activeElement?.textContent), "Skip to content");
+          await p.focus("#input");
+          await p.keyboard.type("a paper boat");
+          await p.keyboard.press("Control+Enter");
+          await p.waitForSelector("#positive");
+        } finally {
+          await env.close();
+        }
+      },
+    );
+
+    await step(
+      "script, onerror and javascript: payloads in every text the page shows never run",
+      async () => {
+        const payload =
+          `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><a href="javascript:window.__pwned=3">x</a>"'`;
+        const env = await serve({
+          fake: { reply: () => `PROMPT: ${payload}\nNOTE: ${payload}` },
+        });
+        try {
+          const custom = await env.t.post("/api/presets/custom", {
+            kind: "styles",
+            name: `Evil ${payload}`.slice(0, 80),
+            text: payload,
+          });
+          equal(custom.status, 201);
+          const { page: p } = await open(browser);
+          let dialogs = 0;
+          p.on("dialog", (d) => {
+            dialogs++;
+            d.dismiss();
+          });
+          // Checked on each page that rendered the payload, before leaving it.
+          const unharmed = async (where: string) => {
+            const pwned = await p.evaluate(() =>
+              (window as unknown as { __pwned?: number }).__pwned
+            );
+            equal(pwned, undefined, `${where}: a payload ran`);
+            equal(await p.locator("img[src=x]").count(), 0, `${where}: an injected image`);
+            equal(
+              await p.locator('a[href^="javascript:"]').count(),
+              0,
+              `${where}: an injected link`,
+            );
+            equal(dialogs, 0, `${where}: a dialog opened`);
+          };
+          await p.goto(env.url);
+          await p.fill("#input", payload);
+          await p.click("#gen-form button.primary");
+          await p.waitForSelector("#positive");
+          ok((await p.inputValue("#positive")).startsWith(`<script>window.__pwned=1</script>`));
+          await unharmed("the result");
+          await p.goto(`${env.url}/?mode=chat`);
+          await p.fill("#input", payload);
+          await p.click(".composer button.primary");
+          await p.waitForSelector("#chat .msg.assistant .text");
+          await p.waitForFunction(() => !document.querySelector("#chat[aria-busy]"));
+          await unharmed("the chat transcript");
+          await p.goto(`${env.url}/ui/history?q=pwned`);
+          await p.waitForSelector("article.entry");
+          equal(await p.textContent("article.entry .idea"), payload);
+          await unharmed("the history page");
+          await p.goto(`${env.url}/history/1`);
+          await unharmed("an entry's JSON");
+          await p.goto(env.url);
+          await unharmed("the form with the custom preset");
+          equal(await p.locator(`option:has-text("Evil <script>")`).count(), 1);
+        } finally {
+          await env.close();
+        }
+      },
+    );
+
+    await step(
+      "a thinking model's reasoning streams into a collapsed panel, apart from the prompt",
+      async () => {
+        const env = await serve({ fake: { tokenDelayMs: 20 } });
+        try {
+          const { page: p } = await open(browser);
+          await p.goto(env.url);
+          await p.fill("#input", "a quiet library");
+          await p.click("summary:has-text('Options')");
+          await p.check("input[name=think]");
+          await p.click("#gen-form button.primary");
+          await p.waitForFunction(() => {
+            const d = document.querySelector("#result details.thinking") as
+              | HTMLDetailsElement
+              | null;
+            return d && !d.hidden && !d.open && (d.textContent ?? "").includes("carefully");
+          });
+          await p.waitForSelector("#positive");
+          ok(!(await p.inputValue("#positive")).includes("carefully"));
+          const details = p.locator("#result details.thinking").last();
+          equal(await details.getAttribute("open"), null, "collapsed");
+        } finally {
+          await env.close();
+        }
+      },
+    );
+
+    await step("Replay from History reruns an entry", async () => {
+      const env = await serve();
+      try {
+        await env.t.post("/generate", { input: "a tram in fog", model: "sdxl" });
+        const { page: p } = await open(browser);
+        await p.goto(`${env.url}/ui/history`);
+        await p.locator("article.entry").first().locator("button:has-text('Replay')").click();
+        await p.waitForURL(/\?result=\d+/);
+        ok(await p.isVisible("#positive"));
+        equal(env.t.services.history.use().list({ limit: 1 }).total, 2);
+      } finally {
+        await env.close();
+      }
+    });
   },
 );

@@ -177,7 +177,7 @@ Deno.test("a streamed chat turn is saved to the conversation and history like a 
   }
 });
 
-Deno.test("an abandoned chat stream saves nothing and leaves the conversation as it was", async () => {
+Deno.test("an abandoned chat stream keeps the message and the reply so far, marked stopped, out of history", async () => {
   const t = await startTestApp({ fake: { tokenDelayMs: 30, reply: () => "word ".repeat(100) } });
   const server = serveOnPort(t.app);
   try {
@@ -197,10 +197,20 @@ Deno.test("an abandoned chat stream saves nothing and leaves the conversation as
     await waitFor(() => t.fake.openStreams === 0, 2000, "upstream cancel");
     await new Promise((r) => setTimeout(r, 50));
     const stored = await t.services.conversations.messages(sid, "chat");
-    deepEqual(stored.map((m) => m.role), ["user", "assistant"]);
+    deepEqual(stored.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
     equal(stored[0]!.content, "first");
-    equal(stored.length, 2);
-    equal(t.services.history.use().list({ limit: 10 }).total, 1);
+    equal(stored[2]!.typed ?? stored[2]!.content, "second");
+    equal(stored[3]!.stopped, "stopped");
+    match(stored[3]!.content, /^word/);
+    ok(stored[3]!.content.length < "word ".repeat(100).trim().length, "only the reply so far");
+    equal(stored[1]!.stopped, undefined);
+    equal(t.services.history.use().list({ limit: 10 }).total, 1, "history keeps finished ones");
+    // The next turn sees the stopped exchange as part of the conversation.
+    t.fake.set({ tokenDelayMs: 0 });
+    await t.post("/chat", { message: "third", session_id: sid });
+    const sent = t.fake.chatRequests().at(-1)!.messages as { role: string; content: string }[];
+    deepEqual(sent.map((m) => m.role).slice(1), ["user", "assistant", "user", "assistant", "user"]);
+    match(sent[4]!.content, /^word/);
   } finally {
     await server.close();
     await t.close();
@@ -358,7 +368,7 @@ Deno.test("the transcript shows the user's own words while the LLM gets the pres
     const sent = lastChat(t);
     match(
       sent[1]!.content,
-      /^a foggy pier\n\nMy words fix the subject.*\n\nPresets:\n- Style: watercolour/,
+      /^a foggy pier\n\nMy words fix the subject.*\n\nPresets:\n- Style: watercolor/,
     );
     ok(
       sent.every((m) => Object.keys(m).sort().join() === "content,role"),

@@ -30,6 +30,12 @@ Deno.test("cli: generate streams the prompt to stdout, history and presets read 
     match(gen.out, /\nNEGATIVE: /);
     equal(gen.err, "");
 
+    const quiet = await cli(["generate", "-q", "a fox at dusk", "--target", "sdxl"], env);
+    equal(quiet.code, 0, quiet.err);
+    equal(quiet.out.split("\n").length, 2, `one line: ${quiet.out}`);
+    match(quiet.out, /^masterpiece, best quality, \(a fox at dusk:1\.2\)/);
+    ok(!/POSITIVE|NEGATIVE/.test(quiet.out), "only the positive prompt");
+
     const json = await cli(
       ["generate", "a heron", "--engine", "composer", "--json", "--seed", "4"],
       env,
@@ -41,9 +47,9 @@ Deno.test("cli: generate streams the prompt to stdout, history and presets read 
 
     const hist = await cli(["history", "--search", "fox", "--json"], env);
     equal(hist.code, 0, hist.err);
-    equal(JSON.parse(hist.out).total, 1);
+    equal(JSON.parse(hist.out).total, 2);
     const plain = await cli(["history", "--limit", "5"], env);
-    match(plain.out, /#2 .* a heron/);
+    match(plain.out, /#3 .* a heron/);
 
     const styles = await cli(["presets", "styles"], env);
     match(styles.out, /^Cinematic\s+cinematic film still/m);
@@ -72,6 +78,13 @@ Deno.test("cli: usage errors exit 2, upstream failures exit 1, each with one lin
         /Cannot connect to Ollama at http:\/\/127\.0\.0\.1:9/,
       ],
       [["generate", "x"], { LLM_BACKEND: "openai" }, 1, /start the local server/],
+      [
+        ["generate", "x", "--style", "Watercolour"],
+        {},
+        2,
+        /^promptsmith: --style: unknown preset "Watercolour"\. Did you mean "Watercolor"\? .*see: promptsmith presets styles/,
+      ],
+      [["generate", "x", "--pack", "nope"], {}, 2, /see: promptsmith presets packs/],
       [["history", "--limit", "0"], {}, 2, /--limit "0" must be a whole number from 1 to 200/],
       [["presets", "nope"], {}, 2, /unknown category "nope"/],
       [["frobnicate"], {}, 2, /unknown command "frobnicate"/],
@@ -83,6 +96,7 @@ Deno.test("cli: usage errors exit 2, upstream failures exit 1, each with one lin
       equal(r.code, code, `${args.join(" ")}: ${r.err}`);
       match(r.err, message);
       equal(r.err.trim().split("\n").length, 1, `one line: ${r.err}`);
+      ok(!/\b(GET|POST) \//.test(r.err), `speaks of commands, not routes: ${r.err}`);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -92,6 +106,7 @@ Deno.test("cli: usage errors exit 2, upstream failures exit 1, each with one lin
 Deno.test("cli: --help and --version for the program and each command", async () => {
   const top = await cli(["--help"], {});
   match(top.out, /Commands:\n {2}serve/);
+  for (const flag of ["--port N", "--host H", "--no-open", "-q"]) ok(top.out.includes(flag), flag);
   equal(
     (await cli(["--version"], {})).out.trim(),
     JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).version,

@@ -137,7 +137,7 @@ Deno.test("comfyui: clear errors for the editor format, validation per node, and
     equal(res.status, 503);
     const body = await res.json();
     equal(body.type, "comfyui_unreachable");
-    match(body.message, /set COMFYUI_URL/);
+    match(body.message, /set its address on the ComfyUI page/);
     equal((await (await t.request("/api/comfyui/status")).json()).reachable, false);
   } finally {
     await t.close();

@@ -240,7 +240,11 @@ Deno.test("a Replay that fails shows why, on the form filled from the entry", as
     const res = await form(t, `/ui/history/${id}/replay`, {});
     equal(res.status, 503);
     const page = await res.text();
-    match(page, /role="alert"[\s\S]*Cannot connect to Ollama/);
+    // Offline is said calmly, the same way everywhere: a notice, not a red alert.
+    match(
+      page,
+      /class="notice" role="status"><strong>The LLM server is offline<\/strong><p>Cannot connect to Ollama at/,
+    );
     match(page, /<textarea id="input"[^>]*>a moth at a lamp<\/textarea>/);
   } finally {
     await t.close();

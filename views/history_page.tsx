@@ -1,5 +1,7 @@
-import { Layout } from "./layout.tsx";
+import { Layout, type Theme } from "./layout.tsx";
 import type { HistoryEntry } from "../lib/history/store.ts";
+import type { ComfyImage } from "../lib/comfy/client.ts";
+import { bothPrompts } from "./result_panel.tsx";
 
 /** How each generation mode is named on the page; `api` rows come from ComfyUI and other clients. */
 export const MODE_LABELS: Record<string, string> = {
@@ -23,6 +25,8 @@ export interface HistoryQueryView {
 /** Props of the history list fragment. */
 export interface HistoryListProps {
   entries: HistoryEntry[];
+  /** Images ComfyUI made from an entry, by entry id. */
+  images?: Record<number, ComfyImage[]>;
   total: number;
   totalCapped: boolean;
   query: HistoryQueryView;
@@ -51,8 +55,28 @@ function pageLink(query: HistoryQueryView, offset: number): string {
   return `/ui/history${s ? `?${s}` : ""}`;
 }
 
-/** One history entry with its actions; swapped alone when favorited or deleted. */
-export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string }) {
+/** The count line; a delete swaps it out of band so it stays true. */
+export function HistoryCount(
+  { total, totalCapped, q, oob }: { total: number; totalCapped: boolean; q: string; oob?: boolean },
+) {
+  return (
+    <p id="history-count" class="count" role="status" hx-swap-oob={oob ? "true" : undefined}>
+      {total === 0
+        ? q ? `Nothing matches “${q}”.` : "Nothing saved yet: every prompt you make lands here."
+        : `${total}${totalCapped ? "+" : ""} ${total === 1 ? "entry" : "entries"}${
+          q ? ` for “${q}”` : ""
+        }`}
+    </p>
+  );
+}
+
+/**
+ * One history entry with its actions; swapped alone when favorited or deleted. Times are written
+ * in UTC and app.js shows them in the browser's own time zone.
+ */
+export function HistoryItem(
+  { entry, back, images = [] }: { entry: HistoryEntry; back: string; images?: ComfyImage[] },
+) {
   const when = entry.timestamp.replace("T", " ").slice(0, 16);
   return (
     <article class="entry" id={`entry-${entry.id}`}>
@@ -60,7 +84,7 @@ export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string
         <span class="badge">{entry.model}</span>
         <span class="badge" title={entry.mode}>{MODE_LABELS[entry.mode] ?? entry.mode}</span>
         {entry.engine === "composer" && <span class="badge warn">composer</span>}
-        <time datetime={entry.timestamp}>{when} UTC</time>
+        <time datetime={entry.timestamp} data-local>{when} UTC</time>
       </header>
       <p class="idea">{entry.user_input}</p>
       {entry.snippet && <Snippet text={entry.snippet} />}
@@ -78,6 +102,22 @@ export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string
           </>
         )}
       </details>
+      <textarea id={`b-${entry.id}`} hidden>
+        {bothPrompts(entry.positive || entry.generated_output, entry.negative)}
+      </textarea>
+      {images.length > 0 && (
+        <div class="thumbs">
+          {images.map((img, i) => (
+            <a href={`/api/comfyui/history/${entry.id}/images/${i}`} key={img.filename}>
+              <img
+                src={`/api/comfyui/history/${entry.id}/images/${i}`}
+                alt={`Image ${i + 1} made in ComfyUI from this prompt`}
+                loading="lazy"
+              />
+            </a>
+          ))}
+        </div>
+      )}
       <div class="entry-actions">
         <a class="button secondary" href={`/?reuse=${entry.id}`}>Reuse</a>
         {entry.mode !== "chat" && entry.mode !== "persona-chat" && (
@@ -91,7 +131,19 @@ export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string
             </button>
           </form>
         )}
-        <button type="button" class="copy secondary" data-copy={`#p-${entry.id}`}>Copy</button>
+        <button
+          type="button"
+          class="copy secondary"
+          data-copy={`#b-${entry.id}`}
+          title={entry.negative ? "Copies the prompt and the negative prompt" : "Copies the prompt"}
+        >
+          Copy
+        </button>
+        {(entry.positive || entry.generated_output) && (
+          <a class="button secondary" href={`/ui/comfy/send?history_id=${entry.id}`}>
+            Send to ComfyUI
+          </a>
+        )}
         <form
           method="post"
           action={`/ui/history/${entry.id}/favorite`}
@@ -125,21 +177,15 @@ export function HistoryItem({ entry, back }: { entry: HistoryEntry; back: string
 }
 
 /** The list with its count and pagination; the fragment live search swaps. */
-export function HistoryList({ entries, total, totalCapped, query, unavailable }: HistoryListProps) {
+export function HistoryList(
+  { entries, images = {}, total, totalCapped, query, unavailable }: HistoryListProps,
+) {
   const back = pageLink(query, query.offset);
   return (
     <div id="history-list" class="history-list">
       {unavailable && <p class="error" role="alert">{unavailable}</p>}
-      <p class="count" role="status">
-        {total === 0
-          ? query.q
-            ? `Nothing matches “${query.q}”.`
-            : "Nothing saved yet: every prompt you make lands here."
-          : `${total}${totalCapped ? "+" : ""} ${total === 1 ? "entry" : "entries"}${
-            query.q ? ` for “${query.q}”` : ""
-          }`}
-      </p>
-      {entries.map((e) => <HistoryItem key={e.id} entry={e} back={back} />)}
+      <HistoryCount total={total} totalCapped={totalCapped} q={query.q} />
+      {entries.map((e) => <HistoryItem key={e.id} entry={e} back={back} images={images[e.id]} />)}
       {(query.offset > 0 || query.offset + entries.length < total) && (
         <nav class="pager" aria-label="Pages">
           {query.offset > 0 && (
@@ -175,11 +221,21 @@ export function HistoryList({ entries, total, totalCapped, query, unavailable }:
 
 /** The history page: live search, favorites filter, export links and the list. */
 export function HistoryPage(
-  props: HistoryListProps & { ollama: { reachable: boolean; url: string } },
+  props: HistoryListProps & {
+    ollama: { reachable: boolean; url: string };
+    theme?: Theme;
+    path?: string;
+  },
 ) {
   const { query } = props;
   return (
-    <Layout title="History — Promptsmith" current="history" ollama={props.ollama}>
+    <Layout
+      title="History — Promptsmith"
+      current="history"
+      ollama={props.ollama}
+      theme={props.theme}
+      path={props.path}
+    >
       <section class="panel history">
         <div class="history-head">
           <h1>History</h1>

@@ -1,7 +1,7 @@
-import { Layout } from "./layout.tsx";
+import { Layout, type Theme } from "./layout.tsx";
 import { GenerateForm, type GenerateFormProps } from "./generate_form.tsx";
 import { type ErrorView, ResultPanel, type ResultView } from "./result_panel.tsx";
-import { ChatPanel, type ChatPanelProps } from "./chat_panel.tsx";
+import { ChatPanel, type ChatPanelProps, Composer } from "./chat_panel.tsx";
 import { ModeTabs } from "./mode_tabs.tsx";
 
 /** Props of the main page. */
@@ -10,9 +10,14 @@ export interface HomePageProps extends GenerateFormProps {
   error?: ErrorView;
   chat?: ChatPanelProps;
   ollama: { reachable: boolean; url: string };
+  theme?: Theme;
+  path?: string;
 }
 
-/** The main page: mode tabs, the form, and the result or conversation beside it. */
+/**
+ * The main page: mode tabs, the form, and the result beside it; in Chat the conversation with
+ * its message box (first on a phone, so the box sits under the conversation).
+ */
 export function HomePage(props: HomePageProps) {
   const chat = props.form.mode === "chat";
   return (
@@ -20,12 +25,19 @@ export function HomePage(props: HomePageProps) {
       title="Promptsmith — image prompts from your ideas"
       current="home"
       ollama={props.ollama}
+      theme={props.theme}
+      path={props.path}
     >
       <ModeTabs mode={chat ? "chat" : "oneshot"} />
-      <div class="workspace">
+      <div class={chat ? "workspace chat-mode" : "workspace"}>
         <GenerateForm {...props} />
         {chat
-          ? <ChatPanel {...(props.chat ?? { messages: [] })} error={props.error} />
+          ? (
+            <div class="chat-column">
+              {props.chat && <ChatPanel {...props.chat} error={props.error ?? props.chat.error} />}
+              <Composer draft={props.form.input} />
+            </div>
+          )
           : <ResultPanel result={props.result} error={props.error} />}
       </div>
     </Layout>

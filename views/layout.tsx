@@ -1,5 +1,9 @@
 import type { ComponentChildren } from "preact";
 import { APP_VERSION } from "../lib/app/version.ts";
+import { Announce, type OllamaState, OllamaStatus } from "./ollama_status.tsx";
+
+/** The colour scheme a browser chose: light, dark, or whatever its system says. */
+export type Theme = "light" | "dark" | "system";
 
 /** Props of the page shell. */
 export interface LayoutProps {
@@ -7,8 +11,11 @@ export interface LayoutProps {
   children: ComponentChildren;
   /** Which header link is current. */
   current?: "home" | "history" | "comfy";
-  /** The LLM server's status; `name` says what it is (Ollama, OpenAI-compatible server). */
-  ollama?: { reachable: boolean; url: string; name?: string };
+  ollama?: OllamaState;
+  /** The browser's chosen colour scheme; "system" when it chose none. */
+  theme?: Theme;
+  /** Where the theme switch comes back to without JavaScript. */
+  path?: string;
   /** Extra head elements, e.g. a no-script refresh. */
   head?: ComponentChildren;
 }
@@ -21,14 +28,43 @@ const HTMX_CONFIG = JSON.stringify({
   historyCacheSize: 0,
 });
 
-/** The page shell: head, header with navigation and LLM server status, and the main content. */
-export function Layout({ title, children, current, ollama, head }: LayoutProps) {
+const THEMES: [Theme, string, string][] = [
+  ["light", "☀", "Light"],
+  ["dark", "☾", "Dark"],
+  ["system", "◐", "System"],
+];
+
+/** Light, dark or system: three small submit buttons, so the switch works without JavaScript. */
+function ThemeSwitch({ theme, path }: { theme: Theme; path: string }) {
   return (
-    <html lang="en">
+    <form method="post" action="/ui/theme" class="theme-switch" aria-label="Colour theme">
+      <input type="hidden" name="back" value={path} />
+      {THEMES.map(([id, icon, label]) => (
+        <button
+          type="submit"
+          name="theme"
+          value={id}
+          aria-pressed={theme === id ? "true" : "false"}
+          title={`${label} theme`}
+        >
+          <span aria-hidden="true">{icon}</span>
+          <span class="visually-hidden">{label} theme</span>
+        </button>
+      ))}
+    </form>
+  );
+}
+
+/** The page shell: head, header with navigation, the LLM server's status and theme, and the main content. */
+export function Layout(
+  { title, children, current, ollama, theme = "system", path = "/", head }: LayoutProps,
+) {
+  return (
+    <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
+        <meta name="color-scheme" content={theme === "system" ? "light dark" : theme} />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{title}</title>
         <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
@@ -55,18 +91,13 @@ export function Layout({ title, children, current, ollama, head }: LayoutProps) 
               History
             </a>
           </nav>
-          {ollama && (
-            <span
-              class={`status ${ollama.reachable ? "ok" : "down"}`}
-              title={`${ollama.name ?? "Ollama"} at ${ollama.url}`}
-              role="status"
-            >
-              {ollama.name ?? "Ollama"} {ollama.reachable ? "connected" : "offline"}{" "}
-              <span class="status-url">{ollama.url}</span>
-            </span>
-          )}
+          <div class="topbar-end">
+            {ollama && <OllamaStatus ollama={ollama} />}
+            <ThemeSwitch theme={theme} path={path} />
+          </div>
         </header>
         <main id="main">{children}</main>
+        <Announce />
         <footer class="footer">
           Promptsmith {APP_VERSION} · runs on your machine; nothing leaves it.
         </footer>

@@ -45,6 +45,9 @@ export function PresetPicker({ catalog, form }: PresetPickerProps) {
       hx-sync="this:replace"
     >
       <legend>Style explorer</legend>
+      <p class="hint">
+        Category, then type, then artist; each artist brings their own technique and scene choices.
+      </p>
       <div class="grid3">
         <div class="field">
           <label for="category">Category</label>
@@ -97,7 +100,13 @@ export function PresetPicker({ catalog, form }: PresetPickerProps) {
         </div>
       )}
       <noscript>
-        <button type="submit" formaction="/ui/form" formmethod="post" class="secondary">
+        <button
+          type="submit"
+          formaction="/ui/form"
+          formmethod="post"
+          formnovalidate
+          class="secondary"
+        >
           Show options for this choice
         </button>
       </noscript>

@@ -11,12 +11,16 @@ export interface ResultView {
   result: string;
   engine: string;
   fallback_reason?: string | null;
+  /** The model's commentary beside the prompt, shown folded away. */
   notes?: string | null;
+  /** Further prompts the model offered besides the main one. */
   alternates?: string[];
   thinking?: string | null;
   history_id: number | null;
   target: Target;
   ollama_model?: string | null;
+  /** The generation was stopped: `result` is the reply so far, and nothing was saved. */
+  stopped?: boolean;
 }
 
 export type { ErrorView } from "./error_alert.tsx";
@@ -79,29 +83,55 @@ export function TokenMeter({ text, target }: { text: string; target: Target }) {
   );
 }
 
-function PromptBox({ id, label, text }: { id: string; label: string; text: string }) {
+/** Rows a prompt box starts with; CSS grows it to its text (`field-sizing`), so it never clips. */
+export function promptRows(text: string): number {
+  return Math.min(12, Math.max(4, Math.ceil(text.length / 60) + text.split("\n").length - 1));
+}
+
+/** A read-only prompt with its label and Copy button. */
+export function PromptBox(
+  { id, label, text, copyLabel = "Copy" }: {
+    id: string;
+    label: string;
+    text: string;
+    copyLabel?: string;
+  },
+) {
   return (
     <div class="prompt-box">
       <div class="prompt-head">
         <label for={id}>{label}</label>
-        <button type="button" class="copy" data-copy={`#${id}`}>Copy</button>
+        <button
+          type="button"
+          class="copy"
+          data-copy={`#${id}`}
+          aria-label={`${copyLabel}: ${label}`}
+        >
+          {copyLabel}
+        </button>
       </div>
-      <textarea
-        id={id}
-        class="prompt-text"
-        readOnly
-        rows={Math.min(10, Math.max(3, Math.ceil(text.length / 70)))}
-      >
-        {text}
-      </textarea>
+      <textarea id={id} class="prompt-text" readOnly rows={promptRows(text)}>{text}</textarea>
     </div>
   );
+}
+
+/** The text "Copy both" and other both-prompt copies put on the clipboard. */
+export function bothPrompts(positive: string, negative: string | null | undefined): string {
+  return negative ? `${positive}\n\nNegative prompt: ${negative}` : positive;
+}
+
+/** What a screen reader hears once a result is in: the prompt, not each token before it. */
+export function announcement(result?: ResultView, error?: ErrorView): string {
+  if (error) return `${error.title}. ${error.message}`;
+  if (!result) return "";
+  if (result.stopped) return "Stopped. The reply so far is kept in the result.";
+  return result.positive ? `Prompt ready: ${result.positive}` : `Reply ready: ${result.result}`;
 }
 
 /** The result area: empty hint, a finished prompt, or an error; swapped as `#result`. */
 export function ResultPanel({ result, error }: { result?: ResultView; error?: ErrorView }) {
   return (
-    <section id="result" class="panel result" aria-live="polite" aria-label="Result">
+    <section id="result" class="panel result" aria-label="Result">
       {!result && !error && (
         <div class="empty">
           <p>Your prompt appears here.</p>
@@ -114,11 +144,29 @@ export function ResultPanel({ result, error }: { result?: ResultView; error?: Er
   );
 }
 
-/** The finished prompt: positive and negative apart, copy buttons, meter, reasoning, note. */
+/** What a stopped generation had written, kept on the page (not in History). */
+function StoppedBody({ result }: { result: ResultView }) {
+  return (
+    <div class="result-body">
+      <div class="badges">
+        <span class="badge">{result.target.name}</span>
+        <span class="badge warn">Stopped</span>
+      </div>
+      <p class="notice" role="status">
+        You stopped it, so this is the reply so far; it was not saved to History. Generate again for
+        a whole prompt.
+      </p>
+      {result.result
+        ? <PromptBox id="positive" label="Reply so far" text={result.result} />
+        : <p class="hint">It stopped before the first word.</p>}
+    </div>
+  );
+}
+
+/** The finished prompt: positive and negative apart, copy buttons, meter, alternates, notes. */
 export function ResultBody({ result }: { result: ResultView }) {
-  const both = result.negative
-    ? `${result.positive}\n\nNegative prompt: ${result.negative}`
-    : result.positive;
+  if (result.stopped) return <StoppedBody result={result} />;
+  const notes = result.notes;
   return (
     <div class="result-body">
       <div class="badges">
@@ -156,11 +204,26 @@ export function ResultBody({ result }: { result: ResultView }) {
       )}
       {result.positive && (
         <div class="actions">
-          <textarea id="both" hidden>{both}</textarea>
+          <textarea id="both" hidden>{bothPrompts(result.positive, result.negative)}</textarea>
           <button type="button" class="copy secondary" data-copy="#both">Copy both</button>
         </div>
       )}
-      {result.notes && <p class="note">{result.notes}</p>}
+      {result.alternates?.length
+        ? (
+          <section class="alternates" aria-label="Other versions">
+            <h3>Other versions the model offered</h3>
+            {result.alternates.map((text, i) => (
+              <PromptBox id={`alternate-${i + 1}`} label={`Version ${i + 2}`} text={text} />
+            ))}
+          </section>
+        )
+        : null}
+      {notes && (
+        <details class="thinking notes">
+          <summary>Notes from the model</summary>
+          <p>{notes}</p>
+        </details>
+      )}
       {result.thinking && (
         <details class="thinking">
           <summary>Model reasoning</summary>
@@ -171,13 +234,16 @@ export function ResultBody({ result }: { result: ResultView }) {
   );
 }
 
-/** The result area while a run streams: tokens, collapsed reasoning and a Stop button. */
+/**
+ * The result area while a run streams: tokens, collapsed reasoning and a Stop button. It is busy,
+ * not live: the finished prompt is announced once, in `#announce`.
+ */
 export function StreamingPanel({ runId, id = "result" }: { runId: string; id?: string }) {
   return (
     <section
       id={id}
       class="panel result streaming"
-      aria-live="polite"
+      aria-label="Result"
       aria-busy="true"
       hx-ext="sse"
       sse-connect={`/ui/runs/${runId}/stream`}

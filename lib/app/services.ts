@@ -14,6 +14,7 @@ import { AppError } from "./errors.ts";
 import { loadWildcards } from "../prompt/wildcards.ts";
 import { PersonaBook } from "../chat/personas.ts";
 import { ConversationStore } from "../chat/conversations.ts";
+import { TurnQueue } from "../chat/turn_queue.ts";
 import { ModelList } from "../llm/model_list.ts";
 import { RunRegistry } from "./runs.ts";
 import { GenerationSlots } from "./slots.ts";
@@ -24,6 +25,8 @@ import { ComfyService } from "../comfy/jobs.ts";
 import { ComfyClient } from "../comfy/client.ts";
 import { sessionSecret } from "./secret.ts";
 import { PairCache } from "../compat/pairs.ts";
+import { PageStateStore } from "./page_state.ts";
+import { ComfyAddress } from "../comfy/address.ts";
 
 /**
  * The app's parts, made once at start-up (or with fakes and `:memory:` stores in tests). Route
@@ -42,6 +45,8 @@ export interface Services {
   now: () => Date;
   personas: PersonaBook;
   conversations: ConversationStore;
+  /** Chat turns of one conversation run one after another. */
+  turns: TurnQueue;
   models: ModelList;
   /** Page runs (streamed over SSE to the page), kept a few minutes for reconnects. */
   runs: RunRegistry;
@@ -55,6 +60,10 @@ export interface Services {
   secret: Uint8Array;
   /** Served models' replies waiting for their other half (positive or negative prompt). */
   pairs: PairCache;
+  /** What the pages remember per browser session: choices, drafts, the last result. */
+  pageState: PageStateStore;
+  /** The ComfyUI address saved from the page, else `COMFYUI_URL`. */
+  comfyAddress: ComfyAddress;
   /** Closes the stores; only `closeServices` calls it. */
   close(): void;
 }
@@ -97,8 +106,10 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     apiKey: config.llmApiKey,
     fetch: options.fetch,
   });
+  const comfyAddress = new ComfyAddress(kv, config.comfyuiUrl);
+  const comfyUrl = await comfyAddress.saved() ?? config.comfyuiUrl;
   const comfy = db
-    ? new ComfyService(db, new ComfyClient(config.comfyuiUrl, { fetch: options.fetch }), { now })
+    ? new ComfyService(db, new ComfyClient(comfyUrl, { fetch: options.fetch }), { now })
     : null;
   return {
     config,
@@ -111,12 +122,15 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     now,
     personas: new PersonaBook(),
     conversations: new ConversationStore(kv, { now: () => now().getTime() }),
+    turns: new TurnQueue(),
     models: new ModelList(llm),
     runs: new RunRegistry(),
     slots: new GenerationSlots({ perKey: config.maxGenerationsPerClient }),
     batches: new BatchRegistry(),
     secret: await sessionSecret(kv),
     pairs: new PairCache({ now: () => now().getTime() }),
+    pageState: new PageStateStore(kv, { now: () => now().getTime() }),
+    comfyAddress,
     wildcards: cachedFor(
       1000,
       () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),

@@ -7,6 +7,8 @@ export interface BatchResult {
   positive: string;
   negative: string | null;
   engine: string;
+  /** Why the composer wrote it instead of the LLM, when it did. */
+  fallback_reason?: string;
   history_id: number | null;
   result: string;
 }
@@ -36,12 +38,18 @@ export interface BatchSpec {
 /** Preset fields a sweep may vary. */
 export const SWEEP_FIELDS = ["style", "artist", "composition", "lighting"] as const;
 
+/** An idea as an item's label: its first words, on one line. */
+function shortLabel(idea: string): string {
+  const line = idea.replace(/\s+/g, " ").trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
 /** Turns a batch request into its items; too many or an empty batch is a 400. */
 export function expandBatch(spec: BatchSpec): BatchItem[] {
   const items: BatchItem[] = [];
   if (spec.inputs) {
     spec.inputs.forEach((input, i) =>
-      items.push({ index: i, input, overrides: {}, label: `#${i + 1}` })
+      items.push({ index: i, input, overrides: {}, label: shortLabel(input) })
     );
   } else if (spec.input && spec.sweep) {
     const keys = Object.keys(spec.sweep);
@@ -69,7 +77,7 @@ export function expandBatch(spec: BatchSpec): BatchItem[] {
         index: i,
         input: spec.input,
         overrides: { seed: base + i },
-        label: `seed ${base + i}`,
+        label: `variation ${i + 1} of ${n}, seed ${base + i}`,
       });
     }
   }

@@ -6,7 +6,7 @@ import {
   type PlanContext,
   planOneShot,
 } from "../prompt/plans.ts";
-import { composeResult, generateOnce } from "../generate/generation.ts";
+import { canFallBack, composeResult, generateOnce } from "../generate/generation.ts";
 import type { GenerateDeps } from "../generate/generate.ts";
 import {
   type BatchItem,
@@ -58,7 +58,12 @@ export type BatchEvent =
 export function startBatch(
   deps: BatchDeps,
   body: BatchRequest,
-  options: { requester: Requester; signal?: AbortSignal },
+  options: {
+    requester: Requester;
+    signal?: AbortSignal;
+    /** Compose an item without the LLM when the LLM server cannot be reached. */
+    fallback?: boolean;
+  },
 ): { record: BatchRecord<BatchResult>; events: AsyncGenerator<BatchEvent> } {
   if (body.inputs && body.input) throw badInput("inputs: send either inputs or input, not both");
   if (body.variations && body.sweep) {
@@ -89,13 +94,19 @@ export function startBatch(
     const plan = plans.get(item.index)!;
     const result = body.engine === "composer"
       ? composeResult(deps, plan)
-      : await generateOnce(deps, plan, signal);
+      : await generateOnce(deps, plan, signal).catch((err) => {
+        if (options.fallback && canFallBack(err)) {
+          return composeResult(deps, plan, (err as Error).message);
+        }
+        throw err;
+      });
     return {
       input: plan.idea,
       seed: plan.options.seed ?? null,
       positive: result.positive,
       negative: result.negative,
       engine: result.engine,
+      ...(result.fallback_reason ? { fallback_reason: result.fallback_reason } : {}),
       history_id: result.history_id,
       result: result.result,
     };

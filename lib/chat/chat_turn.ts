@@ -1,5 +1,6 @@
 import type { ConversationKind, ConversationStore } from "./conversations.ts";
 import type { PersonaBook } from "./personas.ts";
+import type { TurnQueue } from "./turn_queue.ts";
 import {
   type ChatTurnRequest,
   findTarget,
@@ -7,13 +8,15 @@ import {
   planChat,
   type PlanContext,
 } from "../prompt/plans.ts";
-import type { BeforeSave } from "../generate/generation.ts";
+import type { TurnHooks } from "../generate/generation.ts";
 
-/** What preparing a chat turn reads: plans, personas and the conversation so far. */
+/** What preparing a chat turn reads: plans, personas, the conversation so far and its queue. */
 export interface ChatTurnDeps {
   planContext: PlanContext;
   personas: PersonaBook;
   conversations: ConversationStore;
+  /** Turns of one conversation run one after another. */
+  turns: TurnQueue;
   /** Whether adult personas may be used. */
   nsfw: boolean;
 }
@@ -23,16 +26,28 @@ export interface ChatTurnInput {
   kind: ConversationKind;
   request: ChatTurnRequest & { persona_id?: string };
   sessionId: string;
+  /** Stops waiting for the turn ahead (the client went away). */
+  signal?: AbortSignal;
 }
 
-/** A prepared turn: the plan, the hook that stores the turn with its result, and reply fields. */
+/**
+ * A prepared turn: the plan, the hooks that store the turn with its result (or with the partial
+ * reply when it ends early), reply fields, and `release`, which lets the next turn of the
+ * conversation start. The hooks release it themselves once the turn is stored; callers call it
+ * too (it is idempotent) when the generation ends, so a turn that never started holds nothing.
+ */
 export interface PreparedChatTurn {
   plan: GenerationPlan;
-  beforeSave: BeforeSave;
+  hooks: Required<TurnHooks>;
+  release: () => void;
   extra: { session_id: string; reset: boolean; turn: number; persona?: string };
 }
 
-/** Reads the conversation and plans the next turn; the turn is stored only with its result. */
+/**
+ * Waits for the turn ahead in the same conversation, reads the conversation and plans the next
+ * turn. The turn is stored when it ends: with its result, or marked stopped with the reply so
+ * far; a turn that failed before its first word is not stored (the caller gives the message back).
+ */
 export async function prepareChatTurn(
   deps: ChatTurnDeps,
   input: ChatTurnInput,
@@ -44,28 +59,46 @@ export async function prepareChatTurn(
     : undefined;
   // An unknown target is a 400 before the conversation is even read.
   const scope = { target: findTarget(ctx.targets, request.model).id, persona: persona?.id ?? null };
-  const turn = await deps.conversations.context(sessionId, kind, scope);
-  const plan = planChat(ctx, request, turn.history, persona);
-  plan.sessionId = sessionId;
-  plan.requireLabel = kind === "persona";
-  const userMessage = plan.messages.at(-1)!.content;
-  return {
-    plan,
-    beforeSave: async (result) => {
-      await deps.conversations.appendTurn(
-        sessionId,
-        kind,
-        scope,
-        userMessage,
-        result.result,
-        request.message,
-      );
-    },
-    extra: {
-      session_id: sessionId,
-      reset: turn.reset,
-      turn: turn.turns + 1,
-      ...(persona ? { persona: persona.id } : {}),
-    },
-  };
+  const release = await deps.turns.enter(`${sessionId}\u0000${kind}`, input.signal);
+  try {
+    const turn = await deps.conversations.context(sessionId, kind, scope);
+    const plan = planChat(ctx, request, turn.history, persona);
+    plan.sessionId = sessionId;
+    plan.requireLabel = kind === "persona";
+    const userMessage = plan.messages.at(-1)!.content;
+    const store = async (reply: Parameters<ConversationStore["appendTurn"]>[4]) => {
+      try {
+        await deps.conversations.appendTurn(
+          sessionId,
+          kind,
+          scope,
+          userMessage,
+          reply,
+          request.message,
+        );
+      } finally {
+        release();
+      }
+    };
+    return {
+      plan,
+      hooks: {
+        onDone: (result) => store({ content: result.result, history_id: result.history_id }),
+        onStopped: async (partial) => {
+          if (partial.reason === "error" && !partial.result) return release();
+          await store({ content: partial.result, stopped: partial.reason });
+        },
+      },
+      release,
+      extra: {
+        session_id: sessionId,
+        reset: turn.reset,
+        turn: turn.turns + 1,
+        ...(persona ? { persona: persona.id } : {}),
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }

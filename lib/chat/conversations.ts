@@ -16,6 +16,17 @@ export type ConversationKind = "chat" | "persona";
 export interface StoredMessage extends ChatMessage {
   /** The user's own words, without the preset guidance appended for the LLM. */
   typed?: string;
+  /** On a reply that ended early: Stop (or a client gone), or an error; the text is partial. */
+  stopped?: "stopped" | "error";
+  /** The history entry of a finished reply. */
+  history_id?: number;
+}
+
+/** How a reply is kept: its text and, when it has them, how it ended and its history entry. */
+export interface StoredReply {
+  content: string;
+  stopped?: "stopped" | "error";
+  history_id?: number | null;
 }
 
 /** What a conversation is about; changing either starts a new one. */
@@ -110,25 +121,32 @@ export class ConversationStore {
     if (!this.#live(head)) return { history: [], reset: false, turns: 0 };
     if (!sameScope(head, scope)) return { history: [], reset: true, turns: 0 };
     const from = Math.max(head.start, head.end - (CONTEXT_MESSAGES - 1));
-    // Only role and content go to the LLM.
+    // Only role and content go to the LLM; a reply stopped before its first word is left out.
     const history: ChatMessage[] = (await this.#read(sid, kind, from, head.end))
+      .filter((m) => m.role !== "assistant" || m.content !== "" || !m.stopped)
       .map(({ role, content }) => ({ role, content }));
     while (history.length && history[0]!.role !== "user") history.shift();
     return { history, reset: false, turns: Math.floor((head.end - head.start) / 2) };
   }
 
-  /** Appends a user message and the reply; retries on conflicting writes so no turn is lost. */
+  /**
+   * Appends a user message and the reply (a string, or a reply that says how it ended); retries
+   * on conflicting writes so no turn is lost.
+   */
   async appendTurn(
     sid: string,
     kind: ConversationKind,
     scope: ConversationScope,
     user: string,
-    assistant: string,
+    assistant: string | StoredReply,
     typed?: string,
   ): Promise<void> {
-    const stored = assistant.length > MAX_STORED_CHARS
-      ? `${assistant.slice(0, MAX_STORED_CHARS)} […]`
-      : assistant;
+    const reply: StoredReply = typeof assistant === "string" ? { content: assistant } : assistant;
+    const text = reply.content;
+    const stored = text.length > MAX_STORED_CHARS ? `${text.slice(0, MAX_STORED_CHARS)} […]` : text;
+    const assistantMessage: StoredMessage = { role: "assistant", content: stored };
+    if (reply.stopped) assistantMessage.stopped = reply.stopped;
+    if (typeof reply.history_id === "number") assistantMessage.history_id = reply.history_id;
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await this.#kv.get<Head>(headKey(sid, kind));
       const head = current.value;
@@ -142,10 +160,7 @@ export class ConversationStore {
       const userMessage: StoredMessage = { role: "user", content: user };
       if (typed !== undefined && typed !== user) userMessage.typed = typed;
       op.set(msgKey(sid, kind, base), userMessage);
-      op.set(
-        msgKey(sid, kind, base + 1),
-        { role: "assistant", content: stored } satisfies ChatMessage,
-      );
+      op.set(msgKey(sid, kind, base + 1), assistantMessage);
       const newStart = Math.max(start, base + 2 - STORED_MESSAGES);
       for (let i = start; i < newStart; i++) op.delete(msgKey(sid, kind, i));
       const next: Head = {

@@ -18,19 +18,29 @@ function unreachable(baseUrl: string): AppError {
   return new AppError(
     503,
     "ComfyUI unreachable",
-    `Cannot reach ComfyUI at ${baseUrl}: start ComfyUI, or set COMFYUI_URL to where it runs.`,
+    `Cannot reach ComfyUI at ${baseUrl}: start ComfyUI, or set its address on the ComfyUI page (or in COMFYUI_URL).`,
     "comfyui_unreachable",
   );
 }
 
 /** Client for the parts of the ComfyUI API we use: queue, websocket progress, history, view. */
 export class ComfyClient {
-  readonly baseUrl: string;
+  #baseUrl: string;
   #fetch: typeof fetch;
 
   constructor(baseUrl: string, options: { fetch?: typeof fetch } = {}) {
-    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#baseUrl = baseUrl.replace(/\/+$/, "");
     this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** Where ComfyUI runs. */
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  /** Points the client somewhere else (the address was changed on the page); jobs under way keep theirs. */
+  setBaseUrl(url: string): void {
+    this.#baseUrl = url.replace(/\/+$/, "");
   }
 
   async #get(path: string, timeoutMs = 5000): Promise<Response> {

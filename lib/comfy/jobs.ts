@@ -7,6 +7,7 @@ import {
   type WorkflowAnalysis,
 } from "./workflow.ts";
 import { type ComfyClient, type ComfyImage } from "./client.ts";
+import { modelFiles } from "./workflow_choice.ts";
 import { AppError, badInput, notFound } from "../app/errors.ts";
 import { log } from "../app/logger.ts";
 
@@ -16,6 +17,8 @@ export interface StoredWorkflow {
   name: string;
   created_at: string;
   analysis: WorkflowAnalysis;
+  /** The model files it loads, lower-cased, for matching it to a target. */
+  models: string[];
 }
 
 /** A prompt sent to ComfyUI and how far it got. */
@@ -59,20 +62,13 @@ export class ComfyService {
         } Put %prompt% where the prompt goes, or use a standard sampler.`,
       );
     }
-    if (this.#db.prepare("SELECT 1 FROM comfy_workflows WHERE name = ?").get(name)) {
-      throw new AppError(
-        409,
-        "Conflict",
-        `name: a workflow named "${name}" exists; pick another name or delete it first`,
-        "conflict",
-      );
-    }
+    this.#checkNameFree(name);
     const created = this.#now().toISOString();
     const id = Number(
       this.#db.prepare("INSERT INTO comfy_workflows (name, graph, created_at) VALUES (?, ?, ?)")
         .run(name, JSON.stringify(graph), created).lastInsertRowid,
     );
-    return { id, name, created_at: created, analysis };
+    return { id, name, created_at: created, analysis, models: modelFiles(graph) };
   }
 
   /** Every stored workflow, newest first. */
@@ -85,12 +81,16 @@ export class ComfyService {
       graph: string;
       created_at: string;
     }[];
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      created_at: r.created_at,
-      analysis: analyzeWorkflow(JSON.parse(r.graph)),
-    }));
+    return rows.map((r) => {
+      const graph = JSON.parse(r.graph);
+      return {
+        id: r.id,
+        name: r.name,
+        created_at: r.created_at,
+        analysis: analyzeWorkflow(graph),
+        models: modelFiles(graph),
+      };
+    });
   }
 
   #graph(id: number): ComfyGraph {
@@ -101,6 +101,33 @@ export class ComfyService {
       throw notFound("Workflow not found", `No workflow with id ${id}`, { list: "workflows" });
     }
     return JSON.parse(row.graph);
+  }
+
+  #checkNameFree(name: string, exceptId = -1): void {
+    if (
+      this.#db.prepare("SELECT 1 FROM comfy_workflows WHERE name = ? AND id != ?").get(
+        name,
+        exceptId,
+      )
+    ) {
+      throw new AppError(
+        409,
+        "Conflict",
+        `name: a workflow named "${name}" exists; pick another name or delete it first`,
+        "conflict",
+      );
+    }
+  }
+
+  /** Renames a workflow (names stay unique); false when there was none. */
+  renameWorkflow(id: number, name: string): boolean {
+    const trimmed = name.trim();
+    if (!trimmed || trimmed.length > 80) {
+      throw badInput("name: give the workflow a name of up to 80 characters");
+    }
+    this.#checkNameFree(trimmed, id);
+    return this.#db.prepare("UPDATE comfy_workflows SET name = ? WHERE id = ?").run(trimmed, id)
+      .changes > 0;
   }
 
   /** Deletes a workflow; false when there was none. */

@@ -2,7 +2,6 @@ import { AppError } from "../app/errors.ts";
 import type { GenerationSlots, Requester } from "../app/slots.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
 import {
-  type BeforeSave,
   canFallBack,
   composeResult,
   generateOnce,
@@ -11,6 +10,7 @@ import {
   type GenerationResult,
   runComposer,
   runGeneration,
+  type TurnHooks,
 } from "./generation.ts";
 
 /** What the generate use cases touch: a generation's needs plus the slots that cap them. */
@@ -18,8 +18,8 @@ export interface GenerateDeps extends GenerationDeps {
   slots: GenerationSlots;
 }
 
-/** How one generation runs. */
-export interface GenerateOptions {
+/** How one generation runs; a chat turn adds the hooks that keep it (see `TurnHooks`). */
+export interface GenerateOptions extends TurnHooks {
   /** `composer` writes the prompt without the LLM (and without a slot: it takes a millisecond). */
   engine?: "ollama" | "composer";
   /** Compose without the LLM when the LLM server cannot be reached. */
@@ -28,8 +28,6 @@ export interface GenerateOptions {
   requester: Requester;
   /** Aborts the generation (the client went away, the user pressed Stop). */
   signal?: AbortSignal;
-  /** Runs before the result is saved (a chat turn is stored with it). */
-  beforeSave?: BeforeSave;
 }
 
 /** The reply of a `dry_run`: what would be sent, and nothing sent. */
@@ -60,7 +58,7 @@ export async function generatePrompt(
   if (options.engine === "composer") return composeResult(deps, plan);
   const slot = deps.slots.acquire(options.requester, options.signal);
   try {
-    return await generateOnce(deps, plan, slot.signal, options.beforeSave);
+    return await generateOnce(deps, plan, slot.signal, options);
   } catch (err) {
     if (options.fallback && canFallBack(err)) {
       return composeResult(deps, plan, (err as Error).message);
@@ -86,7 +84,7 @@ export async function* streamPrompt(
   }
   const slot = deps.slots.acquire(options.requester, options.signal);
   try {
-    yield* runGeneration(deps, plan, slot.signal, options.beforeSave);
+    yield* runGeneration(deps, plan, slot.signal, options);
   } catch (err) {
     if (!options.fallback || !canFallBack(err)) throw reasonOf(slot.signal, err);
     yield* runComposer(deps, plan, (err as Error).message);

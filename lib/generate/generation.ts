@@ -1,6 +1,7 @@
 import type { GenerationStats, LlmClient } from "../llm/types.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
 import { parseReply } from "../prompt/reply_parser.ts";
+import { stripThink } from "../llm/think_filter.ts";
 import type { HistoryStore } from "../history/store.ts";
 import { mergeNegatives, presetTexts } from "../prompt/negatives.ts";
 import { log } from "../app/logger.ts";
@@ -47,18 +48,44 @@ export interface GenerationDeps {
   digestOf?: (model: string) => Promise<string | null>;
 }
 
-/** Called with the final result before it is saved, e.g. to store a chat turn. */
-export type BeforeSave = (result: GenerationResult) => Promise<void>;
+/** What a generation had written when it ended early, and why it ended. */
+export interface PartialReply {
+  /** The reply so far (reasoning removed); may be empty. */
+  result: string;
+  thinking: string | null;
+  /** `stopped`: the user pressed Stop, the client went away or the app shut down. */
+  reason: "stopped" | "error";
+}
+
+/** Hooks that keep a chat turn with its result, or with what there was when it ended early. */
+export interface TurnHooks {
+  /** Called once the result is in history (`history_id` set), e.g. to store a chat turn. */
+  onDone?: (result: GenerationResult) => Promise<void>;
+  /** Called when the generation ends early, with the reply so far. */
+  onStopped?: (partial: PartialReply) => Promise<void>;
+}
+
+async function keepPartial(hooks: TurnHooks, partial: PartialReply): Promise<void> {
+  if (!hooks.onStopped) return;
+  try {
+    await hooks.onStopped(partial);
+  } catch (err) {
+    // The generation's own ending (an abort, an error) is what the caller must see.
+    log("generation").error("Could not keep a stopped reply: {error}", { error: String(err) });
+  }
+}
 
 /**
  * Runs a plan against Ollama, yielding tokens as they arrive and a final `done` event after
- * the result is parsed and saved. An aborted signal stops it before anything is saved.
+ * the result is parsed and saved. An aborted signal stops it before anything is saved in
+ * history; `hooks.onStopped` gets the reply so far however it ends early (abort, error, or a
+ * consumer that stops reading).
  */
 export async function* runGeneration(
   deps: GenerationDeps,
   plan: GenerationPlan,
   signal: AbortSignal,
-  beforeSave?: BeforeSave,
+  hooks: TurnHooks = {},
 ): AsyncGenerator<GenerationEvent> {
   const started = performance.now();
   // Ideas are the user's private words: only DEBUG logs them.
@@ -71,17 +98,33 @@ export async function* runGeneration(
   let raw = "";
   let thinking = "";
   let stats: GenerationStats = {};
-  for await (
-    const event of deps.llm.chat(plan.ollamaModel, plan.messages, plan.options, signal)
-  ) {
-    if (event.type === "content") {
-      raw += event.text;
-      yield { token: event.text };
-    } else if (event.type === "thinking") {
-      thinking += event.text;
-      yield { thinking: event.text };
-    } else {
-      stats = event.stats;
+  let ended: PartialReply["reason"] | "done" = "stopped";
+  try {
+    for await (
+      const event of deps.llm.chat(plan.ollamaModel, plan.messages, plan.options, signal)
+    ) {
+      if (event.type === "content") {
+        raw += event.text;
+        yield { token: event.text };
+      } else if (event.type === "thinking") {
+        thinking += event.text;
+        yield { thinking: event.text };
+      } else {
+        stats = event.stats;
+      }
+    }
+    if (!signal.aborted) ended = "done";
+  } catch (err) {
+    if (!signal.aborted) ended = "error";
+    throw err;
+  } finally {
+    // Also reached when the consumer stops reading at a yield: that is a stop too.
+    if (ended !== "done") {
+      await keepPartial(hooks, {
+        result: stripThink(raw).trim(),
+        thinking: thinking.trim() || null,
+        reason: ended,
+      });
     }
   }
   if (signal.aborted) return;
@@ -120,8 +163,8 @@ export async function* runGeneration(
   };
   if (kept.restored.length) result.restored = kept.restored;
   if (result.positive) result.tokens = tokensOf(plan, result.positive);
-  if (beforeSave) await beforeSave(result);
   result.history_id = saveToHistory(deps.history, plan, result, await digest);
+  if (hooks.onDone) await hooks.onDone(result);
   yield { done: true, ...result };
 }
 
@@ -181,9 +224,9 @@ export async function generateOnce(
   deps: GenerationDeps,
   plan: GenerationPlan,
   signal: AbortSignal,
-  beforeSave?: BeforeSave,
+  hooks: TurnHooks = {},
 ): Promise<GenerationResult> {
-  for await (const event of runGeneration(deps, plan, signal, beforeSave)) {
+  for await (const event of runGeneration(deps, plan, signal, hooks)) {
     if ("done" in event) {
       const { done: _done, ...result } = event;
       return result;

@@ -38,6 +38,23 @@ export class ModelList {
     return await refresh;
   }
 
+  /**
+   * Records what a generation just found (Ollama gone, or back), so the next page says the same
+   * as the result did instead of a listing from a few seconds before.
+   */
+  noteReachable(reachable: boolean, reason?: string): void {
+    const known = this.#cached?.listing;
+    if (known?.reachable === reachable) return;
+    const listing: ModelListing = reachable ? { names: known?.names ?? [], reachable: true } : {
+      names: known?.names ?? [],
+      reachable: false,
+      notice: reason ?? "The LLM server did not answer.",
+    };
+    // A generation is fresher than any listing: keep it until the usual refresh.
+    this.#cached = { at: this.#now(), listing };
+    if (reachable) this.#cached.at = -Infinity;
+  }
+
   /** One look at the server at a time, however many pages ask. */
   #refresh(defaultModel: string): Promise<ModelListing> {
     this.#inflight ??= this.#fetch(defaultModel).then((listing) => {
@@ -79,7 +96,7 @@ export class ModelList {
       return {
         names: [],
         reachable: false,
-        notice: `${why} Until then, prompts are composed without an LLM.`,
+        notice: why,
       };
     }
   }

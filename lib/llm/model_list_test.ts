@@ -36,7 +36,7 @@ Deno.test("model list: the first page waits, later pages get the last listing wh
   await new Promise((r) => setTimeout(r, 0));
   const after = await list.get("llama3.2");
   assert.equal(after.reachable, false);
-  assert.match(after.notice!, /composed without an LLM/);
+  assert.match(after.notice!, /did not answer/);
 });
 
 for (const kind of ["ollama", "openai"] as const) {
@@ -63,3 +63,21 @@ for (const kind of ["ollama", "openai"] as const) {
     }
   });
 }
+
+Deno.test("a generation that found Ollama gone (or back) corrects the listing at once", async () => {
+  const clock = 0;
+  const list = new ModelList({
+    tags: () => Promise.resolve([{ name: "qwen3:latest" }]),
+    kind: "ollama",
+  }, {
+    now: () => clock,
+  });
+  assert.equal((await list.get("qwen3")).reachable, true);
+  list.noteReachable(false, "Cannot connect to Ollama.");
+  const down = await list.get("qwen3");
+  assert.equal(down.reachable, false);
+  assert.match(down.notice!, /Cannot connect/);
+  list.noteReachable(true);
+  // Back up: the stale listing is refreshed on the next look.
+  assert.equal((await list.get("qwen3")).reachable, true);
+});

@@ -1,3 +1,4 @@
+import { didYouMean } from "./suggest.ts";
 import { badInput, notFound } from "../app/errors.ts";
 import type { Catalog, LegacyCategory } from "../presets/catalog.ts";
 import type { OptionGroup, PresetOption } from "../presets/schema.ts";
@@ -126,7 +127,9 @@ function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPreset
     const preset = catalog.legacy[category][name];
     if (!preset) {
       throw badInput(
-        `${field}: unknown preset "${name}"; pick one of the ${category} (adult presets need ENABLE_NSFW_PRESETS=true)`,
+        `${field}: unknown preset "${name}".${
+          didYouMean(name, Object.keys(catalog.legacy[category]))
+        } Pick one of the ${category} (adult presets need ENABLE_NSFW_PRESETS=true)`,
         "unknown_preset",
         { list: "legacy", category },
       );
@@ -152,7 +155,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const pack = catalog.packs.find((p) => p.id === input.pack);
     if (!pack) {
       throw badInput(
-        `selections.pack: unknown pack "${input.pack}"; pick one of the preset packs`,
+        `selections.pack: unknown pack "${input.pack}".${
+          didYouMean(input.pack, catalog.packs.map((p) => p.id))
+        } Pick one of the preset packs`,
         "unknown_preset",
         { list: "packs" },
       );
@@ -174,7 +179,9 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const cat = catalog.categories.find((c) => c.id === s.category);
     if (!cat) {
       throw badInput(
-        `selections.category: unknown category "${s.category}"; pick one of the categories`,
+        `selections.category: unknown category "${s.category}".${
+          didYouMean(s.category, catalog.categories.map((c) => c.id))
+        } Pick one of the categories`,
         "unknown_preset",
         { list: "categories" },
       );

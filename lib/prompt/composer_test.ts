@@ -156,12 +156,12 @@ Deno.test("compose() puts the style where each prose target wants it", () => {
     compose({ idea: "an old witch feeding crows", target: target(id), presets: WITCH, seed: 5 })
       .positive.split(". ")[0]!;
   ok(first("flux").startsWith("An old witch feeding crows"));
-  ok(/watercolour/i.test(first("qwen_image")), "Qwen-Image: style first");
+  ok(/watercolor/i.test(first("qwen_image")), "Qwen-Image: style first");
   ok(
-    /^An old witch feeding crows, watercolour painting/.test(first("sd35")),
+    /^An old witch feeding crows, watercolor painting/.test(first("sd35")),
     "SD 3.5: with the subject",
   );
-  ok(/watercolour/i.test(first("wan")), "WAN: a style, when there is one, comes first");
+  ok(/watercolor/i.test(first("wan")), "WAN: a style, when there is one, comes first");
   ok(
     compose({ idea: "a jazz poster", target: target("qwen_image"), presets: NONE }).positive
       .endsWith("Ultra HD, 4K, cinematic composition."),

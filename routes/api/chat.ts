@@ -23,6 +23,7 @@ type Deps = Pick<
   | "secret"
   | "personas"
   | "conversations"
+  | "turns"
 >;
 
 const ResetSchema = z.object({ session_id: SessionField, persona_id: z.string().optional() });
@@ -51,35 +52,50 @@ export function chatRoutes(services: Deps): Hono {
       planContext: planContext(services),
       personas: services.personas,
       conversations: services.conversations,
+      turns: services.turns,
       nsfw,
-    }, { kind, request: body, sessionId: sessionOf(c, services.secret, body.session_id) });
+    }, {
+      kind,
+      request: body,
+      sessionId: sessionOf(c, services.secret, body.session_id),
+      signal: c.req.raw.signal,
+    });
     return { ...prepared, deps: { ...generationDeps(services), slots: services.slots } };
   }
 
   function once(kind: ConversationKind) {
     return async (c: Context) => {
-      const { plan, beforeSave, extra, deps } = await turn(c, kind);
-      const result = await generatePrompt(deps, plan, {
-        requester: requesterOf(c, services.secret),
-        signal: c.req.raw.signal,
-        beforeSave,
-      });
-      return c.json({ model: plan.target.id, ollama_model: plan.ollamaModel, ...extra, ...result });
+      const { plan, hooks, release, extra, deps } = await turn(c, kind);
+      try {
+        const result = await generatePrompt(deps, plan, {
+          requester: requesterOf(c, services.secret),
+          signal: c.req.raw.signal,
+          ...hooks,
+        });
+        return c.json({
+          model: plan.target.id,
+          ollama_model: plan.ollamaModel,
+          ...extra,
+          ...result,
+        });
+      } finally {
+        release();
+      }
     };
   }
 
   function stream(kind: ConversationKind) {
     return async (c: Context) => {
-      const { plan, beforeSave, extra, deps } = await turn(c, kind);
+      const { plan, hooks, release, extra, deps } = await turn(c, kind);
       const stop = abortWithRequest(c.req.raw);
-      const options = {
-        requester: requesterOf(c, services.secret),
-        signal: stop.signal,
-        beforeSave,
-      };
+      const options = { requester: requesterOf(c, services.secret), signal: stop.signal, ...hooks };
       async function* events() {
-        for await (const event of streamPrompt(deps, plan, options)) {
-          yield "done" in event ? { ...event, ...extra } : event;
+        try {
+          for await (const event of streamPrompt(deps, plan, options)) {
+            yield "done" in event ? { ...event, ...extra } : event;
+          }
+        } finally {
+          release();
         }
       }
       const res = await sseResponse(events(), stop);

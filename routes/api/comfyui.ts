@@ -20,7 +20,7 @@ export function comfyRoutes(services: Deps): Hono {
   return new Hono()
     .get(
       "/status",
-      async (c) => c.json({ url: services.config.comfyuiUrl, ...await comfy().client.status() }),
+      async (c) => c.json({ url: comfy().client.baseUrl, ...await comfy().client.status() }),
     )
     .get("/workflows", (c) => c.json({ workflows: comfy().listWorkflows() }))
     .post("/workflows", async (c) => {

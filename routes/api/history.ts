@@ -12,7 +12,16 @@ import { requesterOf } from "../http/requester.ts";
 
 type Deps = Pick<
   Services,
-  "llm" | "history" | "slots" | "targets" | "presets" | "config" | "wildcards" | "secret" | "now"
+  | "llm"
+  | "history"
+  | "slots"
+  | "targets"
+  | "presets"
+  | "config"
+  | "wildcards"
+  | "secret"
+  | "now"
+  | "comfy"
 >;
 
 /** Largest import accepted, in bytes. */
@@ -87,7 +96,12 @@ export function historyRoutes(services: Deps): Hono {
       if (!entry) {
         throw notFound("Not found", `History item with ID ${c.req.param("id")} not found`);
       }
-      return c.json(entry);
+      // Images ComfyUI made from the entry, with where to fetch each through us.
+      const images = (services.comfy.peek()?.imagesOf(entry.id) ?? []).map((img, i) => ({
+        ...img,
+        url: `/api/comfyui/history/${entry.id}/images/${i}`,
+      }));
+      return c.json({ ...entry, images });
     })
     .delete("/:id", (c) => {
       const id = parseId(c.req.param("id"));

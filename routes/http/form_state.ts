@@ -198,3 +198,53 @@ export function formFromHistory(entry: HistoryEntry): FormState {
   if (Array.isArray(protect)) f.protect = protect.join(", ");
   return f;
 }
+
+/** The form as field/value pairs again (the inverse of `formFromEntries`), text included. */
+export function formToEntries(f: FormState): [string, string][] {
+  const out: [string, string][] = [["mode", f.mode], ["model", f.model]];
+  const plain = [
+    "ollama_model",
+    "persona_id",
+    "style",
+    "artist",
+    "composition",
+    "lighting",
+    "category",
+    "type",
+    "h_artist",
+    "temperature",
+    "seed",
+    "protect",
+  ] as const;
+  for (const key of plain) if (f[key]) out.push([key, f[key]]);
+  if (f.engine === "composer") out.push(["engine", "composer"]);
+  if (f.think) out.push(["think", "on"]);
+  for (const [k, v] of Object.entries(f.technical)) out.push([`tech.${k}`, v]);
+  for (const [k, v] of Object.entries(f.specifics)) out.push([`spec.${k}`, v]);
+  for (const [k, values] of Object.entries(f.universal)) {
+    for (const v of values) out.push([`u.${k}`, v]);
+  }
+  return out;
+}
+
+/** The form without its quick presets (style, artist, composition, lighting). */
+export function withoutQuickPresets(f: FormState): FormState {
+  return { ...f, style: "None", artist: "None", composition: "None", lighting: "None" };
+}
+
+/** The form with every preset cleared (the idea, target and options stay). */
+export function withoutPresets(f: FormState): FormState {
+  return {
+    ...f,
+    style: "None",
+    artist: "None",
+    composition: "None",
+    lighting: "None",
+    category: "",
+    type: "",
+    h_artist: "",
+    technical: {},
+    specifics: {},
+    universal: {},
+  };
+}

@@ -15,10 +15,15 @@ export interface LlmStatus {
   /** "Ollama", "OpenAI-compatible server", or "LLM server" while that is not known. */
   name: string;
 }
+import type { Theme } from "../../views/layout.tsx";
+import { themeOf } from "./theme.ts";
 
-/** What the page shell shows on every page: whether the LLM server answers, and where. */
+/** What the page shell shows on every page: whether the LLM server answers, and the theme. */
 export interface Chrome {
   ollama: LlmStatus;
+  theme: Theme;
+  /** The page's own address, where the theme switch comes back to. */
+  path: string;
 }
 
 /** The status pill's data; read after the listing, which is when `auto` learns the kind. */
@@ -26,12 +31,23 @@ function llmStatus(services: Pick<Services, "config" | "llm">, reachable: boolea
   return { reachable, url: services.config.llmUrl, name: backendName(services.llm.kind) };
 }
 
+/** The page's path and query, for coming back to it. */
+function pathOf(c: Context): string {
+  const url = new URL(c.req.url);
+  return c.req.method === "GET" ? url.pathname + url.search : url.pathname;
+}
+
 /** The page shell's data (the model listing is cached a few seconds, so this is cheap). */
 export async function pageChrome(
   services: Pick<Services, "models" | "config" | "llm">,
+  c: Context,
 ): Promise<Chrome> {
   const models = await services.models.get(services.config.ollamaModel);
-  return { ollama: llmStatus(services, models.reachable) };
+  return {
+    ollama: llmStatus(services, models.reachable),
+    theme: themeOf(c),
+    path: pathOf(c),
+  };
 }
 
 /** What the pages with a generation form need: the shell, targets, presets, models, personas. */
@@ -41,14 +57,19 @@ export type FormPageDeps = Pick<
 >;
 
 /** The props every form page shares: the shell, targets, catalog, models and personas. */
-export async function formPageProps(services: FormPageDeps) {
+export async function formPageProps(services: FormPageDeps, c: Context) {
   const { config } = services;
   const models = await services.models.get(config.ollamaModel);
   return {
-    ollama: llmStatus(services, models.reachable),
+    ...await pageChrome(services, c),
     targets: services.targets,
     catalog: services.presets.get(config.enableNsfwPresets),
-    models: { names: models.names, default: config.ollamaModel, notice: models.notice },
+    models: {
+      names: models.names,
+      default: config.ollamaModel,
+      notice: models.notice,
+      reachable: models.reachable,
+    },
     personas: services.personas.list(config.enableNsfwPresets),
     hierarchicalFirst: config.enableHierarchicalPresets,
   };
@@ -57,16 +78,26 @@ export async function formPageProps(services: FormPageDeps) {
 /** Everything the main page needs besides the result: the form page props and the form. */
 export async function homeProps(
   services: FormPageDeps,
+  c: Context,
   form: FormState,
 ): Promise<Omit<HomePageProps, "result" | "error" | "chat">> {
   if (!form.ollama_model) form.ollama_model = services.config.ollamaModel;
-  return { ...await formPageProps(services), form };
+  return { ...await formPageProps(services, c), form };
+}
+
+/** Whether a failure means the LLM server could not be reached. */
+export function isOffline(failure: unknown): boolean {
+  return failure instanceof AppError && failure.type === "connection_error";
 }
 
 /** Any error as the page shows it; unexpected ones are logged and shown without details. */
 export function toErrorView(failure: unknown): ErrorView {
   const err = fromDatabaseError(failure);
-  if (err instanceof AppError) return { title: err.title, message: err.message };
+  if (err instanceof AppError) {
+    return isOffline(err)
+      ? { title: "The LLM server is offline", message: err.message, tone: "notice" }
+      : { title: err.title, message: err.message };
+  }
   if (err instanceof DOMException && err.name === "AbortError") {
     return { title: "Stopped", message: "You stopped the generation; nothing was saved." };
   }
@@ -88,9 +119,20 @@ export function isHtmx(c: Context): boolean {
   return c.req.header("HX-Request") === "true" && c.req.header("HX-Boosted") !== "true";
 }
 
-/** Reads a form post (or query string) as key/value pairs. */
+/**
+ * Reads a form post (or query string) as key/value pairs; a multipart post (a form with a file
+ * input) gives its text fields the same way.
+ */
 export async function formEntries(c: Context): Promise<[string, string][]> {
   if (c.req.method === "GET") return [...new URL(c.req.url).searchParams.entries()];
+  if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) {
+    const data = await c.req.formData();
+    const out: [string, string][] = [];
+    data.forEach((value, key) => {
+      if (typeof value === "string") out.push([key, value]);
+    });
+    return out;
+  }
   const text = await c.req.text();
   return [...new URLSearchParams(text).entries()];
 }

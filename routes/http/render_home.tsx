@@ -1,45 +1,49 @@
+import { lookupTarget } from "../../lib/prompt/targets.ts";
 import type { Context } from "hono";
 import type { Services } from "../../lib/app/services.ts";
 import type { FormState } from "./form_state.ts";
-import { parseReply } from "../../lib/prompt/reply_parser.ts";
-import { findTarget } from "../../lib/prompt/plans.ts";
+import type { Target } from "../../lib/prompt/targets.ts";
 import { renderPage } from "../../views/render.ts";
 import { HomePage } from "../../views/home_page.tsx";
 import type { ResultView } from "../../views/result_panel.tsx";
-import type { ChatPanelProps } from "../../views/chat_panel.tsx";
+import { type ChatPanelProps, REFINER, type Speaker } from "../../views/chat_panel.tsx";
 import type { ErrorView } from "../../views/error_alert.tsx";
+import type { PresetMessage } from "../../views/generate_form.tsx";
 import { type FormPageDeps, homeProps } from "./page_context.ts";
-import { cookieSession } from "./session.ts";
+import { requestSession } from "./session.ts";
 
 /** What the main page reads: the form page's deps, the conversations and the cookie secret. */
 export type HomeDeps = FormPageDeps & Pick<Services, "conversations" | "secret">;
 
-/** The chat transcript of a session, with the last reply parsed for copying. */
+/** The target with this id, or the first one (a remembered form may name one since removed). */
+export function targetOrFirst(targets: Target[], id: string): Target {
+  return lookupTarget(targets, id) ?? targets[0]!;
+}
+
+/** Who answers with the form's persona: the persona, or the prompt refiner. */
+export function speakerOf(
+  services: Pick<Services, "personas" | "config">,
+  personaId: string,
+): Speaker {
+  if (!personaId) return REFINER;
+  const persona = services.personas.list(services.config.enableNsfwPresets)[personaId];
+  return persona ? { name: persona.name, icon: persona.icon } : REFINER;
+}
+
+/** The chat transcript of a session, for the conversation the form is on. */
 export async function chatView(
-  services: Pick<Services, "conversations" | "targets">,
+  services: Pick<Services, "conversations" | "targets" | "personas" | "config">,
   sid: string | null | undefined,
   form: FormState,
 ): Promise<ChatPanelProps> {
-  if (!sid) return { messages: [] };
   const kind = form.persona_id ? "persona" : "chat";
-  const messages = await services.conversations.messages(sid, kind);
-  const lastReply = [...messages].reverse().find((m) => m.role === "assistant");
-  if (!lastReply) return { messages };
-  const target = findTarget(services.targets, form.model);
-  const parsed = parseReply(lastReply.content, { ...target, requireLabel: kind === "persona" });
-  const last: ResultView | undefined = parsed.kind === "prompt"
-    ? {
-      positive: parsed.positive,
-      negative: parsed.negative,
-      result: lastReply.content,
-      engine: "ollama",
-      notes: parsed.notes,
-      alternates: parsed.alternates,
-      history_id: null,
-      target,
-    }
-    : undefined;
-  return { messages, last };
+  const base = {
+    target: targetOrFirst(services.targets, form.model),
+    speaker: speakerOf(services, form.persona_id),
+    persona: kind === "persona",
+  };
+  if (!sid) return { ...base, messages: [] };
+  return { ...base, messages: await services.conversations.messages(sid, kind) };
 }
 
 /** The main page for a form state, with the chat transcript in chat mode. */
@@ -47,12 +51,28 @@ export async function renderHome(
   services: HomeDeps,
   c: Context,
   form: FormState,
-  extra: { result?: ResultView; error?: ErrorView } = {},
+  extra: {
+    result?: ResultView;
+    error?: ErrorView;
+    chat?: Partial<ChatPanelProps>;
+    presetMessage?: PresetMessage;
+  } = {},
   status = 200,
 ): Promise<Response> {
-  const props = await homeProps(services, form);
+  const props = await homeProps(services, c, form);
   const chat = form.mode === "chat"
-    ? await chatView(services, cookieSession(c, services.secret), form)
+    ? { ...await chatView(services, requestSession(c, services.secret), form), ...extra.chat }
     : undefined;
-  return c.html(renderPage(<HomePage {...props} {...extra} chat={chat} />), status as 200);
+  return c.html(
+    renderPage(
+      <HomePage
+        {...props}
+        result={extra.result}
+        error={extra.error}
+        chat={chat}
+        presetMessage={extra.presetMessage}
+      />,
+    ),
+    status as 200,
+  );
 }

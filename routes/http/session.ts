@@ -37,17 +37,29 @@ export function verifySession(secret: Uint8Array, value: string | undefined): st
   return given.length === wanted.length && timingSafeEqual(given, wanted) ? id : null;
 }
 
+/** Sessions made while answering a request, so one request never makes two. */
+const issued = new WeakMap<Request, string>();
+
 /** The session of the browser's signed cookie, or null when it has none we issued. */
 export function cookieSession(c: Context, secret: Uint8Array): string | null {
   return verifySession(secret, getCookie(c, SESSION_COOKIE));
 }
 
+/**
+ * The session a page is drawn for: the cookie's, or the one this very request was just given
+ * (its first form post). Not for the generation cap, which counts only sessions a client kept.
+ */
+export function requestSession(c: Context, secret: Uint8Array): string | null {
+  return cookieSession(c, secret) ?? issued.get(c.req.raw) ?? null;
+}
+
 /** The session of a request: the body's `session_id`, else the signed cookie, else a new one. */
 export function sessionOf(c: Context, secret: Uint8Array, fromBody?: string): string {
   if (fromBody) return fromBody;
-  const known = cookieSession(c, secret);
+  const known = requestSession(c, secret);
   if (known) return known;
   const sid = newSessionId();
+  issued.set(c.req.raw, sid);
   setCookie(c, SESSION_COOKIE, signSession(secret, sid), {
     httpOnly: true,
     sameSite: "Lax",

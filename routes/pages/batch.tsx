@@ -1,4 +1,5 @@
-import { Hono } from "hono";
+import { backendName } from "../../lib/llm/backend_name.ts";
+import { type Context, Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import type { BatchOutcome, BatchResult } from "../../lib/batch/batch.ts";
 import { startBatch } from "../../lib/batch/start_batch.ts";
@@ -15,10 +16,16 @@ import {
   toErrorView,
 } from "../http/page_context.ts";
 import { requesterOf } from "../http/requester.ts";
+import { Announce, OllamaStatus } from "../../views/ollama_status.tsx";
+import { pageStateOf, rememberDraft } from "../http/page_memory.ts";
+import { formFromEntries } from "../http/form_state.ts";
 
 type Deps =
   & FormPageDeps
-  & Pick<Services, "llm" | "history" | "slots" | "runs" | "wildcards" | "secret" | "batches">;
+  & Pick<
+    Services,
+    "llm" | "history" | "slots" | "runs" | "wildcards" | "secret" | "batches" | "pageState"
+  >;
 
 /** Turns the batch form into a `/generate-batch` body. */
 export function batchRequest(entries: [string, string][]): Record<string, unknown> {
@@ -43,12 +50,29 @@ export function batchRequest(entries: [string, string][]): Record<string, unknow
 
 /** The Batch tab's form post: a progress bar with htmx, a finished list without. */
 export function batchPageRoutes(services: Deps): Hono {
-  const pageProps = () => formPageProps(services);
+  const pageProps = async (c: Context) => {
+    const state = await pageStateOf(services, c);
+    const form = formFromEntries(state.form);
+    return {
+      ...await formPageProps(services, c),
+      remembered: {
+        model: form.model,
+        ollama_model: form.ollama_model,
+        ideas: state.drafts.batch ?? "",
+      },
+    };
+  };
   return new Hono()
-    .get("/ui/batch", async (c) => c.html(renderPage(<BatchPage {...await pageProps()} />)))
+    .get("/ui/batch", async (c) => c.html(renderPage(<BatchPage {...await pageProps(c)} />)))
     .post("/ui/batch", async (c) => {
       const htmx = isHtmx(c);
-      const raw = batchRequest(await formEntries(c));
+      const entries = await formEntries(c);
+      const get = (k: string) => entries.find(([key]) => key === k)?.[1] ?? "";
+      await rememberDraft(services, c, "batch", get("ideas"), {
+        model: get("model"),
+        ollama_model: get("ollama_model"),
+      });
+      const raw = batchRequest(entries);
       let started;
       const requester = requesterOf(c, services.secret);
       try {
@@ -62,12 +86,12 @@ export function batchPageRoutes(services: Deps): Hono {
         // Without htmx the post waits for the whole batch, so it stops when the client leaves.
         const signal = htmx ? undefined : c.req.raw.signal;
         if (htmx) services.slots.check(requester);
-        started = startBatch(deps, body, { requester, signal });
+        started = startBatch(deps, body, { requester, signal, fallback: true });
       } catch (err) {
         const error = toErrorView(err);
         if (htmx) return c.html(renderFragment(<BatchPanel error={error} />));
         return c.html(
-          renderPage(<BatchPage {...await pageProps()} panel={{ error }} />),
+          renderPage(<BatchPage {...await pageProps(c)} panel={{ error }} />),
           errorStatus(err) as 400,
         );
       }
@@ -79,13 +103,13 @@ export function batchPageRoutes(services: Deps): Hono {
           }
         } catch (err) {
           return c.html(
-            renderPage(<BatchPage {...await pageProps()} panel={{ error: toErrorView(err) }} />),
+            renderPage(<BatchPage {...await pageProps(c)} panel={{ error: toErrorView(err) }} />),
             errorStatus(err) as 400,
           );
         }
         return c.html(renderPage(
           <BatchPage
-            {...await pageProps()}
+            {...await pageProps(c)}
             panel={{
               batchId: record.id,
               total: record.total,
@@ -105,17 +129,42 @@ export function batchPageRoutes(services: Deps): Hono {
             emit("item", renderFragment(<BatchItemView outcome={event} />));
             emit(
               "progress",
-              renderFragment(<BatchProgress done={outcomes.length} total={record.total} />),
+              renderFragment(
+                <BatchProgress
+                  done={outcomes.length}
+                  total={record.total}
+                  failed={outcomes.filter((o) => "error" in o).length}
+                />,
+              ),
             );
           }
         } catch (err) {
           emit("final", renderFragment(<BatchPanel error={toErrorView(err)} />));
           return;
         }
+        const written = outcomes.filter((o) => "result" in o).length;
+        const composed = outcomes.some((o) => "result" in o && o.result.fallback_reason);
+        if (composed) services.models.noteReachable(false);
         emit(
           "final",
           renderFragment(
-            <BatchPanel batchId={record.id} total={record.total} outcomes={outcomes} finished />,
+            <>
+              <BatchPanel batchId={record.id} total={record.total} outcomes={outcomes} finished />
+              <Announce
+                text={`Batch finished: ${written} of ${record.total} prompts written.`}
+                oob
+              />
+              {composed && (
+                <OllamaStatus
+                  ollama={{
+                    reachable: false,
+                    url: services.config.llmUrl,
+                    name: backendName(services.llm.kind),
+                  }}
+                  oob
+                />
+              )}
+            </>,
           ),
         );
       });

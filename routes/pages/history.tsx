@@ -2,11 +2,13 @@ import { Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import { renderFragment, renderPage } from "../../views/render.ts";
 import {
+  HistoryCount,
   HistoryItem,
   HistoryList,
   type HistoryListProps,
   HistoryPage,
 } from "../../views/history_page.tsx";
+import type { ComfyImage } from "../../lib/comfy/client.ts";
 import { replayEntry } from "../../lib/history/replay.ts";
 import { parseHistoryQuery } from "../http/history_query.ts";
 import { errorStatus, formEntries, isHtmx, pageChrome, toErrorView } from "../http/page_context.ts";
@@ -16,7 +18,7 @@ import { parseRequestWith } from "../http/request_body.ts";
 import { GenerateSchema } from "../http/schemas.ts";
 import { requesterOf } from "../http/requester.ts";
 
-type Deps = HomeDeps & Pick<Services, "llm" | "history" | "slots" | "wildcards">;
+type Deps = HomeDeps & Pick<Services, "llm" | "history" | "slots" | "wildcards" | "comfy">;
 
 const PAGE_SIZE = 20;
 
@@ -50,13 +52,19 @@ export function historyPageRoutes(services: Deps): Hono {
           ...parsed,
           limit: PAGE_SIZE,
         });
-        props = { entries: history, total, totalCapped: total_capped, query };
+        const comfy = services.comfy.peek();
+        const images: Record<number, ComfyImage[]> = {};
+        for (const e of history) {
+          const found = comfy?.imagesOf(e.id) ?? [];
+          if (found.length) images[e.id] = found;
+        }
+        props = { entries: history, images, total, totalCapped: total_capped, query };
       } catch (err) {
         const { message } = toErrorView(err);
         props = { entries: [], total: 0, totalCapped: false, query, unavailable: message };
       }
       if (isHtmx(c)) return c.html(renderFragment(<HistoryList {...props} />));
-      return c.html(renderPage(<HistoryPage {...props} {...await pageChrome(services)} />));
+      return c.html(renderPage(<HistoryPage {...props} {...await pageChrome(services, c)} />));
     })
     .post("/ui/history/:id/favorite", async (c) => {
       const id = Number(c.req.param("id"));
@@ -66,7 +74,10 @@ export function historyPageRoutes(services: Deps): Hono {
       if (entry) history!.setFavorite(id, !entry.favorite);
       if (!isHtmx(c)) return c.redirect(back, 303);
       const updated = history?.get(id);
-      return c.html(updated ? renderFragment(<HistoryItem entry={updated} back={back} />) : "");
+      const images = updated ? services.comfy.peek()?.imagesOf(id) : undefined;
+      return c.html(
+        updated ? renderFragment(<HistoryItem entry={updated} back={back} images={images} />) : "",
+      );
     })
     .post("/ui/history/:id/replay", async (c) => {
       const entry = services.history.peek()?.get(Number(c.req.param("id")));
@@ -98,7 +109,21 @@ export function historyPageRoutes(services: Deps): Hono {
     .post("/ui/history/:id/delete", async (c) => {
       const id = Number(c.req.param("id"));
       const back = safeBack(new Map(await formEntries(c)).get("back"));
-      if (Number.isSafeInteger(id)) services.history.peek()?.delete(id);
-      return isHtmx(c) ? c.html("") : c.redirect(back, 303);
+      const history = services.history.peek();
+      if (Number.isSafeInteger(id)) history?.delete(id);
+      if (!isHtmx(c)) return c.redirect(back, 303);
+      // The entry goes; the count beside the list is swapped out of band so it stays true.
+      try {
+        const params = Object.fromEntries(new URL(back, "http://x").searchParams);
+        const parsed = parseHistoryQuery({ ...params, limit: "1" });
+        const { total, total_capped } = history!.list({ ...parsed, limit: 1 });
+        return c.html(
+          renderFragment(
+            <HistoryCount total={total} totalCapped={total_capped} q={parsed.q ?? ""} oob />,
+          ),
+        );
+      } catch {
+        return c.html("");
+      }
     });
 }
