@@ -22,6 +22,9 @@ import { runRoutes } from "./routes/pages/runs.tsx";
 import { historyPageRoutes } from "./routes/pages/history.tsx";
 import { batchPageRoutes } from "./routes/pages/batch.tsx";
 import { comfyPageRoutes } from "./routes/pages/comfy.tsx";
+import { imageRoutes } from "./routes/api/images.ts";
+import { imagePageRoutes } from "./routes/pages/images.tsx";
+import { OWN_BODY_LIMIT_PATHS } from "./routes/http/image_upload.ts";
 import { ollamaRoutes } from "./routes/compat/ollama.ts";
 import { openAiRoutes } from "./routes/compat/openai.ts";
 import { wireErrors } from "./routes/http/wire_errors.ts";
@@ -57,7 +60,10 @@ export function createApp(services: Services): Hono {
   app.use(authGuard(services.config));
   const limit = bodyLimit({ maxSize: MAX_BODY });
   app.use(async function limitBody(c, next) {
-    if (c.req.path === "/history/import") return await next();
+    // These routes set their own limits (imports, image uploads).
+    if (c.req.path === "/history/import" || OWN_BODY_LIMIT_PATHS.has(c.req.path)) {
+      return await next();
+    }
     return await limit(c, next);
   });
 
@@ -69,6 +75,7 @@ export function createApp(services: Services): Hono {
   app.route("/", historyPageRoutes(services)); //   /ui/history…
   app.route("/", batchPageRoutes(services)); //     /ui/batch
   app.route("/", comfyPageRoutes(services)); //     /ui/comfy…
+  app.route("/", imagePageRoutes(services)); //     /ui/images… (describe, read, save)
 
   // The JSON API (and SSE), compatible with the original app's routes.
   app.route("/", generateRoutes(services)); //      /generate, /generate-stream
@@ -82,6 +89,7 @@ export function createApp(services: Services): Hono {
   app.route("/api/targets", targetRoutes(services));
   app.route("/api/tokens", tokenRoutes(services));
   app.route("/", adminRoutes(services)); //         /admin/reload-prompts
+  app.route("/", imageRoutes(services)); //         /api/images…, /history/:id/thumbnail
 
   // Our targets and packs served as models, for ComfyUI's LLM nodes and other clients.
   app.route("/ollama", ollamaRoutes(services)); // Ollama's native API

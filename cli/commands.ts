@@ -13,6 +13,13 @@ import { resolveConfig } from "./serve.ts";
 import { cliHint } from "./lookup_hint.ts";
 import { forCommandLine } from "./messages.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
+import { readPicture } from "./read_picture.ts";
+import {
+  generateImagePrompt,
+  planImagePrompt,
+  streamImagePrompt,
+} from "../lib/generate/image_prompt.ts";
+import type { GenerationEvent, GenerationResult } from "../lib/generate/generation.ts";
 import { loadTargets } from "../lib/prompt/targets.ts";
 
 /** The target ids, wrapped to fit the help's second column. */
@@ -35,7 +42,10 @@ function targetList(): string {
 export const GENERATE_HELP = `promptsmith generate: write one prompt and print it.
 
 Usage: promptsmith generate "<idea>" [options]
+       promptsmith generate --image photo.jpg ["<direction>"] [options]
 
+  --image FILE         write the prompt from a picture (PNG, JPEG or WebP, up to 20 MB) with a
+                       vision model (--ollama-model); the idea becomes optional direction
   --target ID          ${targetList()}
                        (see: promptsmith presets targets; old ids such as sd3 still work)
   --style NAME         a style preset (see: promptsmith presets styles); also --artist,
@@ -67,11 +77,13 @@ Usage: promptsmith presets [category]
 
 const encoder = new TextEncoder();
 
-function out(text: string): void {
+/** Writes to stdout without a newline (prompts stream word by word). */
+export function out(text: string): void {
   Deno.stdout.writeSync(encoder.encode(text));
 }
 
-async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
+/** Runs `fn` with the app's services, closing them after. */
+export async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
   const services = await openServices(resolveConfig({ open: false }));
   try {
     return await fn(services);
@@ -88,7 +100,7 @@ class CommandFailure extends Error {
 }
 
 /** A use case's error as the command line says it: the message and where to look, exit 1 or 2. */
-function failure(err: unknown): unknown {
+export function failure(err: unknown): unknown {
   if (!(err instanceof AppError)) return err;
   const hint = err.lookup ? `; ${cliHint(err.lookup)}` : "";
   const message = forCommandLine(err.message);
@@ -98,7 +110,7 @@ function failure(err: unknown): unknown {
 }
 
 /** The command line's own (only) client of the use cases: one per process. */
-const CLI_REQUESTER = { key: "cli", address: "cli" };
+export const CLI_REQUESTER = { key: "cli", address: "cli" };
 
 /** `generate`: streams a prompt to stdout, or prints the JSON reply. */
 export async function generate(args: string[]): Promise<number> {
@@ -115,11 +127,18 @@ export async function generate(args: string[]): Promise<number> {
     engine: "value",
     seed: "value",
     temperature: "value",
+    image: "value",
     json: "switch",
     "positive-only": "switch",
   }, "generate");
   const idea = positional.join(" ").trim();
-  if (!idea) {
+  const imagePath = typeof flags.image === "string" ? flags.image : undefined;
+  if (imagePath && flags.engine === "composer") {
+    throw new UsageError(
+      "generate: --image needs an LLM that reads images; leave out --engine composer",
+    );
+  }
+  if (!idea && !imagePath) {
     throw new UsageError(
       'generate: give the idea in quotes, e.g. promptsmith generate "a fox in the snow"',
     );
@@ -144,8 +163,12 @@ export async function generate(args: string[]): Promise<number> {
   if (seed !== undefined) request.seed = seed;
   if (temperature !== undefined) request.temperature = temperature;
   const engine = flags.engine === "composer" ? "composer" : "ollama";
+  const picture = imagePath ? await readPicture(imagePath, "generate") : undefined;
   return await withServices(async (services) => {
     try {
+      if (picture) {
+        return await fromPicture(services, { ...request, input: idea }, picture, !!flags.json);
+      }
       const plan = planOneShot(planContext(services), request);
       const deps = { ...generationDeps(services), slots: services.slots };
       const options = { engine, requester: CLI_REQUESTER } as const;
@@ -176,6 +199,55 @@ export async function generate(args: string[]): Promise<number> {
       throw failure(err);
     }
   });
+}
+
+/** Streams or prints events and results the way `generate` does. */
+async function print(
+  json: boolean,
+  once: () => Promise<GenerationResult & Record<string, unknown>>,
+  stream: () => AsyncGenerator<GenerationEvent>,
+): Promise<number> {
+  if (json) {
+    out(`${JSON.stringify(await once(), null, 2)}\n`);
+    return 0;
+  }
+  let wrote = false;
+  try {
+    for await (const event of stream()) {
+      if ("token" in event) {
+        out(event.token);
+        wrote = true;
+      }
+    }
+  } finally {
+    if (wrote) out("\n");
+  }
+  return 0;
+}
+
+/** `generate --image`: a vision model writes the prompt from the picture. */
+async function fromPicture(
+  services: Services,
+  request: OneShotRequest,
+  bytes: Uint8Array,
+  json: boolean,
+): Promise<number> {
+  const deps = { ...generationDeps(services), slots: services.slots, images: services.images };
+  const planned = await planImagePrompt(deps, planContext(services), request, bytes, {
+    requester: CLI_REQUESTER,
+  });
+  const options = { requester: CLI_REQUESTER };
+  return await print(
+    json,
+    async () => ({
+      model: planned.plan.target.id,
+      ollama_model: planned.plan.ollamaModel,
+      ...await generateImagePrompt(deps, planned, options),
+      image: planned.image,
+      vision: planned.vision,
+    }),
+    () => streamImagePrompt(deps, planned, options),
+  );
 }
 
 /** `history`: prints saved prompts. */

@@ -12,6 +12,7 @@ import {
   presets,
   PRESETS_HELP,
 } from "./commands.ts";
+import { READ_IMAGE_HELP, readImageCommand } from "./image_commands.ts";
 
 const HELP =
   `Promptsmith ${APP_VERSION}: turns short ideas into image prompts for Flux, SDXL and friends,
@@ -21,9 +22,11 @@ Usage: promptsmith [command] [options]
 
 Commands:
   serve        run the web app and API, and open the browser (the default)
-  generate     write one prompt and print it (-q: only the positive prompt, for pipes)
+  generate     write one prompt and print it (from an idea, or a picture with --image;
+               -q: only the positive prompt, for pipes)
   history      list or search saved prompts
   presets      list presets
+  read-image   print the prompt a picture carries (A1111, ComfyUI)
 
 Options of serve, which also work without the command name:
   --port N     port to listen on (default 5000 or PORT)
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, {
   generate: { help: GENERATE_HELP, run: generate },
   history: { help: HISTORY_HELP, run: history },
   presets: { help: PRESETS_HELP, run: presets },
+  "read-image": { help: READ_IMAGE_HELP, run: readImageCommand },
 };
 
 function print(line: string, toErr = false): void {

@@ -42,6 +42,9 @@ for (const target of targets) {
     ...serverV8Flags(),
     "--include",
     `${root}presets`,
+    // Workers are not found by the module graph; without this the binary cannot decode images.
+    "--include",
+    `${root}lib/images/image_worker.ts`,
     "--target",
     target,
     "--output",

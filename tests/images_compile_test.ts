@@ -58,3 +58,61 @@ console.log(JSON.stringify(out));
     ]);
   },
 });
+
+Deno.test({
+  name: "a compiled binary runs the image worker it embeds with --include",
+  ignore: !DENORT,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const entry = `${dir}/worker_entry.ts`;
+    await Deno.writeTextFile(
+      entry,
+      `import { ImageWorkers } from "${new URL("lib/images/image_workers.ts", root)}";
+const pool = new ImageWorkers();
+const out = await pool.prepare(await Deno.readFile(Deno.args[0]!), { prompt: true, thumbnail: true });
+pool.close();
+console.log(JSON.stringify([out.prompt?.source, out.thumbnail?.width, out.thumbnail?.height]));
+`,
+    );
+    const exe = `${dir}/worker_bin`;
+    const build = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "compile",
+        "-A",
+        "--config",
+        new URL("deno.json", root).pathname,
+        "--include",
+        new URL("lib/images/image_worker.ts", root).pathname,
+        "-o",
+        exe,
+        entry,
+      ],
+    }).output();
+    equal(build.code, 0, new TextDecoder().decode(build.stderr));
+    await Deno.writeFile(
+      `${dir}/a.png`,
+      makePng(600, 300, [textChunk("parameters", "a cat\nSteps: 2, Seed: 3, Sampler: x")]),
+    );
+    const run = await new Deno.Command(exe, {
+      args: [`${dir}/a.png`],
+      cwd: await Deno.makeTempDir(),
+    })
+      .output();
+    equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    deepEqual(JSON.parse(new TextDecoder().decode(run.stdout)), ["a1111", 256, 128]);
+  },
+});
+
+Deno.test("every worker module under lib/ is named with --include in scripts/compile.ts", async () => {
+  const script = await Deno.readTextFile(new URL("scripts/compile.ts", root));
+  const workers: string[] = [];
+  async function walk(dir: URL, rel: string) {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isDirectory) await walk(new URL(`${e.name}/`, dir), `${rel}${e.name}/`);
+      else if (e.name.endsWith("_worker.ts")) workers.push(`${rel}${e.name}`);
+    }
+  }
+  await walk(new URL("lib/", root), "lib/");
+  deepEqual(workers, ["lib/images/image_worker.ts"]);
+  for (const w of workers) equal(script.includes(`\${root}${w}`), true, `${w} is not included`);
+});

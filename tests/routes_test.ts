@@ -32,7 +32,12 @@ Deno.test("GET /models lists installed models and the default", async () => {
     const res = await t.request("/models");
     equal(res.status, 200);
     const body = await res.json();
-    deepEqual(body.models, ["qwen3:latest", "llama3.2:latest", "deepseek-r1:legacy"]);
+    deepEqual(body.models, [
+      "qwen3:latest",
+      "llama3.2:latest",
+      "deepseek-r1:legacy",
+      "gemma3:4b",
+    ]);
     equal(body.default, "qwen3:latest");
     deepEqual(body.details[0].capabilities, ["completion", "tools", "thinking"]);
   } finally {

@@ -7,6 +7,7 @@ import type { Persona } from "../lib/chat/personas.ts";
 import type { FormState } from "../routes/http/form_state.ts";
 import { PresetPicker } from "./preset_picker.tsx";
 import { activePacks, appliedSummary, LEGACY_FIELDS } from "./preset_summary.ts";
+import { ImageInput } from "./image_input.tsx";
 
 /** What the page knows about the installed Ollama models. */
 export interface ModelChoice {
@@ -324,12 +325,12 @@ export function GenerateForm(props: GenerateFormProps) {
           >
             {form.input}
           </textarea>
-          {/* Image upload (issue 22) adds its file input here. */}
           <div class="input-extras" id="input-extras">
             <p class="hint">
               Wildcards: {"{a|b|c}"} picks one; __animal__, __color__ and your own lists too.
             </p>
           </div>
+          <ImageInput />
         </div>
       )}
 

@@ -2,6 +2,7 @@ import { Layout, type Theme } from "./layout.tsx";
 import type { HistoryEntry } from "../lib/history/store.ts";
 import type { ComfyImage } from "../lib/comfy/client.ts";
 import { bothPrompts } from "./result_panel.tsx";
+import { SourceThumbnail } from "./source_thumbnail.tsx";
 
 /** How each generation mode is named on the page; `api` rows come from ComfyUI and other clients. */
 export const MODE_LABELS: Record<string, string> = {
@@ -86,6 +87,7 @@ export function HistoryItem(
         {entry.engine === "composer" && <span class="badge warn">composer</span>}
         <time datetime={entry.timestamp} data-local>{when} UTC</time>
       </header>
+      <SourceThumbnail entry={entry} />
       <p class="idea">{entry.user_input}</p>
       {entry.snippet && <Snippet text={entry.snippet} />}
       <details>
@@ -120,7 +122,7 @@ export function HistoryItem(
       )}
       <div class="entry-actions">
         <a class="button secondary" href={`/?reuse=${entry.id}`}>Reuse</a>
-        {entry.mode !== "chat" && entry.mode !== "persona-chat" && (
+        {!["chat", "persona-chat", "image", "image-read"].includes(entry.mode) && (
           <form method="post" action={`/ui/history/${entry.id}/replay`}>
             <button
               type="submit"

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { Layout, type Theme } from "./layout.tsx";
 import { GenerateForm, type GenerateFormProps } from "./generate_form.tsx";
 import { type ErrorView, ResultPanel, type ResultView } from "./result_panel.tsx";
@@ -7,6 +8,8 @@ import { ModeTabs } from "./mode_tabs.tsx";
 /** Props of the main page. */
 export interface HomePageProps extends GenerateFormProps {
   result?: ResultView;
+  /** Shown instead of the result panel (a picture's reading). */
+  panel?: ComponentChildren;
   error?: ErrorView;
   chat?: ChatPanelProps;
   ollama: { reachable: boolean; url: string };
@@ -38,7 +41,7 @@ export function HomePage(props: HomePageProps) {
               <Composer draft={props.form.input} />
             </div>
           )
-          : <ResultPanel result={props.result} error={props.error} />}
+          : props.panel ?? <ResultPanel result={props.result} error={props.error} />}
       </div>
     </Layout>
   );

@@ -24,6 +24,7 @@ import { BatchRegistry, type BatchResult } from "../batch/batch.ts";
 import { ComfyService } from "../comfy/jobs.ts";
 import { ComfyClient } from "../comfy/client.ts";
 import { sessionSecret } from "./secret.ts";
+import { ImageWorkers } from "../images/image_workers.ts";
 import { PairCache } from "../compat/pairs.ts";
 import { PageStateStore } from "./page_state.ts";
 import { ComfyAddress } from "../comfy/address.ts";
@@ -58,6 +59,8 @@ export interface Services {
   wildcards: () => Record<string, string[]>;
   /** Signs session cookies. */
   secret: Uint8Array;
+  /** Decodes, scales and reads uploaded images in workers. */
+  images: ImageWorkers;
   /** Served models' replies waiting for their other half (positive or negative prompt). */
   pairs: PairCache;
   /** What the pages remember per browser session: choices, drafts, the last result. */
@@ -108,6 +111,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
   });
   const comfyAddress = new ComfyAddress(kv, config.comfyuiUrl);
   const comfyUrl = await comfyAddress.saved() ?? config.comfyuiUrl;
+  const images = new ImageWorkers();
   const comfy = db
     ? new ComfyService(db, new ComfyClient(comfyUrl, { fetch: options.fetch }), { now })
     : null;
@@ -128,6 +132,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     slots: new GenerationSlots({ perKey: config.maxGenerationsPerClient }),
     batches: new BatchRegistry(),
     secret: await sessionSecret(kv),
+    images,
     pairs: new PairCache({ now: () => now().getTime() }),
     pageState: new PageStateStore(kv, { now: () => now().getTime() }),
     comfyAddress,
@@ -136,6 +141,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
       () => loadWildcards(memory ? undefined : join(config.dataDir, "wildcards")),
     ),
     close() {
+      images.close();
       try {
         kv.close();
       } catch {

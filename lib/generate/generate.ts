@@ -36,7 +36,12 @@ export function describePlan(plan: GenerationPlan) {
     dry_run: true,
     model: plan.target.id,
     ollama_model: plan.ollamaModel,
-    messages: plan.messages,
+    // Images are megabytes of base64: the dry run says what would go, not the bytes.
+    messages: plan.messages.map((m) =>
+      m.images
+        ? { ...m, images: m.images.map((i) => `(an image: ${i.length} base64 characters)`) }
+        : m
+    ),
     options: plan.options,
     preset_negatives: plan.presetNegatives,
     /** Presets left out because a more specific one of the same kind was chosen, and why. */

@@ -211,6 +211,7 @@ function saveToHistory(
       ollama_digest: result.engine === "ollama" ? digest : null,
       prompt_hash: result.engine === "ollama" ? promptHash(plan) : null,
       request: plan.request,
+      source_image: plan.source ?? null,
     });
   } catch (err) {
     // Losing the history row must not cost the user the prompt they just waited for.

@@ -75,6 +75,19 @@ export const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX history_images_entry ON history_images(history_id);`,
+  // The picture a prompt was written from or read from: a thumbnail and what its metadata said,
+  // never the upload. node:sqlite turns foreign keys on, so it goes with its entry.
+  `CREATE TABLE history_sources (
+     history_id INTEGER PRIMARY KEY REFERENCES prompt_history(id) ON DELETE CASCADE,
+     format TEXT NOT NULL,
+     width INTEGER NOT NULL,
+     height INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     thumbnail BLOB,
+     thumb_width INTEGER,
+     thumb_height INTEGER,
+     reading TEXT
+   );`,
 ];
 
 /** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */

@@ -3,6 +3,7 @@ import { type OneShotRequest, type PlanContext, planOneShot } from "../prompt/pl
 import { promptHash } from "../generate/generation.ts";
 import { type GenerateDeps, generatePrompt } from "../generate/generate.ts";
 import type { Requester } from "../app/slots.ts";
+import { badInput } from "../app/errors.ts";
 
 /** The request that made an entry: kept in `request`, or rebuilt from older rows' fields. */
 export function requestOf(entry: HistoryEntry): Record<string, unknown> {
@@ -39,6 +40,14 @@ export async function replayEntry(
   entry: HistoryEntry,
   options: { requester: Requester; signal?: AbortSignal },
 ) {
+  if (entry.mode === "image" || entry.mode === "image-read") {
+    throw badInput(
+      `This entry cannot be replayed: it was ${
+        entry.mode === "image" ? "written from" : "read from"
+      } a picture, and pictures are not kept (only a thumbnail); give the picture again to make a new one.`,
+      "not_replayable",
+    );
+  }
   const plan = planOneShot(deps.planContext, deps.parseRequest(requestOf(entry)));
   const result = await generatePrompt(deps, plan, {
     engine: entry.engine === "composer" ? "composer" : "ollama",

@@ -2,9 +2,21 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { AppError } from "../app/errors.ts";
 import { matchesAll, parseSearch, relevance, snippet } from "./search.ts";
+import { type NewSourceImage, type SourceImageInfo, SourceImageStore } from "./source_images.ts";
 
-/** Generation modes recorded in history; `api` is a served model's (the Ollama and OpenAI endpoints). */
-export const HISTORY_MODES = ["oneshot", "chat", "persona-chat", "batch", "api"] as const;
+/**
+ * Generation modes recorded in history; `api` is a served model's (the Ollama and OpenAI
+ * endpoints), `image` a prompt written from a picture, `image-read` one read from a picture.
+ */
+export const HISTORY_MODES = [
+  "oneshot",
+  "chat",
+  "persona-chat",
+  "batch",
+  "api",
+  "image",
+  "image-read",
+] as const;
 /** One generation mode recorded in history. */
 export type HistoryMode = typeof HISTORY_MODES[number];
 
@@ -18,7 +30,8 @@ export interface NewHistoryEntry {
   ollama_model: string | null;
   presets: Record<string, unknown>;
   mode: HistoryMode;
-  engine?: "ollama" | "composer";
+  /** `metadata`: read from an image's metadata, no LLM. */
+  engine?: "ollama" | "composer" | "metadata";
   seed?: number | null;
   temperature?: number | null;
   eval_count?: number | null;
@@ -34,6 +47,8 @@ export interface NewHistoryEntry {
   prompt_hash?: string | null;
   /** The request fields that reproduce this entry. */
   request?: Record<string, unknown> | null;
+  /** The picture the prompt came from: a thumbnail and its metadata, never the upload. */
+  source_image?: NewSourceImage | null;
 }
 
 /** A stored entry as the API returns it. */
@@ -60,6 +75,8 @@ export interface HistoryEntry {
   request: Record<string, unknown> | null;
   /** Search matches with `[[` and `]]` around the hit words, when searching. */
   snippet?: string;
+  /** The picture the prompt came from, when there was one. */
+  source_image?: SourceImageInfo;
 }
 
 /** Filters and paging for `list()`. */
@@ -153,6 +170,8 @@ function fingerprintOf(e: NewHistoryEntry, timestamp: string): string {
 /** Prompt history in SQLite with full-text search; every method is synchronous. */
 export class HistoryStore {
   readonly db: DatabaseSync;
+  /** The source pictures' thumbnails and readings. */
+  readonly sources: SourceImageStore;
   #now: () => Date;
   #statements = new Map<string, StatementSync>();
   #insert: StatementSync;
@@ -161,6 +180,7 @@ export class HistoryStore {
   constructor(db: DatabaseSync, options: { now?: () => Date } = {}) {
     this.#now = options.now ?? (() => new Date());
     this.db = db;
+    this.sources = new SourceImageStore(db);
     this.#insert = this.#prepare(
       `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
          ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
@@ -219,7 +239,19 @@ export class HistoryStore {
       entry.prompt_hash ?? null,
       entry.request ? JSON.stringify(entry.request) : null,
     );
-    return Number(result.lastInsertRowid);
+    const id = Number(result.lastInsertRowid);
+    if (entry.source_image) this.sources.add(id, entry.source_image);
+    return id;
+  }
+
+  /** Puts each entry's source picture on it, with one query for the page. */
+  #withSources(entries: HistoryEntry[]): HistoryEntry[] {
+    const found = this.sources.many(entries.map((e) => e.id));
+    for (const e of entries) {
+      const image = found.get(e.id);
+      if (image) e.source_image = image;
+    }
+    return entries;
   }
 
   /**
@@ -282,7 +314,11 @@ export class HistoryStore {
           .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
       }
       const capped = total > SEARCH_COUNT_CAP;
-      return { total: capped ? SEARCH_COUNT_CAP : total, total_capped: capped, history: page };
+      return {
+        total: capped ? SEARCH_COUNT_CAP : total,
+        total_capped: capped,
+        history: this.#withSources(page),
+      };
     }
     let total: number;
     let capped = false;
@@ -300,7 +336,7 @@ export class HistoryStore {
     const rows = this.#prepare(
       `SELECT ${COLUMNS} FROM prompt_history h ${filter} ORDER BY h.id DESC LIMIT ? OFFSET ?`,
     ).all(...params, query.limit, offset) as Record<string, unknown>[];
-    return { total, total_capped: capped, history: rows.map(rowToEntry) };
+    return { total, total_capped: capped, history: this.#withSources(rows.map(rowToEntry)) };
   }
 
   /** One entry by id, or null. */
@@ -308,7 +344,7 @@ export class HistoryStore {
     const row = this.#prepare(`SELECT ${COLUMNS} FROM prompt_history WHERE id = ?`).get(id) as
       | Record<string, unknown>
       | undefined;
-    return row ? rowToEntry(row) : null;
+    return row ? this.#withSources([rowToEntry(row)])[0]! : null;
   }
 
   /** Deletes one entry; false when there was none. */

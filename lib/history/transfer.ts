@@ -108,7 +108,7 @@ const ImportEntry = z.object({
   ollama_model: z.string().max(200).nullish(),
   presets: z.record(z.string(), z.unknown()).nullish(),
   mode: z.enum(HISTORY_MODES),
-  engine: z.enum(["ollama", "composer"]).optional(),
+  engine: z.enum(["ollama", "composer", "metadata"]).optional(),
   seed: z.number().int().nullish(),
   temperature: z.number().nullish(),
   eval_count: z.number().int().nullish(),

@@ -58,16 +58,31 @@ async function decode(bytes: Uint8Array, kind: ImageKind): Promise<Pixels> {
   return pixels;
 }
 
+async function shrinkPixels(
+  pixels: Pixels,
+  maxSide: number,
+  quality: number,
+): Promise<{ scaled: ScaledImage; pixels: Pixels }> {
+  const [width, height] = fitWithin(pixels.width, pixels.height, maxSide);
+  const small = downscaleOnWhite(pixels, width, height);
+  return {
+    scaled: { bytes: await encodeJpeg(small, quality), mime: "image/jpeg", width, height },
+    pixels: small,
+  };
+}
+
 async function shrinkToJpeg(
   bytes: Uint8Array,
   kind: ImageKind,
   maxSide: number,
   quality: number,
 ): Promise<ScaledImage> {
-  const pixels = await decode(bytes, kind);
-  const [width, height] = fitWithin(pixels.width, pixels.height, maxSide);
-  const small = downscaleOnWhite(pixels, width, height);
-  return { bytes: await encodeJpeg(small, quality), mime: "image/jpeg", width, height };
+  return (await shrinkPixels(await decode(bytes, kind), maxSide, quality)).scaled;
+}
+
+/** PNG and JPEG within the size go to vision models as they are. */
+function passesUnchanged(kind: ImageKind, maxSide: number): boolean {
+  return kind.format !== "webp" && Math.max(kind.width, kind.height) <= maxSide;
 }
 
 function checkSide(maxSide: number): number {
@@ -87,7 +102,7 @@ export async function scaleForVision(
 ): Promise<ScaledImage> {
   checkSide(maxSide);
   const kind = admit(bytes);
-  if (kind.format !== "webp" && Math.max(kind.width, kind.height) <= maxSide) {
+  if (passesUnchanged(kind, maxSide)) {
     return {
       bytes,
       mime: kind.mime as ScaledImage["mime"],
@@ -105,4 +120,34 @@ export async function thumbnail(
 ): Promise<ScaledImage> {
   checkSide(maxSide);
   return await shrinkToJpeg(bytes, admit(bytes), maxSide, quality);
+}
+
+/**
+ * `scaleForVision` and `thumbnail` with one decode: the thumbnail is shrunk from the vision
+ * copy's pixels when there are any, which costs a fraction of shrinking the original again.
+ */
+export async function visionAndThumbnail(
+  bytes: Uint8Array,
+  options: { vision?: ScaleOptions; thumbnail?: ScaleOptions } = {},
+): Promise<{ vision: ScaledImage; thumbnail: ScaledImage }> {
+  const visionSide = checkSide(options.vision?.maxSide ?? VISION_MAX_SIDE);
+  const thumbSide = checkSide(options.thumbnail?.maxSide ?? THUMBNAIL_MAX_SIDE);
+  const kind = admit(bytes);
+  const pixels = await decode(bytes, kind);
+  let vision: ScaledImage;
+  let source = pixels;
+  if (passesUnchanged(kind, visionSide)) {
+    vision = {
+      bytes,
+      mime: kind.mime as ScaledImage["mime"],
+      width: kind.width,
+      height: kind.height,
+    };
+  } else {
+    const shrunk = await shrinkPixels(pixels, visionSide, options.vision?.quality ?? 85);
+    vision = shrunk.scaled;
+    source = shrunk.pixels;
+  }
+  const thumb = await shrinkPixels(source, thumbSide, options.thumbnail?.quality ?? 75);
+  return { vision, thumbnail: thumb.scaled };
 }

@@ -12,7 +12,7 @@ import {
 import { AppError } from "../app/errors.ts";
 import { decodePixels } from "./codecs.ts";
 import { MAX_IMAGE_BYTES } from "./limits.ts";
-import { scaleForVision, thumbnail } from "./resize.ts";
+import { scaleForVision, thumbnail, visionAndThumbnail } from "./resize.ts";
 import { sniffImage } from "./sniff.ts";
 
 function imageError(pattern: RegExp) {
@@ -130,4 +130,32 @@ Deno.test("overlapping decodes each keep their own codec instance", async () => 
     thumbnail(a, { maxSide: 50 }),
   ]);
   deepEqual([ta.width, ta.height, tb.width, tb.height, tc.width], [100, 60, 100, 50, 50]);
+});
+
+Deno.test("visionAndThumbnail() makes both from one decode, the same sizes as the separate calls", async () => {
+  const png = makePng(1600, 400);
+  const both = await visionAndThumbnail(png);
+  const vision = await scaleForVision(png);
+  const thumb = await thumbnail(png);
+  deepEqual([both.vision.mime, both.vision.width, both.vision.height], [
+    vision.mime,
+    vision.width,
+    vision.height,
+  ]);
+  deepEqual([both.thumbnail.width, both.thumbnail.height], [thumb.width, thumb.height]);
+  deepEqual([both.thumbnail.width, both.thumbnail.height], [256, 64]);
+  // Shrunk from the vision copy, it still shows the same picture.
+  const a = await decodePixels(both.thumbnail.bytes, "jpeg");
+  const b = await decodePixels(thumb.bytes, "jpeg");
+  for (const channel of [0, 1, 2]) {
+    const diff = Math.abs(meanOf(a.data, channel) - meanOf(b.data, channel));
+    equal(diff < 3, true, `channel ${channel} differs by ${diff}`);
+  }
+});
+
+Deno.test("visionAndThumbnail() passes a small JPEG to vision as it is", async () => {
+  const jpeg = await jpegFrom(gradient(300, 200), 300, 200);
+  const both = await visionAndThumbnail(jpeg);
+  equal(both.vision.bytes, jpeg);
+  deepEqual([both.thumbnail.width, both.thumbnail.height], [256, 171]);
 });

@@ -51,6 +51,7 @@ Deno.test("OllamaClient.tags() and version() read the fake's listings", async ()
       "qwen3:latest",
       "llama3.2:latest",
       "deepseek-r1:legacy",
+      "gemma3:4b",
     ]);
   } finally {
     await fake.close();

@@ -10,6 +10,7 @@ import {
   resolvePresets,
 } from "./assembly.ts";
 import type { HistoryMode } from "../history/store.ts";
+import type { NewSourceImage } from "../history/source_images.ts";
 import type { ResolvedPresets } from "./assembly.ts";
 import { seededRandom, seedFromText } from "./random.ts";
 import { protectedTerms } from "./protected_terms.ts";
@@ -40,6 +41,8 @@ export interface GenerationPlan {
   protectedTerms: string[];
   /** The request as history keeps it, so the entry can be replayed. */
   request: Record<string, unknown>;
+  /** The picture the prompt is written from, as history keeps it (a thumbnail, not the upload). */
+  source?: NewSourceImage;
 }
 
 /**

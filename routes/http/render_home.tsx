@@ -1,4 +1,5 @@
 import { lookupTarget } from "../../lib/prompt/targets.ts";
+import type { ComponentChildren } from "preact";
 import type { Context } from "hono";
 import type { Services } from "../../lib/app/services.ts";
 import type { FormState } from "./form_state.ts";
@@ -56,6 +57,7 @@ export async function renderHome(
     error?: ErrorView;
     chat?: Partial<ChatPanelProps>;
     presetMessage?: PresetMessage;
+    panel?: ComponentChildren;
   } = {},
   status = 200,
 ): Promise<Response> {
@@ -71,6 +73,7 @@ export async function renderHome(
         error={extra.error}
         chat={chat}
         presetMessage={extra.presetMessage}
+        panel={extra.panel}
       />,
     ),
     status as 200,

@@ -53,7 +53,10 @@ export interface FakeOllamaOptions {
   /** How many words the `huge` fault sends. */
   hugeWords?: number;
   /** Builds the reply text from the request; the default writes a prompt that echoes the idea. */
-  reply?: (messages: { role: string; content: string }[], seed?: number) => string;
+  reply?: (
+    messages: { role: string; content: string; seen?: SeenImage[] }[],
+    seed?: number,
+  ) => string;
   /** Thinking text for thinking models. */
   reasoning?: string;
   /** Benchmarks: each token is its own send time in epoch milliseconds (`"1732430000123.456 "`). */
@@ -91,7 +94,66 @@ const DEFAULT_MODELS: FakeModel[] = [
   { name: "qwen3:latest", capabilities: ["completion", "tools", "thinking"] },
   { name: "llama3.2:latest", capabilities: ["completion", "tools"] },
   { name: "deepseek-r1:legacy", capabilities: ["completion"], inlineThink: true },
+  { name: "gemma3:4b", capabilities: ["completion", "vision"] },
 ];
+
+/** What a vision model makes of an image it was sent: its format and size, from its header. */
+export interface SeenImage {
+  format: "png" | "jpeg" | "webp" | "gif";
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/**
+ * Reads an image's header as a vision model's image loader would (Go's `image.DecodeConfig`):
+ * PNG, JPEG, WebP and GIF; anything else is "unknown format", as Ollama says.
+ */
+export function seeImage(bytes: Uint8Array): SeenImage | null {
+  const at = (i: number) => bytes[i] ?? 0;
+  const be16 = (i: number) => (at(i) << 8) | at(i + 1);
+  const le16 = (i: number) => at(i) | (at(i + 1) << 8);
+  const text = (i: number, n: number) => String.fromCharCode(...bytes.subarray(i, i + n));
+  if (text(1, 3) === "PNG" && text(12, 4) === "IHDR") {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return {
+      format: "png",
+      width: view.getUint32(16),
+      height: view.getUint32(20),
+      bytes: bytes.length,
+    };
+  }
+  if (at(0) === 0xff && at(1) === 0xd8) {
+    for (let i = 2; i + 9 < bytes.length;) {
+      if (at(i) !== 0xff) return null;
+      const marker = at(i + 1);
+      if (marker >= 0xc0 && marker <= 0xc3) {
+        return { format: "jpeg", width: be16(i + 7), height: be16(i + 5), bytes: bytes.length };
+      }
+      i += 2 + be16(i + 2);
+    }
+    return null;
+  }
+  if (text(0, 4) === "RIFF" && text(8, 4) === "WEBP") {
+    return { format: "webp", width: 0, height: 0, bytes: bytes.length };
+  }
+  if (text(0, 4) === "GIF8") {
+    return { format: "gif", width: le16(6), height: le16(8), bytes: bytes.length };
+  }
+  return null;
+}
+
+/** The images of a chat or generate request, decoded as Go decodes `[]byte`: strict base64. */
+function decodeImages(list: unknown): Uint8Array[] | { badByte: number } {
+  const out: Uint8Array[] = [];
+  for (const item of Array.isArray(list) ? list : []) {
+    const text = String(item);
+    const bad = text.search(/[^A-Za-z0-9+/=]/);
+    if (bad >= 0 || text.length % 4 !== 0) return { badByte: bad >= 0 ? bad : text.length };
+    out.push(Uint8Array.fromBase64(text));
+  }
+  return out;
+}
 
 /** Go's json.Marshal escapes <, > and & in strings; a faithful fake does the same. */
 export function goJson(value: unknown): string {
@@ -106,12 +168,20 @@ function goTime(ms: number): string {
 }
 
 /** The default reply: a plausible prompt built from the idea, in the format the system prompt asks for. */
-export function defaultReply(messages: { role: string; content: string }[], seed?: number): string {
+export function defaultReply(
+  messages: { role: string; content: string; seen?: SeenImage[] }[],
+  seed?: number,
+): string {
   const system = messages.find((m) => m.role === "system")?.content ?? "";
-  const user = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  const last = [...messages].reverse().find((m) => m.role === "user");
+  const user = last?.content ?? "";
   const ideaLine = user.split("\n").find((l) => /^(idea|image idea|message):/i.test(l.trim())) ??
     user.split("\n")[0] ?? "";
-  const idea = ideaLine.replace(/^[^:]*:\s*/, "").trim().replace(/[.!?]+$/, "") || "a scene";
+  let idea = ideaLine.replace(/^[^:]*:\s*/, "").trim().replace(/[.!?]+$/, "") || "a scene";
+  // A vision model writes about what it was shown, first, so short tag prompts keep it too.
+  for (const image of (last?.seen ?? []).toReversed()) {
+    idea = `seen in a ${image.width}x${image.height} ${image.format} image: ${idea}`;
+  }
   const turns = messages.filter((m) => m.role === "user").length;
   const flavor = seed === undefined ? "" : ` variant ${seed % 97}`;
   if (/NEGATIVE:/.test(system)) {
@@ -229,6 +299,14 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     body: Record<string, unknown>,
     kind: "chat" | "generate",
   ): Response | Promise<Response> {
+    // Images are decoded with the body (Go's []byte), so bad base64 fails before anything else.
+    const messageList = kind === "chat" && Array.isArray(body.messages)
+      ? body.messages as Record<string, unknown>[]
+      : [];
+    const imageLists = kind === "chat" ? messageList.map((m) => m?.images) : [body.images];
+    const decoded = imageLists.map(decodeImages);
+    const badBase64 = decoded.find((d) => !Array.isArray(d)) as { badByte: number } | undefined;
+    if (badBase64) return errorJson(400, `illegal base64 data at input byte ${badBase64.badByte}`);
     const model = findModel(body.model);
     if (kind === "chat" && (typeof body.model !== "string" || body.model === "")) {
       return errorJson(400, "model is required");
@@ -249,15 +327,38 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
         }" (must be "high", "medium", "low", "max", true, or false)`,
       );
     }
+    const sentImages = (decoded as Uint8Array[][]).flat();
+    if (sentImages.length && !model.capabilities.includes("vision")) {
+      // The runner fails before any output, so it is a plain 500 even when streaming.
+      return errorJson(
+        500,
+        "Failed to create new sequence: failed to process inputs: this model is missing data required for image input",
+      );
+    }
+    const seen = sentImages.map(seeImage);
+    if (seen.some((s) => s === null)) {
+      return errorJson(
+        500,
+        "Failed to create new sequence: failed to process inputs: image: unknown format",
+      );
+    }
     const options = (body.options ?? {}) as Record<string, unknown>;
     if (options.temperature !== undefined && typeof options.temperature !== "number") {
       return errorJson(500, `option "temperature" must be of type float32`);
     }
     const messages = kind === "chat"
-      ? (Array.isArray(body.messages) ? body.messages : []) as { role: string; content: string }[]
+      ? messageList.map((m, i) => {
+        const images = decoded[i] as Uint8Array[];
+        const message = m as { role: string; content: string };
+        return images.length ? { ...message, seen: images.map((b) => seeImage(b)!) } : message;
+      })
       : [
         ...(typeof body.system === "string" ? [{ role: "system", content: body.system }] : []),
-        { role: "user", content: String(body.prompt ?? "") },
+        {
+          role: "user",
+          content: String(body.prompt ?? ""),
+          ...(sentImages.length ? { seen: seen as SeenImage[] } : {}),
+        },
       ];
     const stream = body.stream !== false;
     const fault = state.fault;
