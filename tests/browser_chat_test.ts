@@ -260,6 +260,9 @@ browserSuite("browser: chat, offline, Batch and no JavaScript", async (step, bro
         equal(await p.inputValue("#input"), "", "the box is empty after sending");
         await p.fill("#input", "in the snow");
         await p.click(".composer button.primary");
+        // The post answers with a redirect to the same URL, so wait for the page it lands on.
+        await p.waitForLoadState("load");
+        await p.locator(".msg").nth(3).waitFor();
         equal(await p.locator(".msg").count(), 4);
         await p.setViewportSize(PHONE);
         await shot(p, "nojs-chat-390-light", { full: false });

@@ -49,9 +49,13 @@ Deno.test("GET / renders the whole app under 100 KB with every target and preset
     ) {
       ok(html.includes(needle), needle);
     }
-    const css = await t.request("/static/app.css");
-    const js = await t.request("/static/app.js");
-    ok((await css.text()).length + (await js.text()).length < 30_000);
+    let own = 0;
+    for (const file of ["app.css", "app.js", "image_input.js"]) {
+      const res = await t.request(`/static/${file}`);
+      equal(res.status, 200, file);
+      own += (await res.text()).length;
+    }
+    ok(own < 36_000, `our own CSS and JS weigh ${own} bytes`);
   } finally {
     await t.close();
   }

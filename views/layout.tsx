@@ -72,6 +72,7 @@ export function Layout(
         <script src={`/static/vendor/htmx.min.js?v=${APP_VERSION}`} defer></script>
         <script src={`/static/vendor/sse.min.js?v=${APP_VERSION}`} defer></script>
         <script src={`/static/app.js?v=${APP_VERSION}`} defer></script>
+        <script src={`/static/image_input.js?v=${APP_VERSION}`} defer></script>
         {head}
       </head>
       <body>

@@ -3,6 +3,7 @@ import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import sse from "htmx-ext-sse/dist/sse.min.js" with { type: "text" };
 import css from "../../static/app.css" with { type: "text" };
 import js from "../../static/app.js" with { type: "text" };
+import imageJs from "../../static/image_input.js" with { type: "text" };
 import icon from "../../static/icon.svg" with { type: "text" };
 
 const FILES: Record<string, { body: string; type: string }> = {
@@ -10,6 +11,7 @@ const FILES: Record<string, { body: string; type: string }> = {
   "/static/vendor/sse.min.js": { body: sse, type: "text/javascript; charset=utf-8" },
   "/static/app.css": { body: css, type: "text/css; charset=utf-8" },
   "/static/app.js": { body: js, type: "text/javascript; charset=utf-8" },
+  "/static/image_input.js": { body: imageJs, type: "text/javascript; charset=utf-8" },
   "/static/icon.svg": { body: icon, type: "image/svg+xml" },
 };
 
