@@ -64,3 +64,61 @@ Deno.test("a model reply holding lone \\r cannot add event: or id: lines to the 
     await t.close();
   }
 });
+
+Deno.test("a custom style named like a built-in one is refused with a 409, and the built-in stays", async () => {
+  const t = await startTestApp();
+  try {
+    const before = (await (await t.request("/presets")).json()).styles.Cinematic;
+    for (
+      const [kind, name] of [
+        ["styles", "Cinematic"],
+        ["artists", "Greg Rutkowski"],
+        ["lighting", "Golden Hour"],
+        ["composition", "Portrait"],
+        ["styles", "None"],
+      ]
+    ) {
+      const res = await t.post("/api/presets/custom", { kind, name, text: "my own words" });
+      const body = await res.json();
+      equal(res.status, 409, JSON.stringify(body));
+      match(body.message, new RegExp(`^name: "${name}" is a built-in ${kind} preset`));
+    }
+    equal((await (await t.request("/presets")).json()).styles.Cinematic, before);
+    // A name of its own is fine, and renaming it onto a built-in one is refused too.
+    const mine = await t.post("/api/presets/custom", {
+      kind: "styles",
+      name: "Cinematic (mine)",
+      text: "my own words",
+    });
+    equal(mine.status, 201);
+    const id = (await mine.json()).id;
+    const rename = await t.app.request(`/api/presets/custom/${id}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "styles", name: "Anime", text: "my own words" }),
+    });
+    equal(rename.status, 409);
+    const generated = await (await t.post("/generate", {
+      input: "a fox",
+      engine: "composer",
+      style: "Cinematic",
+    })).json();
+    ok(!JSON.stringify(generated).includes("my own words"));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a custom preset stored under a built-in name before the check does not replace the built-in", async () => {
+  const t = await startTestApp();
+  try {
+    const builtin = (await (await t.request("/presets")).json()).styles.Cinematic;
+    t.services.custom.use().create({ kind: "styles", name: "Cinematic", text: "an old row" });
+    t.services.custom.use().create({ kind: "styles", name: "__proto__", text: "odd but fine" });
+    const styles = (await (await t.request("/presets")).json()).styles;
+    equal(styles.Cinematic, builtin);
+    equal(Object.getOwnPropertyDescriptor(styles, "__proto__")?.value, "odd but fine");
+  } finally {
+    await t.close();
+  }
+});
