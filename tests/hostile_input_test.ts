@@ -122,3 +122,16 @@ Deno.test("a custom preset stored under a built-in name before the check does no
     await t.close();
   }
 });
+
+Deno.test("GET /api/conversation with a 3,000-character session_id is a 400 that names it", async () => {
+  const t = await startTestApp();
+  try {
+    for (const kind of ["chat", "persona"]) {
+      const res = await t.request(`/api/conversation?kind=${kind}&session_id=${"a".repeat(3000)}`);
+      equal(res.status, 400);
+      match((await res.json()).message, /^session_id: /);
+    }
+  } finally {
+    await t.close();
+  }
+});
