@@ -366,6 +366,24 @@ backendTest(
   },
 );
 
+backendTest(
+  "LLM_TOTAL_TIMEOUT stops a steady generation with a 504 that names it; nothing is saved",
+  async (b) => {
+    const t = await startBackendApp(b, {
+      tokenDelayMs: 60,
+      env: { LLM_TIMEOUT: "5", LLM_TOTAL_TIMEOUT: "0.4" },
+    });
+    try {
+      const slow = await json(await t.post("/generate", { input: "a cat" }), 504);
+      equal(slow.type, "timeout_error");
+      match(String(slow.message), /raise LLM_TOTAL_TIMEOUT/);
+      equal(t.services.history.use().list({ limit: 5 }).total, 0);
+    } finally {
+      await t.close();
+    }
+  },
+);
+
 backendTest("the command line generates through the configured backend", async (b) => {
   const t = await startBackendApp(b);
   const dir = await Deno.makeTempDir();

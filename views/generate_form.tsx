@@ -1,3 +1,4 @@
+import { own } from "../lib/app/own.ts";
 import type { ComponentChildren } from "preact";
 import type { Catalog } from "../lib/presets/catalog.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
@@ -100,7 +101,7 @@ function UniversalOptions({ catalog, form }: { catalog: Catalog; form: FormState
     <fieldset class="universal">
       <legend class="visually-hidden">Atmosphere</legend>
       {Object.entries(catalog.universal).map(([key, group]) => {
-        const chosen = form.universal[key] ?? [];
+        const chosen = own(form.universal, key) ?? [];
         if (group.multi) {
           return (
             <fieldset class="chips">

@@ -1,3 +1,4 @@
+import { own } from "../lib/app/own.ts";
 import type { Catalog } from "../lib/presets/catalog.ts";
 import type { OptionGroup } from "../lib/presets/schema.ts";
 import type { FormState } from "../routes/http/form_state.ts";
@@ -92,10 +93,10 @@ export function PresetPicker({ catalog, form }: PresetPickerProps) {
       {artist && (
         <div class="grid3">
           {Object.entries(artist.technical).map(([id, group]) => (
-            <GroupSelect prefix="tech" id={id} group={group} value={form.technical[id]} />
+            <GroupSelect prefix="tech" id={id} group={group} value={own(form.technical, id)} />
           ))}
           {Object.entries(artist.specifics).map(([id, group]) => (
-            <GroupSelect prefix="spec" id={id} group={group} value={form.specifics[id]} />
+            <GroupSelect prefix="spec" id={id} group={group} value={own(form.specifics, id)} />
           ))}
         </div>
       )}

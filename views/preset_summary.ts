@@ -1,6 +1,7 @@
 import type { Catalog, Pack } from "../lib/presets/catalog.ts";
 import { LEGACY_CATEGORIES } from "../lib/presets/catalog.ts";
 import type { FormState } from "../routes/http/form_state.ts";
+import { own } from "../lib/app/own.ts";
 
 /** The form field and label of each quick-preset list. */
 export const LEGACY_FIELDS = {
@@ -13,7 +14,7 @@ export const LEGACY_FIELDS = {
 function sameRecord(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
   const bb = b ?? {};
   const keys = new Set([...Object.keys(a), ...Object.keys(bb)]);
-  return [...keys].every((k) => (a[k] ?? "") === (bb[k] ?? ""));
+  return [...keys].every((k) => (own(a, k) ?? "") === (own(bb, k) ?? ""));
 }
 
 function sameUniversal(
@@ -23,7 +24,7 @@ function sameUniversal(
   const norm = (v: string | string[] | undefined) =>
     (Array.isArray(v) ? v : v ? [v] : []).filter(Boolean).sort().join("|");
   const keys = new Set([...Object.keys(form), ...Object.keys(pack ?? {})]);
-  return [...keys].every((k) => norm(form[k]) === norm(pack?.[k]));
+  return [...keys].every((k) => norm(own(form, k)) === norm(pack && own(pack, k)));
 }
 
 /**
@@ -55,7 +56,7 @@ export function appliedSummary(catalog: Catalog, form: FormState): string[] {
     out.push(`Artist: ${artist.name}`);
     for (const level of ["technical", "specifics"] as const) {
       for (const [id, value] of Object.entries(form[level])) {
-        const group = artist[level][id];
+        const group = own(artist[level], id);
         const option = group?.options.find((o) => o.id === value);
         if (group && option) out.push(`${group.name}: ${option.name}`);
       }
@@ -64,10 +65,12 @@ export function appliedSummary(catalog: Catalog, form: FormState): string[] {
   for (const cat of LEGACY_CATEGORIES) {
     const [field, label] = LEGACY_FIELDS[cat];
     const value = form[field];
-    if (value && value !== "None" && catalog.legacy[cat][value]) out.push(`${label}: ${value}`);
+    if (value && value !== "None" && own(catalog.legacy[cat], value)) {
+      out.push(`${label}: ${value}`);
+    }
   }
   for (const [key, group] of Object.entries(catalog.universal)) {
-    for (const id of form.universal[key] ?? []) {
+    for (const id of own(form.universal, key) ?? []) {
       const option = group.options.find((o) => o.id === id);
       if (option) out.push(`${group.name}: ${option.name}`);
     }

@@ -21,6 +21,8 @@ export interface Config {
   ollamaModel: string;
   /** How long the LLM server may make no progress before a 504. */
   llmTimeoutMs: number;
+  /** The longest one generation may take in all, however steadily the LLM server writes. */
+  llmTotalTimeoutMs: number;
   /** Ask the LLM server at start (and log what answers), without waiting for it. */
   llmStartupCheck: boolean;
   /** A self-hosted `denokv` for sessions, shared by every instance; unset: a file in `dataDir`. */
@@ -161,6 +163,16 @@ export function loadConfig(sources: ConfigSources): Config {
         `to 3600`,
     );
   }
+  const totalRaw = get("LLM_TOTAL_TIMEOUT") ?? "1800";
+  const total = Number(totalRaw);
+  if (
+    !/^\s*[0-9.]+\s*$/.test(totalRaw) || !Number.isFinite(total) || total <= 0 || total > 86_400
+  ) {
+    throw new ConfigError(
+      `LLM_TOTAL_TIMEOUT="${totalRaw}" is not a time limit: use a number of seconds from 1 to ` +
+        `86400 (a day)`,
+    );
+  }
   const checkSetting = either("LLM_STARTUP_CHECK", "OLLAMA_STARTUP_CHECK");
 
   const kvUrl = get("KV_URL")?.trim();
@@ -225,6 +237,7 @@ export function loadConfig(sources: ConfigSources): Config {
     llmApiKey: get("LLM_API_KEY")?.trim(),
     ollamaModel: (either("LLM_MODEL", "OLLAMA_MODEL").value ?? "qwen3:latest").trim(),
     llmTimeoutMs: Math.round(timeout * 1000),
+    llmTotalTimeoutMs: Math.round(total * 1000),
     llmStartupCheck: parseBool(checkSetting.name, checkSetting.value, true),
     kvUrl: kvUrl?.replace(/\/+$/, ""),
     kvAccessToken: kvUrl === undefined ? undefined : kvAccessToken,

@@ -52,6 +52,9 @@ Deno.test("loadConfig() rejects bad values with one line naming the variable", (
     [{ OLLAMA_URL: "ftp://x" }, /must start with http/],
     [{ OLLAMA_TIMEOUT: "-1" }, /^OLLAMA_TIMEOUT/],
     [{ LLM_TIMEOUT: "0", OLLAMA_TIMEOUT: "5" }, /^LLM_TIMEOUT="0" is not a timeout/],
+    [{ LLM_TOTAL_TIMEOUT: "soon" }, /^LLM_TOTAL_TIMEOUT="soon" is not a time limit/],
+    [{ LLM_TOTAL_TIMEOUT: "0" }, /^LLM_TOTAL_TIMEOUT="0" is not a time limit/],
+    [{ LLM_TOTAL_TIMEOUT: "100000" }, /^LLM_TOTAL_TIMEOUT="100000" is not a time limit/],
     [{ LLM_URL: "nope" }, /^LLM_URL="nope" is not a URL/],
     [{ LLM_URL: "http://me:pw@gpu:8000" }, /^LLM_URL must not hold a user name or password/],
     [{ LLM_BACKEND: "lmstudio" }, /^LLM_BACKEND="lmstudio" is not a backend: use ollama, openai/],
@@ -141,4 +144,10 @@ Deno.test("defaultDataDir() follows each OS's convention", () => {
     "/Users/a/Library/Application Support/promptsmith",
   );
   equal(defaultDataDir("windows", { APPDATA: "C:\\AppData" }, "C:\\U"), "C:\\AppData/promptsmith");
+});
+
+Deno.test("loadConfig(): LLM_TOTAL_TIMEOUT limits one generation in all, 30 minutes unless set", () => {
+  equal(loadConfig({ env: {} }).llmTotalTimeoutMs, 1_800_000);
+  equal(loadConfig({ env: { LLM_TOTAL_TIMEOUT: "90" } }).llmTotalTimeoutMs, 90_000);
+  equal(loadConfig({ env: { LLM_TOTAL_TIMEOUT: "0.5" } }).llmTotalTimeoutMs, 500);
 });

@@ -1,3 +1,4 @@
+import { checkSessionId } from "./session_id.ts";
 /** What a page remembers for one browser between visits and restarts. */
 export interface PageState {
   /** The main form's choices as the browser last sent them (field name, value), text excluded. */
@@ -26,7 +27,7 @@ const MAX_FIELD = 100;
 export const PAGE_STATE_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 
 const MODES = ["oneshot", "chat", "batch"] as const;
-const key = (sid: string) => ["page_state", sid];
+const key = (sid: string) => ["page_state", checkSessionId(sid)];
 const draftKey = (sid: string, mode: typeof MODES[number]) => ["page_draft", sid, mode];
 
 /** An empty state. */

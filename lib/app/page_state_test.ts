@@ -1,20 +1,24 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { boundedState, MAX_TEXT, PAGE_STATE_TTL_MS, PageStateStore } from "./page_state.ts";
 
+/** Two session ids as we issue them. */
+const A = "a".repeat(22);
+const B = "b".repeat(22);
+
 Deno.test("a session's page state is kept and read back; another session sees nothing", async () => {
   const kv = await Deno.openKv(":memory:");
   try {
     const store = new PageStateStore(kv);
-    await store.update("a", (s) => {
+    await store.update(A, (s) => {
       s.form = [["model", "sdxl"], ["style", "Watercolor"]];
       s.drafts.oneshot = "a fox";
       s.last = { history_id: 3 };
     });
-    const got = await store.get("a");
+    const got = await store.get(A);
     deepEqual(got.form, [["model", "sdxl"], ["style", "Watercolor"]]);
     equal(got.drafts.oneshot, "a fox");
     deepEqual(got.last, { history_id: 3 });
-    deepEqual((await store.get("b")).form, []);
+    deepEqual((await store.get(B)).form, []);
     deepEqual((await store.get(null)).drafts, {});
   } finally {
     kv.close();
@@ -26,9 +30,9 @@ Deno.test("a page state unused for longer than its lifetime starts afresh", asyn
   try {
     let now = 1_000;
     const store = new PageStateStore(kv, { now: () => now });
-    await store.update("a", (s) => void (s.drafts.chat = "hello"));
+    await store.update(A, (s) => void (s.drafts.chat = "hello"));
     now += PAGE_STATE_TTL_MS + 1;
-    equal((await store.get("a")).drafts.chat, undefined);
+    equal((await store.get(A)).drafts.chat, undefined);
   } finally {
     kv.close();
   }
@@ -49,8 +53,8 @@ Deno.test("whatever a client sends, a page state fits in KV", async () => {
   const kv = await Deno.openKv(":memory:");
   try {
     const store = new PageStateStore(kv);
-    await store.update("a", (s) => Object.assign(s, state));
-    equal((await store.get("a")).drafts.batch!.length, MAX_TEXT);
+    await store.update(A, (s) => Object.assign(s, state));
+    equal((await store.get(A)).drafts.batch!.length, MAX_TEXT);
   } finally {
     kv.close();
   }

@@ -106,6 +106,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     setting: config.llmBackend,
     baseUrl: config.llmUrl,
     timeoutMs: config.llmTimeoutMs,
+    totalTimeoutMs: config.llmTotalTimeoutMs,
     apiKey: config.llmApiKey,
     fetch: options.fetch,
   });

@@ -1,3 +1,4 @@
+import { checkSessionId } from "../app/session_id.ts";
 import type { ChatMessage } from "../llm/types.ts";
 
 /** How many past messages go to the LLM with each turn (the new user message included). */
@@ -49,12 +50,16 @@ export interface TurnContext {
   turns: number;
 }
 
-const headKey = (sid: string, kind: ConversationKind) => ["conversation", sid, kind];
+const headKey = (sid: string, kind: ConversationKind) => [
+  "conversation",
+  checkSessionId(sid),
+  kind,
+];
 const msgKey = (
   sid: string,
   kind: ConversationKind,
   seq: number,
-) => ["conversation_message", sid, kind, seq];
+) => ["conversation_message", checkSessionId(sid), kind, seq];
 
 function sameScope(head: Head, scope: ConversationScope): boolean {
   return head.target === scope.target && (head.persona ?? null) === (scope.persona ?? null);
@@ -179,7 +184,11 @@ export class ConversationStore {
   /** Forgets a session's conversation. */
   async reset(sid: string, kind: ConversationKind): Promise<void> {
     const op = this.#kv.atomic();
-    for await (const entry of this.#kv.list({ prefix: ["conversation_message", sid, kind] })) {
+    for await (
+      const entry of this.#kv.list({
+        prefix: ["conversation_message", checkSessionId(sid), kind],
+      })
+    ) {
       op.delete(entry.key);
     }
     op.delete(headKey(sid, kind));

@@ -26,31 +26,42 @@ export interface WorkflowAnalysis {
 }
 
 const SAMPLERS_WITH_NEGATIVE = new Set(["KSampler", "KSamplerAdvanced", "CFGGuider"]);
+// Class types are the workflow's words: Maps, so `toString` or `constructor` finds nothing.
 /** Conditioning nodes that pass their input through; the walk continues upstream. */
-const PASS_THROUGH: Record<string, string[]> = {
-  FluxGuidance: ["conditioning"],
-  ConditioningZeroOut: ["conditioning"],
-  ConditioningSetArea: ["conditioning"],
-  ConditioningSetAreaPercentage: ["conditioning"],
-  ConditioningSetTimestepRange: ["conditioning"],
-  ConditioningCombine: ["conditioning_1", "conditioning_2"],
-  ConditioningConcat: ["conditioning_to", "conditioning_from"],
-  ConditioningAverage: ["conditioning_to", "conditioning_from"],
-  ControlNetApply: ["conditioning"],
-};
+const PASS_THROUGH = new Map<string, string[]>([
+  ["FluxGuidance", ["conditioning"]],
+  ["ConditioningZeroOut", ["conditioning"]],
+  ["ConditioningSetArea", ["conditioning"]],
+  ["ConditioningSetAreaPercentage", ["conditioning"]],
+  ["ConditioningSetTimestepRange", ["conditioning"]],
+  ["ConditioningCombine", ["conditioning_1", "conditioning_2"]],
+  ["ConditioningConcat", ["conditioning_to", "conditioning_from"]],
+  ["ConditioningAverage", ["conditioning_to", "conditioning_from"]],
+  ["ControlNetApply", ["conditioning"]],
+]);
 /** Text encoders and the inputs that take the prompt. */
-const ENCODERS: Record<string, string[]> = {
-  CLIPTextEncode: ["text"],
-  CLIPTextEncodeFlux: ["clip_l", "t5xxl"],
-  CLIPTextEncodeSDXL: ["text_g", "text_l"],
-  CLIPTextEncodeSDXLRefiner: ["text"],
-  CLIPTextEncodeSD3: ["clip_l", "clip_g", "t5xxl"],
-};
-const SEED_INPUTS: Record<string, string> = {
-  KSampler: "seed",
-  KSamplerAdvanced: "noise_seed",
-  RandomNoise: "noise_seed",
-};
+const ENCODERS = new Map<string, string[]>([
+  ["CLIPTextEncode", ["text"]],
+  ["CLIPTextEncodeFlux", ["clip_l", "t5xxl"]],
+  ["CLIPTextEncodeSDXL", ["text_g", "text_l"]],
+  ["CLIPTextEncodeSDXLRefiner", ["text"]],
+  ["CLIPTextEncodeSD3", ["clip_l", "clip_g", "t5xxl"]],
+]);
+const SEED_INPUTS = new Map<string, string>([
+  ["KSampler", "seed"],
+  ["KSamplerAdvanced", "noise_seed"],
+  ["RandomNoise", "noise_seed"],
+]);
+
+/** The node with this id, if the workflow has one (never something inherited). */
+export function nodeOf(graph: ComfyGraph, id: string): ComfyNode | undefined {
+  return Object.hasOwn(graph, id) ? graph[id] : undefined;
+}
+
+/** The value of a node's input, if it has one of that name (never something inherited). */
+export function inputOf(node: ComfyNode, name: string): unknown {
+  return Object.hasOwn(node.inputs, name) ? node.inputs[name] : undefined;
+}
 
 /** Whether an input value is a link `[source node id, output slot]` rather than a literal. */
 export function isLink(v: unknown): v is [string, number] {
@@ -78,7 +89,7 @@ export function parseWorkflow(json: unknown): ComfyGraph {
     const n = node as Partial<ComfyNode> | null;
     if (
       !n || typeof n !== "object" || typeof n.class_type !== "string" ||
-      typeof n.inputs !== "object"
+      typeof n.inputs !== "object" || n.inputs === null || Array.isArray(n.inputs)
     ) {
       throw badInput(
         `workflow.${id}: every node needs class_type and inputs (ComfyUI's API format)`,
@@ -88,40 +99,43 @@ export function parseWorkflow(json: unknown): ComfyGraph {
   return obj as ComfyGraph;
 }
 
-/** Walks upstream from a conditioning link to the text encoders that feed it. */
-function encodersFrom(graph: ComfyGraph, link: unknown, seen = new Set<string>()): {
-  slots: TextSlot[];
-  zeroed: boolean;
-} {
-  if (!isLink(link)) return { slots: [], zeroed: false };
-  const id = link[0];
-  if (seen.has(id)) return { slots: [], zeroed: false };
-  seen.add(id);
-  const node = graph[id];
-  if (!node) return { slots: [], zeroed: false };
-  const encoder = ENCODERS[node.class_type];
-  if (encoder) {
-    const slots = encoder.filter((input) => input in node.inputs).map((input) =>
-      textTarget(graph, id, input)
-    );
-    return { slots, zeroed: false };
-  }
-  const through = PASS_THROUGH[node.class_type];
-  if (!through) return { slots: [], zeroed: false };
-  const result = { slots: [] as TextSlot[], zeroed: node.class_type === "ConditioningZeroOut" };
-  for (const input of through) {
-    const up = encodersFrom(graph, node.inputs[input], seen);
-    result.slots.push(...up.slots);
-    result.zeroed ||= up.zeroed;
+/**
+ * Walks upstream from a conditioning link to the text encoders that feed it, depth first and
+ * left to right. The walk keeps its own stack: a chain of thousands of nodes is data, not
+ * recursion, and each node is visited once.
+ */
+function encodersFrom(graph: ComfyGraph, start: unknown): { slots: TextSlot[]; zeroed: boolean } {
+  const result = { slots: [] as TextSlot[], zeroed: false };
+  const seen = new Set<string>();
+  const stack: unknown[] = [start];
+  while (stack.length) {
+    const link = stack.pop();
+    if (!isLink(link)) continue;
+    const id = link[0];
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const node = nodeOf(graph, id);
+    if (!node) continue;
+    const encoder = ENCODERS.get(node.class_type);
+    if (encoder) {
+      for (const input of encoder) {
+        if (Object.hasOwn(node.inputs, input)) result.slots.push(textTarget(graph, id, input));
+      }
+      continue;
+    }
+    const through = PASS_THROUGH.get(node.class_type);
+    if (!through) continue;
+    if (node.class_type === "ConditioningZeroOut") result.zeroed = true;
+    for (let i = through.length - 1; i >= 0; i--) stack.push(inputOf(node, through[i]!));
   }
   return result;
 }
 
 /** A text input may itself be a link to a primitive/string node: then that node gets the text. */
 function textTarget(graph: ComfyGraph, id: string, input: string): TextSlot {
-  const value = graph[id]!.inputs[input];
+  const value = inputOf(graph[id]!, input);
   if (isLink(value)) {
-    const source = graph[value[0]];
+    const source = nodeOf(graph, value[0]);
     const key = source &&
       Object.keys(source.inputs).find((k) => typeof source.inputs[k] === "string");
     if (source && key) return { node: value[0], input: key };
@@ -169,8 +183,8 @@ export function analyzeWorkflow(graph: ComfyGraph): WorkflowAnalysis {
       const type = node.class_type;
       if (SAMPLERS_WITH_NEGATIVE.has(type)) {
         samplers++;
-        positive.push(...encodersFrom(graph, node.inputs.positive).slots);
-        const neg = encodersFrom(graph, node.inputs.negative);
+        positive.push(...encodersFrom(graph, inputOf(node, "positive")).slots);
+        const neg = encodersFrom(graph, inputOf(node, "negative"));
         if (neg.zeroed) {
           warnings.push(
             `The negative prompt of ${type} (node ${id}) is zeroed out, so it is not sent.`,
@@ -178,7 +192,7 @@ export function analyzeWorkflow(graph: ComfyGraph): WorkflowAnalysis {
         } else negative.push(...neg.slots);
       } else if (type === "BasicGuider") {
         samplers++;
-        positive.push(...encodersFrom(graph, node.inputs.conditioning).slots);
+        positive.push(...encodersFrom(graph, inputOf(node, "conditioning")).slots);
         warnings.push(
           `BasicGuider (node ${id}) has no negative prompt (Flux); the negative is not sent.`,
         );
@@ -192,8 +206,8 @@ export function analyzeWorkflow(graph: ComfyGraph): WorkflowAnalysis {
   }
   if (!placeholders.has("%seed%")) {
     for (const [id, node] of Object.entries(graph)) {
-      const input = SEED_INPUTS[node.class_type];
-      if (input && typeof node.inputs[input] === "number") seed.push({ node: id, input });
+      const input = SEED_INPUTS.get(node.class_type);
+      if (input && typeof inputOf(node, input) === "number") seed.push({ node: id, input });
     }
   }
   const pos = unique(positive);

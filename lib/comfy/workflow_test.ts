@@ -1,6 +1,10 @@
-import { deepEqual, equal, match, throws } from "node:assert/strict";
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
+import fc from "fast-check";
 import { analyzeWorkflow, type ComfyGraph, fillWorkflow, parseWorkflow } from "./workflow.ts";
 import { AppError } from "../app/errors.ts";
+import { readComfyGraph } from "../images/comfy_prompts.ts";
+import { apiGraphFromUi } from "../images/comfy_ui_graph.ts";
+import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 
 const fixture = (name: string): ComfyGraph =>
   JSON.parse(Deno.readTextFileSync(new URL(`../../tests/fixtures/${name}`, import.meta.url)));
@@ -90,4 +94,125 @@ Deno.test("ComfyClient.follow() falls back to polling /history when there is no 
   } finally {
     await comfy.close();
   }
+});
+
+/** Every name `Object.prototype` has: as keys of plain objects they find something inherited. */
+const PROTO_KEYS = Object.getOwnPropertyNames(Object.prototype);
+const NODE_TYPES = [
+  "KSampler",
+  "CLIPTextEncode",
+  "ConditioningCombine",
+  "FluxGuidance",
+  "BasicGuider",
+  "RandomNoise",
+  "CheckpointLoaderSimple",
+  "EmptyLatentImage",
+  "PrimitiveNode",
+];
+
+const protoKey = fc.constantFrom(...PROTO_KEYS);
+const nodeId = fc.oneof(protoKey, fc.constantFrom("1", "2", "3", "4"));
+const inputName = fc.oneof(
+  protoKey,
+  fc.constantFrom("positive", "negative", "conditioning", "text", "seed", "model", "guider"),
+);
+const inputValue = fc.oneof(
+  fc.tuple(nodeId, fc.constantFrom(0, 1)),
+  fc.constantFrom("a fox", "%prompt%", "%seed%", 7, null),
+);
+const apiNode = fc.record({
+  class_type: fc.oneof(protoKey, fc.constantFrom(...NODE_TYPES)),
+  inputs: fc.oneof(
+    { weight: 4, arbitrary: fc.dictionary(inputName, inputValue, { maxKeys: 4 }) },
+    fc.constant(null),
+    fc.constant([]),
+  ),
+});
+/** Objects built as JSON.parse builds them: own properties, `__proto__` included. */
+const apiGraph = fc.array(fc.tuple(nodeId, apiNode), { minLength: 1, maxLength: 6 }).map((
+  pairs,
+) => JSON.parse(`{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)}}`));
+
+function holdsUndefined(value: unknown): boolean {
+  return JSON.stringify(value).includes("undefined");
+}
+
+Deno.test("property: workflows whose ids, class types, inputs and links are Object.prototype names are analysed or refused with a 400", () => {
+  fc.assert(
+    fc.property(apiGraph, (json) => {
+      let graph: ComfyGraph;
+      try {
+        graph = parseWorkflow(json);
+      } catch (err) {
+        ok(err instanceof AppError && err.status === 400, String(err));
+        return;
+      }
+      const analysis = analyzeWorkflow(graph);
+      ok(!holdsUndefined(analysis), JSON.stringify(analysis));
+      const filled = fillWorkflow(graph, analysis, { positive: "P", negative: "N", seed: 1 });
+      ok(!holdsUndefined(filled), JSON.stringify(filled));
+      const reading = readComfyGraph(graph);
+      ok(!holdsUndefined(reading), JSON.stringify(reading));
+    }),
+    { numRuns: 500, seed: 18 },
+  );
+});
+
+Deno.test("property: editor workflows whose node types and links name Object.prototype are read", () => {
+  const uiNode = fc.record({
+    id: fc.oneof(fc.constantFrom(1, 2, 3), protoKey),
+    type: fc.oneof(protoKey, fc.constantFrom(...NODE_TYPES)),
+    widgets_values: fc.oneof(
+      fc.constant(["a fox", 5]),
+      fc.dictionary(protoKey, fc.string({ maxLength: 3 }), { maxKeys: 2 }),
+      fc.constant(null),
+    ),
+    inputs: fc.array(fc.record({ name: inputName, link: fc.constantFrom(1, 2, null) }), {
+      maxLength: 3,
+    }),
+  });
+  fc.assert(
+    fc.property(fc.array(uiNode, { minLength: 1, maxLength: 5 }), (nodes) => {
+      const ui = JSON.parse(JSON.stringify({ nodes, links: [[1, 1, 0, 2, 0], [2, 2, 0, 3, 0]] }));
+      const graph = apiGraphFromUi(ui);
+      const reading = readComfyGraph(graph);
+      ok(!holdsUndefined(reading), JSON.stringify(reading));
+    }),
+    { numRuns: 300, seed: 18 },
+  );
+});
+
+Deno.test("a workflow with class_type toString, inputs null or a link to constructor is handled", () => {
+  throws(
+    () => parseWorkflow(JSON.parse('{"1":{"class_type":"KSampler","inputs":null}}')),
+    (err: unknown) =>
+      err instanceof AppError && err.status === 400 && /workflow\.1/.test(err.message),
+  );
+  const graph = parseWorkflow(JSON.parse(`{
+    "1": {"class_type": "KSampler", "inputs": {"positive": ["constructor", 0], "negative": ["2", 0]}},
+    "2": {"class_type": "toString", "inputs": {"conditioning": ["3", 0]}},
+    "3": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox"}},
+    "constructor": {"class_type": "valueOf", "inputs": {}}
+  }`));
+  const a = analyzeWorkflow(graph);
+  deepEqual(a.positive, []);
+  deepEqual(a.negative, []);
+});
+
+Deno.test("an 11,000-node conditioning chain is analysed without overflowing the stack, in linear time", async () => {
+  const n = 11_000;
+  const graph: ComfyGraph = {
+    s: { class_type: "KSampler", inputs: { positive: ["c0", 0], negative: ["c0", 0], seed: 1 } },
+    enc: { class_type: "CLIPTextEncode", inputs: { text: "a fox" } },
+  };
+  for (let i = 0; i < n; i++) {
+    graph[`c${i}`] = {
+      class_type: "ConditioningCombine",
+      inputs: { conditioning_1: [i + 1 < n ? `c${i + 1}` : "enc", 0], conditioning_2: ["enc", 0] },
+    };
+  }
+  deepEqual(analyzeWorkflow(graph).positive, [{ node: "enc", input: "text" }]);
+  const timed = await withinBudget(() => analyzeWorkflow(graph), 50);
+  ok(timed.ok, describeTiming(timed.last));
+  equal(readComfyGraph(graph).positive, "a fox");
 });

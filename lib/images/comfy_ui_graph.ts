@@ -121,7 +121,7 @@ export function apiGraphFromUi(ui: { nodes: unknown[]; links: unknown[] }): Comf
     const inputs: Record<string, unknown> = {};
     const values = n.widgets_values;
     if (Array.isArray(values)) {
-      (WIDGETS[type] ?? []).forEach((name, i) => {
+      (Object.hasOwn(WIDGETS, type) ? WIDGETS[type]! : []).forEach((name, i) => {
         if (i < values.length && name !== "control_after_generate") inputs[name] = values[i];
       });
     } else if (typeof values === "object" && values !== null) {

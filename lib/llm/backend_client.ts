@@ -19,6 +19,8 @@ export interface BackendClientOptions {
   setting: BackendSetting;
   baseUrl: string;
   timeoutMs: number;
+  /** The longest one generation may take in all; none when unset. */
+  totalTimeoutMs?: number;
   /** Sent as a bearer token to either kind of server; never shown. */
   apiKey?: string;
   fetch?: typeof fetch;
@@ -38,6 +40,7 @@ export class BackendClient implements LlmBackend {
   readonly setting: BackendSetting;
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly #totalMs: number | undefined;
   readonly #key: string | undefined;
   readonly #fetch: typeof fetch;
   readonly #clients = new Map<BackendKind, LlmClient>();
@@ -48,6 +51,7 @@ export class BackendClient implements LlmBackend {
     this.setting = options.setting;
     this.baseUrl = options.baseUrl;
     this.timeoutMs = options.timeoutMs;
+    this.#totalMs = options.totalTimeoutMs;
     this.#key = options.apiKey?.trim() || undefined;
     this.#fetch = options.fetch ?? fetch;
     this.#kind = options.setting === "auto" ? null : options.setting;
@@ -137,11 +141,13 @@ export class BackendClient implements LlmBackend {
         ? new OllamaClient({
           baseUrl: this.baseUrl,
           timeoutMs: this.timeoutMs,
+          totalTimeoutMs: this.#totalMs,
           fetch: this.#key ? withBearer(this.#fetch, this.#key) : this.#fetch,
         })
         : new OpenAiClient({
           baseUrl: this.baseUrl,
           timeoutMs: this.timeoutMs,
+          totalTimeoutMs: this.#totalMs,
           apiKey: this.#key,
           fetch: this.#fetch,
         });

@@ -47,6 +47,20 @@ export function llmTimeout(url: string, kind: BackendKind | null, waited: number
   );
 }
 
+/** The generation went on longer than the total time limit, however steadily it progressed. */
+export function llmTotalTimeout(url: string, kind: BackendKind | null, limit: number): AppError {
+  const who = kind === "ollama" ? "Ollama" : `The LLM server at ${url}`;
+  const n = seconds(limit);
+  return new AppError(
+    504,
+    "Timeout Error",
+    `${who} was still writing after ${n} second${n === 1 ? "" : "s"}, the most one generation ` +
+      `may take, so it was stopped: ask for a shorter reply, use a faster model, or raise ` +
+      `LLM_TOTAL_TIMEOUT.`,
+    "timeout_error",
+  );
+}
+
 /** The model named in the request is not one the LLM server has. */
 export function llmModelNotFound(url: string, kind: BackendKind | null, model: string): AppError {
   return new AppError(

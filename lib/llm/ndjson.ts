@@ -6,6 +6,17 @@ export class NdjsonLineError extends Error {
   }
 }
 
+/** Longest line we accept: a token line is about 150 bytes, a final line with stats a few hundred. */
+export const MAX_NDJSON_LINE = 1024 * 1024;
+
+/** A line longer than the limit: the stream is not one we can read. */
+export class NdjsonTooLongError extends Error {
+  constructor(readonly limit: number) {
+    super(`the server sent a stream line longer than ${limit} characters`);
+    this.name = "NdjsonTooLongError";
+  }
+}
+
 function parseLine(line: string): unknown {
   try {
     return JSON.parse(line);
@@ -58,18 +69,23 @@ export function streamSource(body: ReadableStream<Uint8Array>): ByteSource {
 
 /**
  * Reads newline-delimited JSON a network read at a time: each call returns every complete line
- * that arrived (no per-line promise, which matters on the token path).
+ * that arrived (no per-line promise, which matters on the token path). Each character is looked
+ * at once, however the bytes are cut: the start of a line whose end has not come yet is kept in
+ * pieces and joined once, at its end, and a line past the limit ends the stream.
  */
 export class NdjsonReader {
   readonly #source: ByteSource;
   readonly #decoder = new TextDecoder();
-  #buffer = "";
+  readonly #limit: number;
+  #partial: string[] = [];
+  #partialLength = 0;
   #ended = false;
   /** A bad line found after good ones: reported by the next call, so the good ones come first. */
-  #failure: NdjsonLineError | null = null;
+  #failure: Error | null = null;
 
-  constructor(body: ReadableStream<Uint8Array> | ByteSource) {
+  constructor(body: ReadableStream<Uint8Array> | ByteSource, options: { maxLine?: number } = {}) {
     this.#source = body instanceof ReadableStream ? streamSource(body) : body;
+    this.#limit = options.maxLine ?? MAX_NDJSON_LINE;
   }
 
   /** The parsed lines of the next read (possibly none), or null once the stream has ended. */
@@ -83,31 +99,53 @@ export class NdjsonReader {
     if (this.#ended) return null;
     const pieces = await this.#source.read();
     const out: unknown[] = [];
-    if (pieces === null) {
-      this.#ended = true;
-      const rest = (this.#buffer + this.#decoder.decode()).trim();
-      this.#buffer = "";
-      // A last object without its newline is still a whole object when it parses.
-      if (rest) out.push(parseLine(rest));
-      return out.length ? out : null;
+    try {
+      if (pieces === null) {
+        this.#ended = true;
+        this.#feed(this.#decoder.decode(), out);
+        // A last object without its newline is still a whole object when it parses.
+        if (this.#partial.length) this.#line(this.#take(""), out);
+        return out.length ? out : null;
+      }
+      for (const piece of pieces) this.#feed(this.#decoder.decode(piece, { stream: true }), out);
+    } catch (err) {
+      if (!out.length) {
+        this.#ended = true;
+        throw err;
+      }
+      this.#failure = err as Error;
     }
-    for (const piece of pieces) this.#buffer += this.#decoder.decode(piece, { stream: true });
+    return out;
+  }
+
+  #feed(text: string, out: unknown[]): void {
     let start = 0;
     let nl: number;
-    while ((nl = this.#buffer.indexOf("\n", start)) >= 0) {
-      const line = this.#buffer.slice(start, nl).trim();
+    while ((nl = text.indexOf("\n", start)) >= 0) {
+      const piece = text.slice(start, nl);
       start = nl + 1;
-      if (!line) continue;
-      try {
-        out.push(parseLine(line));
-      } catch (err) {
-        if (!out.length) throw err;
-        this.#failure = err as NdjsonLineError;
-        break;
-      }
+      this.#line(this.#partial.length ? this.#take(piece) : piece, out);
     }
-    this.#buffer = this.#buffer.slice(start);
-    return out;
+    if (start < text.length) {
+      const rest = start === 0 ? text : text.slice(start);
+      this.#partialLength += rest.length;
+      if (this.#partialLength > this.#limit) throw new NdjsonTooLongError(this.#limit);
+      this.#partial.push(rest);
+    }
+  }
+
+  #take(last: string): string {
+    this.#partial.push(last);
+    const line = this.#partial.join("");
+    this.#partial = [];
+    this.#partialLength = 0;
+    return line;
+  }
+
+  #line(raw: string, out: unknown[]): void {
+    if (raw.length > this.#limit) throw new NdjsonTooLongError(this.#limit);
+    const line = raw.trim();
+    if (line) out.push(parseLine(line));
   }
 
   /** Stops reading and lets go of the source. */

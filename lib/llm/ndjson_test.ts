@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { NdjsonLineError, NdjsonReader } from "./ndjson.ts";
+import { type ByteSource, NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 
 const encoder = new TextEncoder();
 
@@ -109,4 +110,61 @@ Deno.test("ndjson reader reads a byte stream into one buffer of its own, every t
   assert.deepEqual(reads.flat(), [{ a: 1 }, { b: 2 }, { c: 3 }]);
   // Our 16 KiB buffer each time (a stream's own buffers would be its 64 KiB default or none).
   assert.deepEqual(sizes, [16384, 16384, 16384]);
+});
+
+/** A source that hands out the given pieces, one per read. */
+function piecesSource(pieces: Uint8Array[]): ByteSource {
+  let i = 0;
+  return { read: () => Promise.resolve(i < pieces.length ? [pieces[i++]!] : null), close() {} };
+}
+
+function inReads(text: string, size: number): Uint8Array[] {
+  const bytes = encoder.encode(text);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, at + size));
+  return out;
+}
+
+async function drain(pieces: Uint8Array[], maxLine?: number): Promise<unknown[]> {
+  return (await readAll(new NdjsonReader(piecesSource(pieces), { maxLine }))).flat();
+}
+
+Deno.test("ndjson reader reads a 1 MB line cut into 1 KiB reads in linear time", async () => {
+  const line = JSON.stringify({ t: "x".repeat(1_000_000) }) + "\n";
+  const reads = inReads(line, 1024);
+  const timed = await withinBudget(() => drain(reads, 2_000_000), 50);
+  assert.ok(timed.ok, describeTiming(timed.last));
+  assert.equal(((await drain(reads, 2_000_000))[0] as { t: string }).t.length, 1_000_000);
+});
+
+Deno.test("ndjson reader reads 1 MB of blank lines, and of spaces between lines, in linear time", async () => {
+  for (const text of ["\n".repeat(1_000_000), " \t \n".repeat(250_000)]) {
+    const reads = inReads(text, 16 * 1024);
+    const timed = await withinBudget(() => drain(reads), 50);
+    assert.ok(timed.ok, describeTiming(timed.last));
+    assert.deepEqual(await drain(reads), []);
+  }
+});
+
+Deno.test("ndjson reader stops 8 MiB of spaces without a newline at the line limit, quickly", async () => {
+  const reads = inReads(" ".repeat(8 * 1024 * 1024), 16 * 1024);
+  let consumed = 0;
+  const counting: ByteSource = {
+    read: () => Promise.resolve(consumed < reads.length ? [reads[consumed++]!] : null),
+    close() {},
+  };
+  await assert.rejects(readAll(new NdjsonReader(counting)), (err: unknown) => {
+    assert.ok(err instanceof NdjsonTooLongError);
+    assert.match(err.message, /line longer than 1048576 characters/);
+    return true;
+  });
+  // It gave up at the limit instead of buffering the rest.
+  assert.ok(consumed <= 65, `read ${consumed} pieces`);
+  const timed = await withinBudget(() => drain(reads).catch(() => {}), 50);
+  assert.ok(timed.ok, describeTiming(timed.last));
+});
+
+Deno.test("ndjson reader refuses a whole line past the limit that came in one read", async () => {
+  await assert.rejects(drain([encoder.encode(`"${"a".repeat(100)}"\n`)], 50), NdjsonTooLongError);
+  assert.deepEqual(await drain([encoder.encode(`"${"a".repeat(40)}"\n`)], 50), ["a".repeat(40)]);
 });

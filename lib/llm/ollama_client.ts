@@ -1,6 +1,14 @@
-import { NdjsonReader } from "./ndjson.ts";
+import { NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
 import { ThinkFilter } from "./think_filter.ts";
-import { ollamaApiError, ollamaModelNotFound, ollamaTimeout, ollamaUnreachable } from "./errors.ts";
+import {
+  llmTotalTimeout,
+  ollamaApiError,
+  ollamaModelNotFound,
+  ollamaTimeout,
+  ollamaUnreachable,
+} from "./errors.ts";
+import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
+import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError } from "./reply_limit.ts";
 import { AppError } from "../app/errors.ts";
 import type {
   ChatEvent,
@@ -11,22 +19,26 @@ import type {
   LlmClient,
 } from "./types.ts";
 
-/** What the client needs: where Ollama is, how long silence may last, and a fetch to use. */
+/** What the client needs: where Ollama is, how long it may make no progress, and a fetch to use. */
 export interface OllamaClientOptions {
   baseUrl: string;
   timeoutMs: number;
+  /** The longest one generation may take in all, however busy; none when unset. */
+  totalTimeoutMs?: number;
+  /** The most text one reply may hold (content and reasoning). */
+  maxReplyChars?: number;
   fetch?: typeof fetch;
   /** How long `/api/show` capabilities are trusted, in milliseconds. */
   capabilityTtlMs?: number;
   now?: () => number;
 }
 
-class TimeoutSignal extends Error {}
-
 /** Client for the Ollama native API: `/api/chat` (streamed), `/api/tags`, `/api/version`, `/api/show`. */
 export class OllamaClient implements LlmClient {
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly totalTimeoutMs: number | undefined;
+  readonly #maxReply: number;
   #fetch: typeof fetch;
   #caps = new Map<string, { at: number; caps: string[] }>();
   #tags: { at: number; models: InstalledModel[] } | null = null;
@@ -36,6 +48,8 @@ export class OllamaClient implements LlmClient {
   constructor(options: OllamaClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs;
+    this.totalTimeoutMs = options.totalTimeoutMs;
+    this.#maxReply = options.maxReplyChars ?? MAX_REPLY_CHARS;
     this.#fetch = options.fetch ?? fetch;
     this.#ttl = options.capabilityTtlMs ?? 5 * 60_000;
     this.#now = options.now ?? Date.now;
@@ -99,8 +113,10 @@ export class OllamaClient implements LlmClient {
   }
 
   /**
-   * Streams `/api/chat`. Silence longer than the timeout (before the first byte or between
-   * chunks) is a 504; aborting `signal` cancels the upstream request at once.
+   * Streams `/api/chat`. More than the timeout without useful progress (connecting included;
+   * blank lines and empty or whitespace-only chunks do not count), or more than the total limit
+   * in all, is a 504; a line or a reply past its size limit is a 502; aborting `signal` cancels
+   * the upstream request at once.
    */
   async *chat(
     model: string,
@@ -117,7 +133,8 @@ export class OllamaClient implements LlmClient {
     const caps = await this.capabilities(model, signal);
     if (caps.includes("thinking")) body.think = options.think ?? false;
 
-    const watchdog = new Watchdog(this.timeoutMs, signal);
+    const watchdog = new ProgressWatchdog(this.timeoutMs, signal, this.totalTimeoutMs);
+    const budget = new ReplyBudget(this.#maxReply);
     const filter = new ThinkFilter();
     let finished = false;
     let res: Response | undefined;
@@ -127,10 +144,9 @@ export class OllamaClient implements LlmClient {
       if (!res.ok) throw await this.#httpError(res, model);
       if (!res.body) throw ollamaApiError("empty reply body");
       reader = new NdjsonReader(res.body);
-      watchdog.kick();
+      watchdog.progress();
       while (true) {
         const batch = await reader.read();
-        watchdog.kick();
         if (batch === null) break;
         for (const line of batch) {
           const chunk = line as Record<string, unknown>;
@@ -140,9 +156,13 @@ export class OllamaClient implements LlmClient {
           if (typeof chunk.error === "string") throw ollamaApiError(chunk.error);
           const message = (chunk.message ?? {}) as { content?: unknown; thinking?: unknown };
           if (typeof message.thinking === "string" && message.thinking) {
+            budget.add(message.thinking);
+            if (hasVisibleText(message.thinking)) watchdog.progress();
             yield { type: "thinking", text: message.thinking };
           }
           if (typeof message.content === "string" && message.content) {
+            budget.add(message.content);
+            if (hasVisibleText(message.content)) watchdog.progress();
             for (const piece of filter.push(message.content)) yield toEvent(piece);
           }
           if (chunk.done === true) {
@@ -183,7 +203,7 @@ export class OllamaClient implements LlmClient {
     signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<unknown> {
-    const watchdog = new Watchdog(timeoutMs, signal);
+    const watchdog = new ProgressWatchdog(timeoutMs, signal);
     try {
       const res = await this.#send(method, path, body, watchdog);
       if (!res.ok) {
@@ -197,7 +217,12 @@ export class OllamaClient implements LlmClient {
     }
   }
 
-  async #send(method: string, path: string, body: unknown, watchdog: Watchdog): Promise<Response> {
+  async #send(
+    method: string,
+    path: string,
+    body: unknown,
+    watchdog: ProgressWatchdog,
+  ): Promise<Response> {
     return await this.#fetch(this.baseUrl + path, {
       method,
       headers: body === undefined ? undefined : { "content-type": "application/json" },
@@ -231,12 +256,18 @@ export class OllamaClient implements LlmClient {
     return ollamaApiError(`HTTP ${res.status}${message ? `: ${message}` : ""}`);
   }
 
-  #mapError(err: unknown, watchdog: Watchdog): unknown {
+  #mapError(err: unknown, watchdog: ProgressWatchdog): unknown {
     if (err instanceof AppError) return err;
-    if (watchdog.timedOut || err instanceof TimeoutSignal) {
+    if (watchdog.overTime || err instanceof TotalTimeout) {
+      return llmTotalTimeout(this.baseUrl, "ollama", (watchdog.totalMs ?? 0) / 1000);
+    }
+    if (watchdog.timedOut || err instanceof ProgressTimeout) {
       return ollamaTimeout(watchdog.ms / 1000);
     }
     if (watchdog.callerAborted) return err;
+    if (err instanceof NdjsonTooLongError || err instanceof ReplyTooLongError) {
+      return ollamaApiError(err.message);
+    }
     if (
       err instanceof TypeError || (err instanceof Error && /connect|network/i.test(err.message))
     ) {
@@ -244,62 +275,6 @@ export class OllamaClient implements LlmClient {
     }
     if (err instanceof Error && err.name === "NdjsonLineError") return ollamaApiError(err.message);
     return ollamaApiError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-/**
- * Aborts the upstream request after `ms` of silence, or as soon as the caller's signal aborts.
- * Activity only records a time; the single timer re-arms itself for the time that is left, so a
- * busy stream costs no timer work per chunk. Aborting the fetch also ends any pending body read.
- */
-class Watchdog {
-  readonly ms: number;
-  readonly #controller = new AbortController();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #last = performance.now();
-  timedOut = false;
-  callerAborted = false;
-  #onCallerAbort = () => {
-    this.callerAborted = true;
-    this.#controller.abort(new DOMException("The client went away", "AbortError"));
-  };
-  #caller: AbortSignal | undefined;
-
-  constructor(ms: number, caller?: AbortSignal) {
-    this.ms = ms;
-    this.#caller = caller;
-    if (caller?.aborted) this.#onCallerAbort();
-    else caller?.addEventListener("abort", this.#onCallerAbort, { once: true });
-    this.#arm(ms);
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  #arm(delay: number): void {
-    this.#timer = setTimeout(() => {
-      const idle = performance.now() - this.#last;
-      if (idle < this.ms) return this.#arm(this.ms - idle);
-      this.timedOut = true;
-      this.#controller.abort(new TimeoutSignal("timeout"));
-    }, delay);
-  }
-
-  /** Records that something arrived. */
-  kick(): void {
-    this.#last = performance.now();
-  }
-
-  abortUpstream(): void {
-    if (!this.#controller.signal.aborted) {
-      this.#controller.abort(new DOMException("Generation ended", "AbortError"));
-    }
-  }
-
-  stop(): void {
-    clearTimeout(this.#timer);
-    this.#caller?.removeEventListener("abort", this.#onCallerAbort);
   }
 }
 

@@ -138,3 +138,185 @@ Deno.test("OllamaClient times out and aborts while still connecting to a host th
     hung.close();
   }
 });
+
+/**
+ * An Ollama that misbehaves on `/api/chat`: `write` gets a function that sends raw text and
+ * runs until the client hangs up (or returns). `/api/show` says the model can do nothing special.
+ */
+function misbehavingOllama(
+  write: (send: (text: string) => boolean, closed: AbortSignal) => Promise<void>,
+): { url: string; closed: Promise<void>; close(): Promise<void> } {
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => markClosed = resolve);
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/api/show") return Response.json({ capabilities: ["completion"] });
+    const gone = new AbortController();
+    const encoder = new TextEncoder();
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c;
+      },
+      cancel() {
+        gone.abort();
+        markClosed();
+      },
+    });
+    const send = (text: string) => {
+      if (gone.signal.aborted) return false;
+      try {
+        controller.enqueue(encoder.encode(text));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    write(send, gone.signal).then(() => {
+      try {
+        controller.close();
+      } catch {
+        // Already cancelled.
+      }
+    }, () => {});
+    return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    closed,
+    close: () => server.shutdown(),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function token(content: string): string {
+  return JSON.stringify({ model: "m", message: { role: "assistant", content }, done: false }) +
+    "\n";
+}
+
+/** Sends `piece` every `everyMs` until the client hangs up or `forMs` pass. */
+async function trickle(
+  send: (text: string) => boolean,
+  closed: AbortSignal,
+  piece: () => string,
+  everyMs: number,
+  forMs = 5000,
+): Promise<void> {
+  const until = performance.now() + forMs;
+  while (!closed.aborted && performance.now() < until) {
+    if (!send(piece())) return;
+    await sleep(everyMs);
+  }
+}
+
+for (
+  const [what, piece] of [
+    ["blank lines", () => "\n"],
+    ["spaces and tabs between lines", () => "  \t\n"],
+    ["whitespace-only tokens", () => token(" \n ")],
+    ["empty tokens", () => token("")],
+  ] as const
+) {
+  Deno.test(`OllamaClient times out a stream that sends only ${what}`, async () => {
+    const fake = misbehavingOllama(async (send, closed) => {
+      send(token("a fox"));
+      await trickle(send, closed, piece, 50);
+    });
+    try {
+      const client = new OllamaClient({ baseUrl: fake.url, timeoutMs: 400 });
+      const started = performance.now();
+      await rejects(collect(client, "m"), (err: unknown) => {
+        ok(err instanceof AppError && err.status === 504, String(err));
+        return true;
+      });
+      const ms = performance.now() - started;
+      ok(ms < 1500, `timed out after ${ms} ms`);
+      await fake.closed;
+    } finally {
+      await fake.close();
+    }
+  });
+}
+
+Deno.test("OllamaClient lets a slow, steady stream of words run past the timeout", async () => {
+  const fake = misbehavingOllama(async (send) => {
+    for (const word of "a b c d e f g h i j".split(" ")) {
+      send(token(word + " "));
+      await sleep(60);
+    }
+    send(JSON.stringify({ model: "m", message: { content: "" }, done: true }) + "\n");
+  });
+  try {
+    const client = new OllamaClient({ baseUrl: fake.url, timeoutMs: 250 });
+    equal((await collect(client, "m")).content, "a b c d e f g h i j ");
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("OllamaClient stops a generation that runs past the total time limit, however busy", async () => {
+  const fake = misbehavingOllama((send, closed) => trickle(send, closed, () => token("word "), 20));
+  try {
+    const client = new OllamaClient({ baseUrl: fake.url, timeoutMs: 300, totalTimeoutMs: 600 });
+    const started = performance.now();
+    await rejects(collect(client, "m"), (err: unknown) => {
+      ok(err instanceof AppError && err.status === 504, String(err));
+      ok(/LLM_TOTAL_TIMEOUT/.test(err.message), err.message);
+      return true;
+    });
+    const ms = performance.now() - started;
+    ok(ms >= 550 && ms < 2000, `stopped after ${ms} ms`);
+    await fake.closed;
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("OllamaClient ends a stream whose line has no end with a 502, linearly and bounded", async () => {
+  // 8 MiB of spaces without a newline, in 64 KiB writes.
+  const chunk = " ".repeat(64 * 1024);
+  const fake = misbehavingOllama(async (send, closed) => {
+    send(token("a fox"));
+    for (let i = 0; i < 128 && !closed.aborted; i++) {
+      if (!send(chunk)) return;
+      await sleep(0);
+    }
+    await sleep(5000);
+  });
+  try {
+    const client = new OllamaClient({ baseUrl: fake.url, timeoutMs: 5000 });
+    const started = performance.now();
+    await rejects(collect(client, "m"), (err: unknown) => {
+      ok(err instanceof AppError && err.status === 502, String(err));
+      ok(/line longer than/.test(err.message), err.message);
+      return true;
+    });
+    const ms = performance.now() - started;
+    ok(ms < 1500, `took ${ms} ms`);
+    await fake.closed;
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("OllamaClient ends a reply longer than the reply limit with a 502", async () => {
+  const fake = misbehavingOllama((send, closed) =>
+    trickle(send, closed, () => token("x".repeat(60_000)), 0, 10_000)
+  );
+  try {
+    const client = new OllamaClient({
+      baseUrl: fake.url,
+      timeoutMs: 5000,
+      maxReplyChars: 1_000_000,
+    });
+    await rejects(collect(client, "m"), (err: unknown) => {
+      ok(err instanceof AppError && err.status === 502, String(err));
+      ok(/reply longer than 1000000 characters/.test(err.message), err.message);
+      return true;
+    });
+    await fake.closed;
+  } finally {
+    await fake.close();
+  }
+});

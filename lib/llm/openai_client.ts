@@ -1,7 +1,13 @@
 import { AppError } from "../app/errors.ts";
 import type { ChatEvent, InstalledModel } from "./types.ts";
 import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
-import { llmApiError, llmModelNotFound, llmTimeout, llmUnreachable } from "./errors.ts";
+import {
+  llmApiError,
+  llmModelNotFound,
+  llmTimeout,
+  llmTotalTimeout,
+  llmUnreachable,
+} from "./errors.ts";
 import {
   capabilitiesOf,
   ChatChunkDecoder,
@@ -18,7 +24,8 @@ import {
   type WireErrorInfo,
 } from "./openai_wire.ts";
 import { SseReader, SseTooLongError } from "./sse_reader.ts";
-import { ProgressTimeout, ProgressWatchdog } from "./watchdog.ts";
+import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
+import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError } from "./reply_limit.ts";
 
 /** What `version()` reports: the OpenAI dialect has no version route. */
 export const OPENAI_COMPATIBLE = "openai-compatible";
@@ -28,6 +35,10 @@ export interface OpenAiClientOptions {
   /** The server's address, with or without the `/v1` that every path starts with. */
   baseUrl: string;
   timeoutMs: number;
+  /** The longest one generation may take in all, however busy; none when unset. */
+  totalTimeoutMs?: number;
+  /** The most text one reply may hold (content and reasoning). */
+  maxReplyChars?: number;
   /** Sent as `Authorization: Bearer …`; never shown in an error. */
   apiKey?: string;
   fetch?: typeof fetch;
@@ -55,6 +66,8 @@ type Entry = Record<string, unknown>;
 export class OpenAiClient implements LlmClient {
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly totalTimeoutMs: number | undefined;
+  readonly #maxReply: number;
   readonly #api: string;
   /** The address as errors show it: no user name or password. */
   readonly #shown: string;
@@ -74,6 +87,8 @@ export class OpenAiClient implements LlmClient {
     this.#api = `${root}/v1`;
     this.#shown = shownUrl(this.baseUrl);
     this.timeoutMs = options.timeoutMs;
+    this.totalTimeoutMs = options.totalTimeoutMs;
+    this.#maxReply = options.maxReplyChars ?? MAX_REPLY_CHARS;
     this.#key = options.apiKey?.trim() || undefined;
     this.#fetch = options.fetch ?? fetch;
     this.#stream = options.stream ?? true;
@@ -134,7 +149,8 @@ export class OpenAiClient implements LlmClient {
     signal?: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
-    const watchdog = new ProgressWatchdog(this.timeoutMs, signal);
+    const watchdog = new ProgressWatchdog(this.timeoutMs, signal, this.totalTimeoutMs);
+    const budget = new ReplyBudget(this.#maxReply);
     let answered = false;
     let finished = false;
     let res: Response | undefined;
@@ -148,6 +164,7 @@ export class OpenAiClient implements LlmClient {
         // Asked for whole, or a server that does not stream: one JSON reply.
         const body = parseJson(await readCapped(res, MAX_JSON_BYTES), "the reply");
         const events = wholeReplyEvents(body, Math.round(performance.now() - started));
+        for (const event of events) if (event.type !== "done") budget.add(event.text);
         finished = true;
         for (const event of events) yield event;
         return;
@@ -171,7 +188,10 @@ export class OpenAiClient implements LlmClient {
             return;
           }
           for (const out of decoder.push(parseChunk(event.data))) {
-            if (out.type !== "done" && hasVisibleText(out.text)) watchdog.progress();
+            if (out.type !== "done") {
+              budget.add(out.text);
+              if (hasVisibleText(out.text)) watchdog.progress();
+            }
             yield out;
           }
         }
@@ -299,11 +319,17 @@ export class OpenAiClient implements LlmClient {
 
   #mapError(err: unknown, watchdog: ProgressWatchdog, answered: boolean): unknown {
     if (err instanceof AppError) return err;
+    if (watchdog.overTime || err instanceof TotalTimeout) {
+      return llmTotalTimeout(this.#shown, "openai", (watchdog.totalMs ?? 0) / 1000);
+    }
     if (watchdog.timedOut || err instanceof ProgressTimeout) {
       return llmTimeout(this.#shown, "openai", watchdog.ms / 1000);
     }
     if (watchdog.callerAborted) return err;
-    if (err instanceof OpenAiWireError || err instanceof SseTooLongError) {
+    if (
+      err instanceof OpenAiWireError || err instanceof SseTooLongError ||
+      err instanceof ReplyTooLongError
+    ) {
       return llmApiError(this.#shown, "openai", this.#redact(err.message));
     }
     if (err instanceof TypeError) {
@@ -340,14 +366,6 @@ function shownUrl(url: string): string {
   } catch {
     return url;
   }
-}
-
-function hasVisibleText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 0xa0 && c !== 0xfeff) return true;
-  }
-  return false;
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { AppError } from "../app/errors.ts";
 import type { ChatEvent } from "./types.ts";
 import { OllamaClient } from "./ollama_client.ts";
@@ -452,6 +452,32 @@ Deno.test("OpenAiClient lets a slow, steady stream run past the timeout", async 
       ok(performance.now() - started > 400);
     },
   );
+});
+
+Deno.test("OpenAiClient stops a generation that runs past the total time limit, however busy", async () => {
+  const words = Array.from({ length: 400 }, (_, i) => `w${i}`).join(" ");
+  await withFake({ tokenDelayMs: 20, reply: () => words }, async (fake, client) => {
+    const started = performance.now();
+    const err = await failsWith(
+      collect(client({ timeoutMs: 300, totalTimeoutMs: 500 }), "llama3.2:latest", {}, bail()),
+      504,
+    );
+    match(err.message, /LLM_TOTAL_TIMEOUT/);
+    const ms = performance.now() - started;
+    ok(ms >= 450 && ms < 2000, `stopped after ${ms} ms`);
+    await until(() => fake.requests[0]!.closedByClient, "the fake to see the stream closed");
+  });
+});
+
+Deno.test("OpenAiClient ends a reply longer than the reply limit with a 502", async () => {
+  const words = Array.from({ length: 200 }, () => "abcdefghij").join(" ");
+  await withFake({ reply: () => words }, async (_fake, client) => {
+    const err = await failsWith(
+      collect(client({ maxReplyChars: 500 }), "llama3.2:latest", {}, bail()),
+      502,
+    );
+    match(err.message, /reply longer than 500 characters/);
+  });
 });
 
 Deno.test("OpenAiClient surfaces every kind of mid-stream failure as a 502, after the text so far", async () => {

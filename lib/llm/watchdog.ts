@@ -6,9 +6,29 @@ export class ProgressTimeout extends Error {
   }
 }
 
+/** Why the watchdog stopped the upstream request when the whole generation took too long. */
+export class TotalTimeout extends Error {
+  constructor() {
+    super("the generation took longer than the total time limit");
+    this.name = "TotalTimeout";
+  }
+}
+
 /**
- * Aborts an upstream request after `ms` without useful progress, or as soon as the caller's signal
- * aborts. It runs from construction, so connecting counts; the caller decides what progress is
+ * Whether text holds anything but white space: a stream of blanks, tabs and line ends is not
+ * progress, however fast it flows.
+ */
+export function hasVisibleText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 0xa0 && c !== 0xfeff) return true;
+  }
+  return false;
+}
+
+/**
+ * Aborts an upstream request after `ms` without useful progress, after `totalMs` in all however
+ * busy it is (when given), or as soon as the caller's signal aborts. It runs from construction, so connecting counts; the caller decides what progress is
  * (keep-alive comments and empty deltas are not). Progress only records a time: the one timer
  * re-arms itself for what is left, so a busy stream costs no timer work per token.
  */
@@ -19,18 +39,30 @@ export class ProgressWatchdog {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #last = performance.now();
   #timedOut = false;
+  #overTime = false;
+  #total: ReturnType<typeof setTimeout> | undefined;
   #callerAborted = false;
   readonly #onCallerAbort = () => {
     this.#callerAborted = true;
     this.#controller.abort(new DOMException("The client went away", "AbortError"));
   };
 
-  constructor(ms: number, caller?: AbortSignal) {
+  /** The total time limit in milliseconds, or undefined for none. */
+  readonly totalMs: number | undefined;
+
+  constructor(ms: number, caller?: AbortSignal, totalMs?: number) {
     this.ms = ms;
+    this.totalMs = totalMs;
     this.#caller = caller;
     if (caller?.aborted) this.#onCallerAbort();
     else caller?.addEventListener("abort", this.#onCallerAbort, { once: true });
     this.#arm(ms);
+    if (totalMs !== undefined) {
+      this.#total = setTimeout(() => {
+        this.#overTime = true;
+        this.#controller.abort(new TotalTimeout());
+      }, totalMs);
+    }
   }
 
   /** The signal to give the upstream request: it aborts on timeout or when the caller aborts. */
@@ -41,6 +73,11 @@ export class ProgressWatchdog {
   /** Whether the time ran out. */
   get timedOut(): boolean {
     return this.#timedOut;
+  }
+
+  /** Whether the total time limit ran out. */
+  get overTime(): boolean {
+    return this.#overTime;
   }
 
   /** Whether the caller's own signal ended the request. */
@@ -63,12 +100,14 @@ export class ProgressWatchdog {
   /** Stops the timer and lets go of the caller's signal. */
   stop(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#total);
     this.#caller?.removeEventListener("abort", this.#onCallerAbort);
   }
 
   #arm(delay: number): void {
     this.#timer = setTimeout(() => {
       const idle = performance.now() - this.#last;
+      if (this.#controller.signal.aborted) return;
       if (idle < this.ms) return this.#arm(this.ms - idle);
       this.#timedOut = true;
       this.#controller.abort(new ProgressTimeout());

@@ -1,3 +1,4 @@
+import { own } from "../app/own.ts";
 import { join } from "node:path";
 import type { z } from "zod";
 import {
@@ -213,7 +214,7 @@ export function checkPack(
   }
   for (const level of ["technical", "specifics"] as const) {
     for (const [key, value] of Object.entries(s[level] ?? {})) {
-      const group = artist[level][key];
+      const group = own(artist[level], key);
       if (!group) {
         return `pack "${pack.id}" names the unknown ${level} group "${key}" for ${artist.id}`;
       }
@@ -223,7 +224,7 @@ export function checkPack(
     }
   }
   for (const [key, value] of Object.entries(s.universal ?? {})) {
-    const group = catalog.universal[key];
+    const group = own(catalog.universal, key);
     if (!group) return `pack "${pack.id}" names the unknown universal group "${key}"`;
     for (const v of Array.isArray(value) ? value : [value]) {
       if (!group.options.some((o) => o.id === v)) {

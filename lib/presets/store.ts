@@ -12,6 +12,7 @@ import {
 } from "./catalog.ts";
 import type { CustomPresetStore } from "./custom_store.ts";
 import { slugify } from "./schema.ts";
+import { setOwn } from "../app/own.ts";
 import { log } from "../app/logger.ts";
 
 /** Where presets come from and how often files are checked for edits. */
@@ -132,7 +133,14 @@ export class PresetStore {
         if (!checkPack(catalog, pack)) packs.push(pack);
         continue;
       }
-      legacy[p.kind][p.name] = { text: p.text, negative: p.negative ?? undefined, custom: true };
+      // A built-in (or DATA_DIR file) preset of the same name wins: rows saved before names
+      // were checked must not quietly replace it.
+      if (Object.hasOwn(legacy[p.kind], p.name)) continue;
+      setOwn(legacy[p.kind], p.name, {
+        text: p.text,
+        negative: p.negative ?? undefined,
+        custom: true,
+      });
     }
     return { ...catalog, legacy, packs };
   }

@@ -1,3 +1,4 @@
+import { own } from "../app/own.ts";
 import { didYouMean } from "./suggest.ts";
 import { badInput, notFound } from "../app/errors.ts";
 import type { Catalog, LegacyCategory } from "../presets/catalog.ts";
@@ -124,7 +125,7 @@ function resolveLegacy(catalog: Catalog, req: PresetRequest, out: ResolvedPreset
     const name = req[field]?.trim();
     out.record[field] = name || "None";
     if (!name || name === "None") continue;
-    const preset = catalog.legacy[category][name];
+    const preset = own(catalog.legacy[category], name);
     if (!preset) {
       throw badInput(
         `${field}: unknown preset "${name}".${
@@ -235,7 +236,7 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     }
     for (const level of ["technical", "specifics"] as const) {
       for (const [key, id] of Object.entries(s[level] ?? {})) {
-        const group = artist![level][key];
+        const group = own(artist![level], key);
         if (!group) {
           throw badInput(
             `selections.${level}.${key}: "${artist!.name}" has no such option group`,
@@ -258,7 +259,7 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
   }
   // canonicalSelections has checked that every group exists.
   for (const [key, value] of Object.entries(s.universal ?? {})) {
-    const group = catalog.universal[key]!;
+    const group = own(catalog.universal, key)!;
     const ids = Array.isArray(value) ? value : [value];
     if (!group.multi && ids.length > 1) {
       throw badInput(`selections.universal.${key}: choose one value, not a list`);
@@ -266,7 +267,7 @@ function resolveHierarchical(catalog: Catalog, input: Selections, out: ResolvedP
     const options = ids.map((id) => pickOption(group, id, `selections.universal.${key}`));
     if (!options.length) continue;
     const text = options.map((o) => o.feel ? `${o.text} (feels ${o.feel})` : o.text).join("; ");
-    const slot = UNIVERSAL_SLOTS[key] ?? "scene";
+    const slot = own(UNIVERSAL_SLOTS, key) ?? "scene";
     const phrase = slot === "mood"
       ? options.map((o) => o.name.toLowerCase()).join(" and ")
       : options.map((o) => o.text).join(", ");

@@ -1,3 +1,4 @@
+import { own, setOwn } from "../../lib/app/own.ts";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Services } from "../../lib/app/services.ts";
@@ -23,7 +24,7 @@ export function legacyView(catalog: Catalog) {
   const out: Record<string, Record<string, string>> = {};
   for (const cat of LEGACY_CATEGORIES) {
     out[cat] = { None: "" };
-    for (const [name, p] of Object.entries(catalog.legacy[cat])) out[cat][name] = p.text;
+    for (const [name, p] of Object.entries(catalog.legacy[cat])) setOwn(out[cat], name, p.text);
   }
   return out;
 }
@@ -67,6 +68,19 @@ export function presetRoutes(services: Pick<Services, "presets" | "config" | "cu
       input = { ...input, selections };
     } else if (!input.text) {
       throw badInput("text: required; it is the prompt text this preset adds");
+    } else {
+      // Every preset list, adult ones included: a custom preset never takes a built-in's name.
+      const builtin = own(services.presets.get(true).legacy[input.kind], input.name);
+      if (input.name === "None" || (builtin && !builtin.custom)) {
+        throw new AppError(
+          409,
+          "Conflict",
+          `name: "${input.name}" is a built-in ${input.kind} preset (or "None", which means ` +
+            `no preset), and yours would hide it; pick another name, such as "${input.name} ` +
+            `(mine)"`,
+          "conflict",
+        );
+      }
     }
     if (store.nameTaken(input.kind, input.name, exceptId)) {
       throw new AppError(

@@ -1,3 +1,4 @@
+import { own, setOwn } from "../../lib/app/own.ts";
 import type { Selections } from "../../lib/prompt/assembly.ts";
 import type { HistoryEntry } from "../../lib/history/store.ts";
 import type { Pack } from "../../lib/presets/catalog.ts";
@@ -62,12 +63,17 @@ export function formFromEntries(
   for (const [rawKey, rawValue] of entries) {
     const value = rawValue.trim();
     const key = rawKey.trim();
+    // The part after the prefix is the browser's word: own properties only (`u.constructor`).
     if (key.startsWith("tech.")) {
-      if (value) f.technical[key.slice(5)] = value;
+      if (value) setOwn(f.technical, key.slice(5), value);
     } else if (key.startsWith("spec.")) {
-      if (value) f.specifics[key.slice(5)] = value;
+      if (value) setOwn(f.specifics, key.slice(5), value);
     } else if (key.startsWith("u.")) {
-      if (value) (f.universal[key.slice(2)] ??= []).push(value);
+      if (!value) continue;
+      const group = key.slice(2);
+      const values = own(f.universal, group);
+      if (values) values.push(value);
+      else setOwn(f.universal, group, [value]);
     } else {
       switch (key) {
         case "mode":
@@ -115,7 +121,9 @@ export function formFromEntries(
 export function applyPack(f: FormState, pack: Pack): FormState {
   const s = pack.selections;
   const universal: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(s.universal ?? {})) universal[k] = Array.isArray(v) ? v : [v];
+  for (const [k, v] of Object.entries(s.universal ?? {})) {
+    setOwn(universal, k, Array.isArray(v) ? v : [v]);
+  }
   return {
     ...f,
     category: s.category,
@@ -145,7 +153,7 @@ export function formToRequest(f: FormState): Record<string, unknown> {
   for (const [k, v] of Object.entries(f.universal)) {
     if (!v.length) continue;
     // Which groups take several values is the presets' business: they refuse a list where one is due.
-    universal[k] = v.length === 1 ? v[0]! : v;
+    setOwn(universal, k, v.length === 1 ? v[0]! : v);
   }
   if (Object.keys(universal).length) selections.universal = universal;
   const req: Record<string, unknown> = {
@@ -189,7 +197,7 @@ export function formFromHistory(entry: HistoryEntry): FormState {
     f.technical = { ...(h.technical ?? {}) };
     f.specifics = { ...(h.specifics ?? {}) };
     for (const [k, v] of Object.entries(h.universal ?? {})) {
-      f.universal[k] = Array.isArray(v) ? v : [v];
+      setOwn(f.universal, k, Array.isArray(v) ? v : [v]);
     }
   }
   if (entry.seed !== null) f.seed = String(entry.seed);

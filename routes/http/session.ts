@@ -4,8 +4,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** Name of the cookie that holds the signed session id. */
 export const SESSION_COOKIE = "promptsmith_session";
-/** What a session id looks like: 128 random bits, URL-safe. */
-export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+import { SESSION_ID } from "../../lib/app/session_id.ts";
+export { SESSION_ID };
 
 /** A new opaque session id: 128 random bits, URL-safe. */
 export function newSessionId(): string {

@@ -1,0 +1,137 @@
+import { equal, match, ok } from "node:assert/strict";
+import { serveOnPort, startTestApp, type TestApp } from "./helpers.ts";
+
+function form(
+  t: TestApp,
+  path: string,
+  fields: Record<string, string> | [string, string][],
+  headers: Record<string, string> = {},
+) {
+  return t.app.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+const HX = { "HX-Request": "true" };
+
+/** The events of a stream as a browser's EventSource sees them: `\r\n`, `\r` and `\n` end lines. */
+async function browserEvents(
+  res: Response,
+): Promise<{ id: string; event: string; data: string }[]> {
+  const text = await res.text();
+  const out: { id: string; event: string; data: string }[] = [];
+  let id = "";
+  let event = "";
+  let data: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line === "") {
+      if (data.length) out.push({ id, event: event || "message", data: data.join("\n") });
+      event = "";
+      data = [];
+      continue;
+    }
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "id") id = value;
+    else if (field === "event") event = value;
+    else if (field === "data") data.push(value);
+  }
+  return out;
+}
+
+Deno.test("a model reply holding lone \\r cannot add event: or id: lines to the page's stream", async () => {
+  // The fake sends its last three words as one piece, line breaks and all.
+  const hostile = "POSITIVE: a kite\nNEGATIVE: blur\revent:close\rid:999\r\r";
+  const t = await startTestApp({ fake: { reply: () => hostile, fault: "final-text" } });
+  const server = serveOnPort(t.app);
+  try {
+    const res = await form(t, "/ui/generate", { input: "a kite" }, HX);
+    const runId = (await res.text()).match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
+    const events = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const names = events.map((e) => e.event);
+    ok(names.includes("final"), names.join(","));
+    equal(names.indexOf("close"), names.length - 1, "close comes once, last");
+    ok(!events.some((e) => e.id === "999"), "no id of the model's");
+    const ids = events.map((e) => Number(e.id));
+    ok(ids.every((id, i) => i === 0 || id > ids[i - 1]!), ids.join(","));
+    match(events.find((e) => e.event === "final")!.data, /id="positive"/);
+  } finally {
+    await server.close();
+    await t.close();
+  }
+});
+
+Deno.test("a custom style named like a built-in one is refused with a 409, and the built-in stays", async () => {
+  const t = await startTestApp();
+  try {
+    const before = (await (await t.request("/presets")).json()).styles.Cinematic;
+    for (
+      const [kind, name] of [
+        ["styles", "Cinematic"],
+        ["artists", "Greg Rutkowski"],
+        ["lighting", "Golden Hour"],
+        ["composition", "Portrait"],
+        ["styles", "None"],
+      ]
+    ) {
+      const res = await t.post("/api/presets/custom", { kind, name, text: "my own words" });
+      const body = await res.json();
+      equal(res.status, 409, JSON.stringify(body));
+      match(body.message, new RegExp(`^name: "${name}" is a built-in ${kind} preset`));
+    }
+    equal((await (await t.request("/presets")).json()).styles.Cinematic, before);
+    // A name of its own is fine, and renaming it onto a built-in one is refused too.
+    const mine = await t.post("/api/presets/custom", {
+      kind: "styles",
+      name: "Cinematic (mine)",
+      text: "my own words",
+    });
+    equal(mine.status, 201);
+    const id = (await mine.json()).id;
+    const rename = await t.app.request(`/api/presets/custom/${id}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "styles", name: "Anime", text: "my own words" }),
+    });
+    equal(rename.status, 409);
+    const generated = await (await t.post("/generate", {
+      input: "a fox",
+      engine: "composer",
+      style: "Cinematic",
+    })).json();
+    ok(!JSON.stringify(generated).includes("my own words"));
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a custom preset stored under a built-in name before the check does not replace the built-in", async () => {
+  const t = await startTestApp();
+  try {
+    const builtin = (await (await t.request("/presets")).json()).styles.Cinematic;
+    t.services.custom.use().create({ kind: "styles", name: "Cinematic", text: "an old row" });
+    t.services.custom.use().create({ kind: "styles", name: "__proto__", text: "odd but fine" });
+    const styles = (await (await t.request("/presets")).json()).styles;
+    equal(styles.Cinematic, builtin);
+    equal(Object.getOwnPropertyDescriptor(styles, "__proto__")?.value, "odd but fine");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("GET /api/conversation with a 3,000-character session_id is a 400 that names it", async () => {
+  const t = await startTestApp();
+  try {
+    for (const kind of ["chat", "persona"]) {
+      const res = await t.request(`/api/conversation?kind=${kind}&session_id=${"a".repeat(3000)}`);
+      equal(res.status, 400);
+      match((await res.json()).message, /^session_id: /);
+    }
+  } finally {
+    await t.close();
+  }
+});
