@@ -69,7 +69,7 @@ export function createApp(services: Services): Hono {
 
   // Pages: HTML for browsers, htmx fragments, and plain form posts.
   app.route("/", staticRoutes());
-  app.route("/", loginRoutes(services.config));
+  app.route("/", loginRoutes(services.config, () => services.now().getTime()));
   app.route("/", homeRoutes(services)); //          GET /, /ui/form, /ui/picker
   app.route("/", runRoutes(services)); //           /ui/generate, /ui/chat, /ui/runs/:id
   app.route("/", historyPageRoutes(services)); //   /ui/history…

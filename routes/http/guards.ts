@@ -104,7 +104,10 @@ export function authGuard(config: Pick<Config, "authToken">): MiddlewareHandler 
   return async function checkAuth(c, next) {
     if (!token) return await next();
     const path = c.req.path;
-    if (path === "/login" || path.startsWith("/static/")) return await next();
+    // Logging out needs no login: it only clears the cookie (and the CSRF guard ran first).
+    if (path === "/login" || path === "/logout" || path.startsWith("/static/")) {
+      return await next();
+    }
     const bearer = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     if (bearer && safeEqual(bearer, token)) return await next();
     const cookie = getCookie(c, AUTH_COOKIE);
