@@ -38,6 +38,15 @@ export function adminRefusal(
 
 const PROBE_ORIGIN = "http://promptsmith.invalid";
 
+/** Whether text holds a control character (tab and newline too) or a backslash. */
+export function hasControlOrBackslash(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || code === 0x5c) return true;
+  }
+  return false;
+}
+
 /**
  * Where a login may send the browser next: a path on this site, as the browser itself would
  * resolve it. Browsers drop tabs and newlines and read `\` as `/` before resolving, so any control
@@ -46,7 +55,7 @@ const PROBE_ORIGIN = "http://promptsmith.invalid";
  */
 export function safeNextPath(raw: string | undefined): string {
   if (!raw || !raw.startsWith("/") || raw.startsWith("//")) return "/";
-  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return "/";
+  if (hasControlOrBackslash(raw)) return "/";
   let url: URL;
   try {
     url = new URL(raw, PROBE_ORIGIN);
