@@ -117,7 +117,7 @@ function migrate(db: DatabaseSync): void {
       db.exec(`PRAGMA user_version = ${i + 1}`);
       db.exec("COMMIT");
     } catch (err) {
-      db.exec("ROLLBACK");
+      if (db.isTransaction) db.exec("ROLLBACK");
       throw err;
     }
   }

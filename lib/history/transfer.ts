@@ -169,7 +169,7 @@ export function importEntries(store: HistoryStore, body: unknown): ImportReport 
     });
     store.db.exec("COMMIT");
   } catch (err) {
-    store.db.exec("ROLLBACK");
+    if (store.db.isTransaction) store.db.exec("ROLLBACK");
     throw err;
   }
   return report;

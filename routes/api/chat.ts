@@ -10,6 +10,7 @@ import { ChatSchema, PersonaChatSchema, SessionField } from "../http/schemas.ts"
 import { abortWithRequest, sseResponse } from "../http/sse.ts";
 import { SESSION_ID, sessionOf } from "../http/session.ts";
 import { requesterOf } from "../http/requester.ts";
+import { failWhenNotSaved, generationJson } from "../http/not_saved.ts";
 
 type Deps = Pick<
   Services,
@@ -72,7 +73,7 @@ export function chatRoutes(services: Deps): Hono {
           signal: c.req.raw.signal,
           ...hooks,
         });
-        return c.json({
+        return generationJson(c, {
           model: plan.target.id,
           ollama_model: plan.ollamaModel,
           ...extra,
@@ -91,7 +92,7 @@ export function chatRoutes(services: Deps): Hono {
       const options = { requester: requesterOf(c, services.secret), signal: stop.signal, ...hooks };
       async function* events() {
         try {
-          for await (const event of streamPrompt(deps, plan, options)) {
+          for await (const event of failWhenNotSaved(streamPrompt(deps, plan, options))) {
             yield "done" in event ? { ...event, ...extra } : event;
           }
         } finally {

@@ -9,6 +9,7 @@ import { parseJsonBody, parseRequestWith } from "../http/request_body.ts";
 import { parseHistoryQuery } from "../http/history_query.ts";
 import { GenerateSchema } from "../http/schemas.ts";
 import { requesterOf } from "../http/requester.ts";
+import { generationJson } from "../http/not_saved.ts";
 
 type Deps = Pick<
   Services,
@@ -123,7 +124,7 @@ export function historyRoutes(services: Deps): Hono {
         entry,
         { requester: requesterOf(c, services.secret), signal: c.req.raw.signal },
       );
-      return c.json(replayed);
+      return generationJson(c, replayed);
     })
     .put("/:id/favorite", async (c) => {
       const id = parseId(c.req.param("id"));

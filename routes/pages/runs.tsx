@@ -69,6 +69,17 @@ async function relay(
   throw new DOMException("The generation was stopped", "AbortError");
 }
 
+/**
+ * A chat reply that could not be kept (a full disk): the conversation will not show it, so the
+ * error says so and carries the reply itself.
+ */
+function notSavedView(result: GenerationResult): ErrorView {
+  return {
+    title: "not saved: the disk is full",
+    message: `${result.not_saved!.message} The reply was: ${result.result}`,
+  };
+}
+
 /** Whether a failure is a Stop (or a page gone), not a shutdown or an upstream error. */
 function isStop(err: unknown): boolean {
   return err instanceof DOMException && err.name === "AbortError";
@@ -272,7 +283,7 @@ export function runRoutes(services: Deps): Hono {
           sessionId: sid,
           signal: c.req.raw.signal,
         });
-        await generatePrompt(deps(), turn.plan, {
+        const result = await generatePrompt(deps(), turn.plan, {
           requester,
           signal: c.req.raw.signal,
           ...turn.hooks,
@@ -281,6 +292,10 @@ export function runRoutes(services: Deps): Hono {
             await turn!.hooks.onStopped(partial);
           },
         });
+        if (result.not_saved) {
+          form.input = "";
+          return await renderHome(services, c, form, { error: notSavedView(result) }, 507);
+        }
         const persona = form.persona_id ? `&persona=${encodeURIComponent(form.persona_id)}` : "";
         return c.redirect(`/?mode=chat${persona}`, 303);
       } catch (err) {
@@ -318,12 +333,13 @@ export function runRoutes(services: Deps): Hono {
       let offline: boolean | undefined;
       try {
         turn = await prepareChatTurn(chatDeps(), { kind, request, sessionId: sid, signal });
-        await relay(
+        const result = await relay(
           emit,
           streamPrompt(deps(), turn.plan, { requester, signal, ...turn.hooks }),
           seen,
         );
         offline = false;
+        if (result.not_saved) error = notSavedView(result);
       } catch (err) {
         if (!isStop(err)) {
           error = toErrorView(err);
