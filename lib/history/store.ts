@@ -49,6 +49,8 @@ export interface NewHistoryEntry {
   request?: Record<string, unknown> | null;
   /** The picture the prompt came from: a thumbnail and its metadata, never the upload. */
   source_image?: NewSourceImage | null;
+  /** The import that brings this row, while it runs (see `beginImport`). */
+  import_id?: number | null;
 }
 
 /** A stored entry as the API returns it. */
@@ -211,12 +213,46 @@ export class HistoryStore {
     this.#insert = this.#prepare(
       `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
          ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
-         duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request,
+         import_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#exists = this.#prepare(
       "SELECT 1 AS x FROM prompt_history WHERE fingerprint = ? LIMIT 1",
     );
+    this.#removeCutImports();
+  }
+
+  /** Removes what imports cut off by a crash had written, so each import is all or nothing. */
+  #removeCutImports(): void {
+    const cut = this.#prepare("SELECT id FROM history_imports").all() as { id: number }[];
+    for (const { id } of cut) {
+      while (this.removeImportRows(id, 10_000) > 0) { /* until none are left */ }
+      this.endImport(id);
+    }
+  }
+
+  /** Marks an import as running and returns its id; rows it adds carry that id. */
+  beginImport(): number {
+    return this.write(() =>
+      Number(
+        this.#prepare("INSERT INTO history_imports (started_at) VALUES (?)")
+          .run(this.#now().toISOString()).lastInsertRowid,
+      )
+    );
+  }
+
+  /** Marks an import as done: its rows stay. */
+  endImport(id: number): void {
+    this.#prepare("DELETE FROM history_imports WHERE id = ?").run(id);
+  }
+
+  /** Deletes up to `limit` rows an import added; returns how many went (0 when none are left). */
+  removeImportRows(id: number, limit: number): number {
+    return this.#prepare(
+      `DELETE FROM prompt_history WHERE id IN
+         (SELECT id FROM prompt_history WHERE import_id = ? LIMIT ?)`,
+    ).run(id, limit).changes as number;
   }
 
   /** A prepared statement, compiled once per SQL text (searches and listings reuse a handful). */
@@ -285,6 +321,7 @@ export class HistoryStore {
       entry.ollama_digest ?? null,
       entry.prompt_hash ?? null,
       entry.request ? JSON.stringify(entry.request) : null,
+      entry.import_id ?? null,
     );
     const id = Number(result.lastInsertRowid);
     if (entry.source_image) this.sources.add(id, entry.source_image);

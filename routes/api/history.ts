@@ -1,9 +1,13 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import { badInput, notFound } from "../../lib/app/errors.ts";
-import { EXPORT_FORMATS, exportStream, importEntries } from "../../lib/history/transfer.ts";
+import {
+  EXPORT_FORMATS,
+  exportStream,
+  importStream,
+  importTooLarge,
+} from "../../lib/history/transfer.ts";
 import { replayEntry } from "../../lib/history/replay.ts";
 import { parseJsonBody, parseRequestWith } from "../http/request_body.ts";
 import { parseHistoryQuery } from "../http/history_query.ts";
@@ -81,16 +85,16 @@ export function historyRoutes(services: Deps): Hono {
         },
       });
     })
-    .post("/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES }), async (c) => {
+    .post("/import", async (c) => {
+      // Counted while the body streams in (a body limit that buffers would hold the loop).
+      const declared = Number(c.req.header("content-length") ?? 0);
+      if (declared > MAX_IMPORT_BYTES) throw importTooLarge(MAX_IMPORT_BYTES);
       const history = store();
-      const text = await c.req.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw badInput("body: not valid JSON; send a file made by GET /history/export?format=json");
+      const body = c.req.raw.body;
+      if (!body) {
+        throw badInput("body: empty; send a file made by GET /history/export?format=json");
       }
-      return c.json(importEntries(history, body));
+      return c.json(await importStream(history, body, MAX_IMPORT_BYTES));
     })
     .get("/:id", (c) => {
       const entry = store().get(parseId(c.req.param("id")));
