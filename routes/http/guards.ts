@@ -94,6 +94,14 @@ export function csrfGuard(): MiddlewareHandler {
   };
 }
 
+/** Whether the request carries AUTH_TOKEN as a bearer token (only when one is set). */
+export function hasBearerToken(c: Context, config: Pick<Config, "authToken">): boolean {
+  const token = config.authToken;
+  if (!token) return false;
+  const bearer = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  return bearer !== undefined && safeEqual(bearer, token);
+}
+
 /**
  * With AUTH_TOKEN set, every request needs it: `Authorization: Bearer <token>` from scripts, or
  * the login cookie from browsers (who are sent to /login first).

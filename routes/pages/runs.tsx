@@ -22,7 +22,7 @@ import { ChatPanel, type ChatPanelProps } from "../../views/chat_panel.tsx";
 import { Announce, OllamaStatus } from "../../views/ollama_status.tsx";
 import { parseReply } from "../../lib/prompt/reply_parser.ts";
 import { ChatSchema, GenerateSchema, PersonaChatSchema } from "../http/schemas.ts";
-import { sessionOf } from "../http/session.ts";
+import { cookieSession, sessionOf } from "../http/session.ts";
 import { validateForm } from "../http/form_validation.ts";
 import { errorStatus, formEntries, isHtmx, isOffline, toErrorView } from "../http/page_context.ts";
 import { chatView, type HomeDeps, renderHome } from "../http/render_home.tsx";
@@ -246,6 +246,8 @@ export function runRoutes(services: Deps): Hono {
     const htmx = isHtmx(c);
     const kind = form.persona_id ? "persona" : "chat";
     const sid = sessionOf(c, services.secret);
+    // A browser's conversation answers only to its cookie (see `conversationSession`).
+    if (cookieSession(c, services.secret) === sid) await services.conversations.bind(sid);
     const panelOf = async (extra: Partial<ChatPanelProps>) => {
       const view = { ...await chatView(services, sid, form), ...extra };
       return renderFragment(<ChatPanel {...view} />) +
