@@ -28,6 +28,7 @@ import { OWN_BODY_LIMIT_PATHS } from "./routes/http/image_upload.ts";
 import { ollamaRoutes } from "./routes/compat/ollama.ts";
 import { openAiRoutes } from "./routes/compat/openai.ts";
 import { wireErrors } from "./routes/http/wire_errors.ts";
+import { bodyTimeout } from "./routes/http/body_timeout.ts";
 import { errorType } from "./routes/http/openai_wire.ts";
 
 /** Largest request body accepted, in bytes (history imports have their own limit). */
@@ -58,6 +59,11 @@ export function createApp(services: Services): Hono {
   app.use(hostGuard(services.config));
   app.use(csrfGuard());
   app.use(authGuard(services.config));
+  // A body that stalls ends with a 408; a body dribbled in still ends after 20 times the wait.
+  app.use(bodyTimeout({
+    idleMs: services.config.bodyTimeoutMs,
+    totalMs: services.config.bodyTimeoutMs * 20,
+  }));
   const limit = bodyLimit({ maxSize: MAX_BODY });
   app.use(async function limitBody(c, next) {
     // These routes set their own limits (imports, image uploads).
@@ -69,7 +75,7 @@ export function createApp(services: Services): Hono {
 
   // Pages: HTML for browsers, htmx fragments, and plain form posts.
   app.route("/", staticRoutes());
-  app.route("/", loginRoutes(services.config));
+  app.route("/", loginRoutes(services.config, () => services.now().getTime()));
   app.route("/", homeRoutes(services)); //          GET /, /ui/form, /ui/picker
   app.route("/", runRoutes(services)); //           /ui/generate, /ui/chat, /ui/runs/:id
   app.route("/", historyPageRoutes(services)); //   /ui/history…

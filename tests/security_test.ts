@@ -173,3 +173,95 @@ Deno.test("a client past its concurrent generation cap gets 429 with Retry-After
     await t.close();
   }
 });
+
+Deno.test("login: next with a tab, a newline or a backslash redirects home, never off-site or 500", async () => {
+  const t = await startTestApp({ env: { AUTH_TOKEN: TOKEN } });
+  try {
+    for (
+      const next of ["/\t/evil.test", "/\n/evil.test", "/x\r\nSet-Cookie: a=b", "/\\evil.test"]
+    ) {
+      const body = new URLSearchParams({ token: TOKEN, next }).toString();
+      const res = await t.app.request("/login", { method: "POST", body });
+      equal(res.status, 303, JSON.stringify(next));
+      equal(res.headers.get("location"), "/", JSON.stringify(next));
+      const page = await t.request(`/login?next=${encodeURIComponent(next)}`);
+      equal(page.status, 200);
+      ok(!(await page.text()).includes("evil.test"), "the form does not carry the bad next");
+    }
+    const res = await t.app.request("/login", {
+      method: "POST",
+      body: new URLSearchParams({ token: TOKEN, next: "/ui/history?q=a b" }).toString(),
+    });
+    equal(res.headers.get("location"), "/ui/history?q=a%20b", "a same-origin next is kept");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("login: wrong tokens are throttled per peer with 429 and Retry-After, even a right one then", async () => {
+  let now = Date.parse("2026-01-01T00:00:00Z");
+  const t = await startTestApp({ env: { AUTH_TOKEN: TOKEN }, now: () => new Date(now) });
+  const server = serveOnPort(t.app);
+  try {
+    const login = (token: string) =>
+      fetch(`${server.url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token, next: "/" }).toString(),
+      });
+    let res: Response | null = null;
+    for (let i = 0; i < 30; i++) {
+      res = await login(`wrong-${i}`);
+      await res.body?.cancel();
+      if (res.status === 429) break;
+      equal(res.status, 401);
+    }
+    equal(res!.status, 429, "guessing is stopped");
+    const wait = Number(res!.headers.get("retry-after"));
+    ok(wait >= 1, `Retry-After ${wait}`);
+    const right = await login(TOKEN);
+    equal(right.status, 429, "while throttled the token is not even checked");
+    match(await right.text(), /Too many failed logins/);
+    now += wait * 1000;
+    const later = await login(TOKEN);
+    equal(later.status, 303, "after the wait the right token logs in");
+    await later.body?.cancel();
+  } finally {
+    await server.close();
+    await t.close();
+  }
+});
+
+Deno.test("logout: the page offers it with AUTH_TOKEN, and POST /logout clears the cookie", async () => {
+  const t = await startTestApp({ env: { AUTH_TOKEN: TOKEN } });
+  try {
+    const login = await t.app.request("/login", { method: "POST", body: `token=${TOKEN}&next=/` });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const home = await t.request("/", { headers: { cookie } });
+    match(await home.text(), /<form method="post" action="\/logout"/);
+    const out = await t.request("/logout", { method: "POST", headers: { cookie } });
+    equal(out.status, 303);
+    equal(out.headers.get("location"), "/login");
+    const cleared = out.headers.get("set-cookie") ?? "";
+    match(cleared, /promptsmith_auth=;/);
+    match(cleared, /Max-Age=0/);
+    const cross = await t.request("/logout", {
+      method: "POST",
+      headers: { cookie, "sec-fetch-site": "cross-site" },
+    });
+    equal(cross.status, 403, "another site cannot log the user out");
+    await cross.body?.cancel();
+  } finally {
+    await t.close();
+  }
+  const open = await startTestApp();
+  try {
+    ok(
+      !(await (await open.request("/")).text()).includes('action="/logout"'),
+      "no token, no logout",
+    );
+  } finally {
+    await open.close();
+  }
+});

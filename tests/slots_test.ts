@@ -1,5 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
-import { startTestApp, type TestApp, waitFor } from "./helpers.ts";
+import { serveOnPort, sessionCookie, startTestApp, type TestApp, waitFor } from "./helpers.ts";
 import { startFakeComfy } from "./fakes/fake_comfyui.ts";
 
 const HX = { "HX-Request": "true" };
@@ -254,6 +254,103 @@ Deno.test("a page run that nobody opens is stopped, and its slot comes back", as
     await waitFor(() => t.services.slots.held() === 1, 2000, "the run's slot");
     await waitFor(() => t.services.slots.held() === 0, 3000, "the unwatched run stopped");
   } finally {
+    await t.close();
+  }
+});
+
+/** A cookie header a client made up: it looks like ours, but we never signed it. */
+function inventedCookie(i: number): string {
+  return `promptsmith_session=invented-session-${String(i).padStart(6, "0")}.${"x".repeat(22)}`;
+}
+
+Deno.test("200 streams with invented session cookies from one peer run only the peer's cap", async () => {
+  const t = await startTestApp({
+    env: { MAX_GENERATIONS_PER_CLIENT: "2" },
+    fake: { fault: "hang" },
+  });
+  const server = serveOnPort(t.app);
+  const stop = new AbortController();
+  try {
+    const statuses: number[] = [];
+    const all = Array.from({ length: 200 }, (_, i) =>
+      fetch(`${server.url}/generate-stream`, {
+        method: "POST",
+        headers: { ...JSON_TYPE, cookie: inventedCookie(i) },
+        body: JSON.stringify({ input: `idea ${i}` }),
+        signal: stop.signal,
+      }).then(async (res) => {
+        statuses.push(res.status);
+        await res.body?.cancel();
+      }).catch(() => {}));
+    await waitFor(() => statuses.length >= 198, 20_000, "the refused streams");
+    equal(statuses.filter((s) => s === 429).length, 198, `statuses: ${statuses}`);
+    equal(t.services.slots.held(), 2, "only the peer's cap runs upstream");
+    stop.abort();
+    await Promise.all(all);
+    await waitFor(() => t.services.slots.held() === 0, 5000, "the slots back");
+  } finally {
+    stop.abort();
+    await server.close();
+    await t.close();
+  }
+});
+
+Deno.test("htmx Quick Generate with invented cookies starts at most the peer's cap of runs", async () => {
+  const t = await startTestApp({
+    env: { MAX_GENERATIONS_PER_CLIENT: "2" },
+    fake: { fault: "hang" },
+  });
+  const server = serveOnPort(t.app);
+  try {
+    let started = 0;
+    let refused = 0;
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${server.url}/ui/generate`, {
+        method: "POST",
+        headers: { ...FORM, ...HX, cookie: inventedCookie(i) },
+        body: new URLSearchParams({ input: `idea ${i}` }).toString(),
+      });
+      const text = await res.text();
+      if (text.includes("sse-connect")) started++;
+      else if (/Too many generations/.test(text)) refused++;
+    }
+    equal(started, 2);
+    equal(refused, 18);
+    equal(t.services.slots.held(), 2);
+  } finally {
+    t.services.runs.stopAll();
+    await server.close();
+    await t.close();
+  }
+});
+
+Deno.test("sessions we signed each get the cap, but one peer's sessions share four times it", async () => {
+  const t = await startTestApp({
+    env: { MAX_GENERATIONS_PER_CLIENT: "1" },
+    fake: { fault: "hang" },
+  });
+  const server = serveOnPort(t.app);
+  const stop = new AbortController();
+  try {
+    const statuses: number[] = [];
+    const all = Array.from({ length: 20 }, (_, i) =>
+      fetch(`${server.url}/generate-stream`, {
+        method: "POST",
+        headers: { ...JSON_TYPE, cookie: sessionCookie(t, `signed-session-${i}-0000`) },
+        body: JSON.stringify({ input: `idea ${i}` }),
+        signal: stop.signal,
+      }).then(async (res) => {
+        statuses.push(res.status);
+        await res.body?.cancel();
+      }).catch(() => {}));
+    await waitFor(() => statuses.length >= 16, 10_000, "the refused streams");
+    equal(statuses.filter((s) => s === 429).length, 16);
+    equal(t.services.slots.held(), 4, "the peer's ceiling: four clients' worth");
+    stop.abort();
+    await Promise.all(all);
+  } finally {
+    stop.abort();
+    await server.close();
     await t.close();
   }
 });

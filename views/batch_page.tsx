@@ -17,6 +17,8 @@ export interface BatchPageProps {
   ollama: { reachable: boolean; url: string };
   theme?: Theme;
   path?: string;
+  /** Show the logout button (the server asks for AUTH_TOKEN). */
+  logout?: boolean;
   /** What this browser last chose and typed here. */
   remembered?: { model: string; ollama_model: string; ideas: string };
   panel?: BatchPanelProps;
@@ -195,6 +197,7 @@ export function BatchPage(props: BatchPageProps) {
       ollama={props.ollama}
       theme={props.theme}
       path={props.path}
+      logout={props.logout}
     >
       <ModeTabs mode="batch" />
       <div class="workspace">

@@ -10,6 +10,7 @@ export interface ComfyChrome {
   ollama: Ollama;
   theme?: Theme;
   path?: string;
+  logout?: boolean;
 }
 
 /** Where ComfyUI is, whether it answers, and where the address came from. */

@@ -227,6 +227,7 @@ export function HistoryPage(
     ollama: { reachable: boolean; url: string };
     theme?: Theme;
     path?: string;
+    logout?: boolean;
   },
 ) {
   const { query } = props;
@@ -237,6 +238,7 @@ export function HistoryPage(
       ollama={props.ollama}
       theme={props.theme}
       path={props.path}
+      logout={props.logout}
     >
       <section class="panel history">
         <div class="history-head">

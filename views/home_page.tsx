@@ -15,6 +15,8 @@ export interface HomePageProps extends GenerateFormProps {
   ollama: { reachable: boolean; url: string };
   theme?: Theme;
   path?: string;
+  /** Show the logout button (the server asks for AUTH_TOKEN). */
+  logout?: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export function HomePage(props: HomePageProps) {
       ollama={props.ollama}
       theme={props.theme}
       path={props.path}
+      logout={props.logout}
     >
       <ModeTabs mode={chat ? "chat" : "oneshot"} />
       <div class={chat ? "workspace chat-mode" : "workspace"}>

@@ -18,6 +18,8 @@ export interface LayoutProps {
   path?: string;
   /** Extra head elements, e.g. a no-script refresh. */
   head?: ComponentChildren;
+  /** Show the logout button: the server asks for AUTH_TOKEN, so there is a login to end. */
+  logout?: boolean;
 }
 
 const HTMX_CONFIG = JSON.stringify({
@@ -57,7 +59,7 @@ function ThemeSwitch({ theme, path }: { theme: Theme; path: string }) {
 
 /** The page shell: head, header with navigation, the LLM server's status and theme, and the main content. */
 export function Layout(
-  { title, children, current, ollama, theme = "system", path = "/", head }: LayoutProps,
+  { title, children, current, ollama, theme = "system", path = "/", head, logout }: LayoutProps,
 ) {
   return (
     <html lang="en" data-theme={theme === "system" ? undefined : theme}>
@@ -95,6 +97,11 @@ export function Layout(
           <div class="topbar-end">
             {ollama && <OllamaStatus ollama={ollama} />}
             <ThemeSwitch theme={theme} path={path} />
+            {logout && (
+              <form method="post" action="/logout" class="logout">
+                <button type="submit" class="secondary small">Log out</button>
+              </form>
+            )}
           </div>
         </header>
         <main id="main">{children}</main>

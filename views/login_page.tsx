@@ -1,7 +1,9 @@
 import { Layout } from "./layout.tsx";
 
 /** The login form shown when `AUTH_TOKEN` protects the server. */
-export function LoginPage({ next, failed }: { next: string; failed?: boolean }) {
+export function LoginPage(
+  { next, failed, waitSeconds }: { next: string; failed?: boolean; waitSeconds?: number },
+) {
   return (
     <Layout title="Log in — Promptsmith">
       <section class="panel login">
@@ -9,6 +11,11 @@ export function LoginPage({ next, failed }: { next: string; failed?: boolean }) 
         <p class="hint">
           This Promptsmith is shared on the network, so it asks for its access token.
         </p>
+        {waitSeconds !== undefined && (
+          <p class="error" role="alert">
+            Too many failed logins from here: wait {waitSeconds} s, then try again.
+          </p>
+        )}
         {failed && (
           <p class="error" role="alert">That token is not right. Check AUTH_TOKEN and try again.</p>
         )}

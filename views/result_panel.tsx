@@ -17,6 +17,8 @@ export interface ResultView {
   alternates?: string[];
   thinking?: string | null;
   history_id: number | null;
+  /** The disk was full: what was not saved, and what to do. */
+  not_saved?: { message: string } | null;
   target: Target;
   ollama_model?: string | null;
   /** The generation was stopped: `result` is the reply so far, and nothing was saved. */
@@ -179,12 +181,14 @@ export function ResultBody({ result }: { result: ResultView }) {
             Saved #{result.history_id}
           </a>
         )}
+        {result.not_saved && <span class="badge warn">not saved: the disk is full</span>}
         {result.history_id !== null && result.positive && (
           <a class="badge link" href={`/ui/comfy/send?history_id=${result.history_id}`}>
             Send to ComfyUI
           </a>
         )}
       </div>
+      {result.not_saved && <p class="notice" role="status">{result.not_saved.message}</p>}
       {result.fallback_reason && (
         <p class="notice" role="status">
           {result.fallback_reason}{" "}

@@ -46,6 +46,8 @@ export interface Config {
   allowedHosts: string[];
   /** How many generations one client may run at once (429 past it). */
   maxGenerationsPerClient: number;
+  /** How long a request body may go without a byte before the request ends with a 408. */
+  bodyTimeoutMs: number;
 }
 
 /** A configuration value that cannot be used; start-up prints its message and exits with 2. */
@@ -225,6 +227,14 @@ export function loadConfig(sources: ConfigSources): Config {
     );
   }
 
+  const bodyRaw = get("BODY_TIMEOUT") ?? "30";
+  const bodyTimeout = Number(bodyRaw);
+  if (!Number.isFinite(bodyTimeout) || bodyTimeout < 0.1 || bodyTimeout > 3600) {
+    throw new ConfigError(
+      `BODY_TIMEOUT="${bodyRaw}" is not a timeout: use a number of seconds from 0.1 to 3600`,
+    );
+  }
+
   const comfyRaw = get("COMFYUI_URL") ?? "http://127.0.0.1:8188";
   parseUrl("COMFYUI_URL", comfyRaw);
 
@@ -259,6 +269,7 @@ export function loadConfig(sources: ConfigSources): Config {
     allowedHosts: (get("ALLOWED_HOSTS") ?? "").split(",").map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     maxGenerationsPerClient: maxGenerations,
+    bodyTimeoutMs: Math.round(bodyTimeout * 1000),
   };
 }
 

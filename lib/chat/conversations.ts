@@ -7,6 +7,8 @@ export const CONTEXT_MESSAGES = 20;
 const STORED_MESSAGES = 40;
 /** A conversation unused for this long is gone. */
 export const CONVERSATION_TTL_MS = 24 * 60 * 60 * 1000;
+/** How long a browser keeps its conversations bound: as long as its session cookie lives. */
+const BOUND_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** KV values are limited to 64 KiB; longer replies are stored shortened. */
 const MAX_STORED_CHARS = 20_000;
 
@@ -179,6 +181,18 @@ export class ConversationStore {
       if ((await op.commit()).ok) return;
     }
     throw new Error("Could not save the conversation turn after repeated conflicts");
+  }
+
+  /** Marks a session's conversations as a browser's: only its signed cookie reaches them. */
+  async bind(sid: string): Promise<void> {
+    const key = ["conversation_bound", sid];
+    if ((await this.#kv.get(key)).value) return;
+    await this.#kv.set(key, true, { expireIn: BOUND_TTL_MS });
+  }
+
+  /** Whether a browser session holds these conversations (see `bind`). */
+  async isBound(sid: string): Promise<boolean> {
+    return (await this.#kv.get(["conversation_bound", sid])).value === true;
   }
 
   /** Forgets a session's conversation. */

@@ -2,7 +2,7 @@ import type { GenerationStats, LlmClient } from "../llm/types.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
 import { parseReply } from "../prompt/reply_parser.ts";
 import { stripThink } from "../llm/think_filter.ts";
-import type { HistoryStore } from "../history/store.ts";
+import { type HistoryStore, isStorageFull, storageFull } from "../history/store.ts";
 import { mergeNegatives, presetTexts } from "../prompt/negatives.ts";
 import { log } from "../app/logger.ts";
 import { compose } from "../prompt/composer.ts";
@@ -28,10 +28,24 @@ export interface GenerationResult {
   thinking: string | null;
   stats: GenerationStats;
   history_id: number | null;
+  /** Set when the disk was full: what was not saved (the prompt, the chat turn) and what to do. */
+  not_saved?: NotSaved;
   /** Protected terms the LLM dropped and we put back. */
   restored?: string[];
   /** The positive prompt's tokens for each of the target's encoders, with CLIP chunks. */
   tokens?: EncoderCount[];
+}
+
+/** What could not be saved because the disk was full, in the error shape's words. */
+export interface NotSaved {
+  type: "storage_full";
+  message: string;
+}
+
+/** Notes on a result that something was not saved for a full disk; both parts are named. */
+function noteNotSaved(result: GenerationResult, what: string): void {
+  const before = result.not_saved ? "this prompt was not saved to History, and " : "";
+  result.not_saved = { type: "storage_full", message: storageFull(`${before}${what}`).message };
 }
 
 /** A streamed generation event, in the shape the SSE routes send. */
@@ -164,7 +178,19 @@ export async function* runGeneration(
   if (kept.restored.length) result.restored = kept.restored;
   if (result.positive) result.tokens = tokensOf(plan, result.positive);
   result.history_id = saveToHistory(deps.history, plan, result, await digest);
-  if (hooks.onDone) await hooks.onDone(result);
+  if (hooks.onDone) {
+    try {
+      await hooks.onDone(result);
+    } catch (err) {
+      // The reply is written: a full disk costs the saved turn, never the reply itself.
+      if (!isStorageFull(err)) throw err;
+      log("chat").error("Could not save a chat turn: {error}", { error: String(err) });
+      noteNotSaved(
+        result,
+        "this chat turn was not saved, so the next message will not remember it",
+      );
+    }
+  }
   yield { done: true, ...result };
 }
 
@@ -214,8 +240,10 @@ function saveToHistory(
       source_image: plan.source ?? null,
     });
   } catch (err) {
-    // Losing the history row must not cost the user the prompt they just waited for.
+    // Losing the history row must not cost the user the prompt they just waited for; a full
+    // disk is said to them (`not_saved`), other failures leave `history_id` null as before.
     log("history").error("Could not save a history entry: {error}", { error: String(err) });
+    if (isStorageFull(err)) noteNotSaved(result, "this prompt was not saved to History");
     return null;
   }
 }

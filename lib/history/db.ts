@@ -88,6 +88,14 @@ export const MIGRATIONS: string[] = [
      thumb_height INTEGER,
      reading TEXT
    );`,
+  // Imports run in chunks so other requests are served meanwhile: each imported row names its
+  // import, and an import still listed here when the database opens was cut off and is removed.
+  `ALTER TABLE prompt_history ADD COLUMN import_id INTEGER;
+   CREATE INDEX history_import ON prompt_history(import_id) WHERE import_id IS NOT NULL;
+   CREATE TABLE history_imports (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     started_at TEXT NOT NULL
+   );`,
 ];
 
 /** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */
@@ -117,7 +125,7 @@ function migrate(db: DatabaseSync): void {
       db.exec(`PRAGMA user_version = ${i + 1}`);
       db.exec("COMMIT");
     } catch (err) {
-      db.exec("ROLLBACK");
+      if (db.isTransaction) db.exec("ROLLBACK");
       throw err;
     }
   }

@@ -49,6 +49,8 @@ export interface NewHistoryEntry {
   request?: Record<string, unknown> | null;
   /** The picture the prompt came from: a thumbnail and its metadata, never the upload. */
   source_image?: NewSourceImage | null;
+  /** The import that brings this row, while it runs (see `beginImport`). */
+  import_id?: number | null;
 }
 
 /** A stored entry as the API returns it. */
@@ -106,8 +108,34 @@ export const SEARCH_COUNT_CAP = 1000;
 /** Filtered listings count up to this number. */
 export const FILTER_COUNT_CAP = 100_000;
 
-/** A SQLite failure as the 503 it means for users; any other error as it is. */
+/** SQLite's result code for a full disk (or a database at its page limit). */
+const SQLITE_FULL = 13;
+
+/**
+ * Whether a write failed because the disk is full: SQLite says SQLITE_FULL; Deno KV (SQLite
+ * underneath) and the file system say it in words.
+ */
+export function isStorageFull(err: unknown): boolean {
+  if (err instanceof AppError) return err.type === "storage_full";
+  const e = err as { errcode?: number; message?: unknown } | null;
+  if (e?.errcode === SQLITE_FULL) return true;
+  return typeof e?.message === "string" &&
+    /database or disk is full|no space left on device|disk full|SQLITE_FULL/i.test(e.message);
+}
+
+/** What was not saved when the disk was full, in the words the reply and the page use. */
+export function storageFull(what = "Nothing was saved"): AppError {
+  return new AppError(
+    507,
+    "Storage full",
+    `The disk is full: ${what}. Free some space on the disk that holds DATA_DIR; nothing saved before is lost.`,
+    "storage_full",
+  );
+}
+
+/** A SQLite failure as what it means for users (a full disk, else a 503); others as they are. */
 export function fromDatabaseError(err: unknown): unknown {
+  if (isStorageFull(err) && !(err instanceof AppError)) return storageFull();
   if ((err as { code?: string } | null)?.code !== "ERR_SQLITE_ERROR") return err;
   return historyUnavailable((err as Error).message);
 }
@@ -176,6 +204,7 @@ export class HistoryStore {
   #statements = new Map<string, StatementSync>();
   #insert: StatementSync;
   #exists: StatementSync;
+  #full = false;
 
   constructor(db: DatabaseSync, options: { now?: () => Date } = {}) {
     this.#now = options.now ?? (() => new Date());
@@ -184,12 +213,46 @@ export class HistoryStore {
     this.#insert = this.#prepare(
       `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
          ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
-         duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request,
+         import_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#exists = this.#prepare(
       "SELECT 1 AS x FROM prompt_history WHERE fingerprint = ? LIMIT 1",
     );
+    this.#removeCutImports();
+  }
+
+  /** Removes what imports cut off by a crash had written, so each import is all or nothing. */
+  #removeCutImports(): void {
+    const cut = this.#prepare("SELECT id FROM history_imports").all() as { id: number }[];
+    for (const { id } of cut) {
+      while (this.removeImportRows(id, 10_000) > 0) { /* until none are left */ }
+      this.endImport(id);
+    }
+  }
+
+  /** Marks an import as running and returns its id; rows it adds carry that id. */
+  beginImport(): number {
+    return this.write(() =>
+      Number(
+        this.#prepare("INSERT INTO history_imports (started_at) VALUES (?)")
+          .run(this.#now().toISOString()).lastInsertRowid,
+      )
+    );
+  }
+
+  /** Marks an import as done: its rows stay. */
+  endImport(id: number): void {
+    this.#prepare("DELETE FROM history_imports WHERE id = ?").run(id);
+  }
+
+  /** Deletes up to `limit` rows an import added; returns how many went (0 when none are left). */
+  removeImportRows(id: number, limit: number): number {
+    return this.#prepare(
+      `DELETE FROM prompt_history WHERE id IN
+         (SELECT id FROM prompt_history WHERE import_id = ? LIMIT ?)`,
+    ).run(id, limit).changes as number;
   }
 
   /** A prepared statement, compiled once per SQL text (searches and listings reuse a handful). */
@@ -202,9 +265,29 @@ export class HistoryStore {
     return stmt;
   }
 
+  /**
+   * Whether the last write failed for a full disk (cleared by the next write that works), so
+   * `/healthz` can say so even while reads still work.
+   */
+  get storageFull(): boolean {
+    return this.#full;
+  }
+
+  /** Runs a write and notes whether the disk was full; the error goes on to the caller. */
+  write<T>(work: () => T): T {
+    try {
+      const out = work();
+      this.#full = false;
+      return out;
+    } catch (err) {
+      if (isStorageFull(err)) this.#full = true;
+      throw err;
+    }
+  }
+
   /** Stores an entry and returns its id. */
   add(entry: NewHistoryEntry): number {
-    return this.#add(entry, false)!;
+    return this.write(() => this.#add(entry, false)!);
   }
 
   /** Stores an imported entry unless the same one is already there; null when it was. */
@@ -238,6 +321,7 @@ export class HistoryStore {
       entry.ollama_digest ?? null,
       entry.prompt_hash ?? null,
       entry.request ? JSON.stringify(entry.request) : null,
+      entry.import_id ?? null,
     );
     const id = Number(result.lastInsertRowid);
     if (entry.source_image) this.sources.add(id, entry.source_image);
@@ -349,29 +433,30 @@ export class HistoryStore {
 
   /** Deletes one entry; false when there was none. */
   delete(id: number): boolean {
-    return this.#prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0;
+    return this.write(() =>
+      this.#prepare("DELETE FROM prompt_history WHERE id = ?").run(id).changes > 0
+    );
   }
 
   /** Marks or unmarks a favorite; false when the id names nothing. */
   setFavorite(id: number, favorite: boolean): boolean {
-    return this.#prepare("UPDATE prompt_history SET favorite = ? WHERE id = ?")
-      .run(favorite ? 1 : 0, id).changes > 0;
+    return this.write(() =>
+      this.#prepare("UPDATE prompt_history SET favorite = ? WHERE id = ?")
+        .run(favorite ? 1 : 0, id).changes > 0
+    );
   }
 
   /** Deletes every entry; returns how many went. */
   clear(): number {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const n = Number(this.#prepare("SELECT n FROM history_count WHERE id = 1").get()!.n);
-      this.db.exec("DELETE FROM prompt_history");
-      this.db.exec("INSERT INTO history_fts(history_fts) VALUES ('delete-all')");
-      this.db.exec("UPDATE history_count SET n = 0 WHERE id = 1");
-      this.db.exec("COMMIT");
-      return n;
-    } catch (err) {
-      this.db.exec("ROLLBACK");
-      throw err;
-    }
+    return this.write(() =>
+      inTransaction(this.db, () => {
+        const n = Number(this.#prepare("SELECT n FROM history_count WHERE id = 1").get()!.n);
+        this.db.exec("DELETE FROM prompt_history");
+        this.db.exec("INSERT INTO history_fts(history_fts) VALUES ('delete-all')");
+        this.db.exec("UPDATE history_count SET n = 0 WHERE id = 1");
+        return n;
+      })
+    );
   }
 
   /** Walks every entry oldest first in pages, so exports never hold the whole table. */
@@ -386,5 +471,22 @@ export class HistoryStore {
       for (const row of rows) yield rowToEntry(row);
       after = Number(rows[rows.length - 1]!.id);
     }
+  }
+}
+
+/**
+ * Runs work in one write transaction. SQLite rolls a transaction back by itself on some errors
+ * (a full disk is one), so ROLLBACK runs only while one is open and the first error is the one
+ * thrown, never "cannot rollback - no transaction is active".
+ */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const out = work();
+    db.exec("COMMIT");
+    return out;
+  } catch (err) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw err;
   }
 }

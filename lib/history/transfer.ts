@@ -3,9 +3,10 @@ import {
   HISTORY_MODES,
   type HistoryEntry,
   type HistoryStore,
+  inTransaction,
   type NewHistoryEntry,
 } from "./store.ts";
-import { badInput } from "../app/errors.ts";
+import { AppError, badInput } from "../app/errors.ts";
 
 /** Export formats `GET /history/export` offers. */
 export const EXPORT_FORMATS = ["json", "csv", "txt"] as const;
@@ -98,8 +99,21 @@ export function exportStream(
   return { body, contentType };
 }
 
+/** The earliest and latest times an imported entry may carry (UTC). */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * An ISO 8601 time with its offset, inside 1970–9999 once in UTC: anything else would be stored
+ * as a time our own export writes in a form (`-000001-…`, `+010000-…`) that no import accepts.
+ */
+const Timestamp = z.string().datetime({ offset: true }).refine((text) => {
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && ms >= EARLIEST && ms <= LATEST;
+}, "must be a real time between 1970-01-01 and 9999-12-31 (UTC), as the export writes it");
+
 const ImportEntry = z.object({
-  timestamp: z.string().datetime({ offset: true }),
+  timestamp: Timestamp,
   user_input: z.string().max(100_000),
   generated_output: z.string().max(1_000_000),
   positive: z.string().max(1_000_000).optional(),
@@ -125,52 +139,289 @@ export interface ImportReport {
   errors: string[];
 }
 
+function notJson(): AppError {
+  return badInput("body: not valid JSON; send a file made by GET /history/export?format=json");
+}
+
+function noEntries(): AppError {
+  return badInput(
+    "entries: expected a JSON export of the history (an object with an entries list)",
+    "invalid_input",
+    { list: "export" },
+  );
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
 /**
- * Imports a JSON export (or a bare list of entries) in one transaction. Entries already
+ * Cuts the entries out of an export as its text arrives, so no step handles the whole file: the
+ * items of a bare list, or of the top-level `entries` list of an object, come out one JSON text
+ * each. Everything else (the object around the list) is kept as a small "skeleton" with the list
+ * left empty, and parsed at the end, so the whole must still be JSON. Elements are checked by
+ * `JSON.parse` one by one; the splitter only tracks strings and nesting.
+ */
+export class JsonListSplitter {
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+  /** Depth inside the entries list (1 for a bare list, 2 for an object's), or 0 before it. */
+  #listDepth = 0;
+  #listDone = false;
+  #inElement = false;
+  #element = "";
+  #skeleton = "";
+  #top: "list" | "object" | null = null;
+
+  /** Feeds the next piece of text; returns the elements it completed. */
+  feed(text: string): string[] {
+    const out: string[] = [];
+    let elementFrom = this.#inElement ? 0 : -1;
+    let skeletonFrom = this.#inList() ? -1 : 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false;
+        else if (code === BACKSLASH) this.#escaped = true;
+        else if (code === QUOTE) this.#inString = false;
+        continue;
+      }
+      if (this.#top === null) {
+        if (isSpace(code)) continue;
+        if (code === OPEN_BRACKET) this.#top = "list";
+        else if (code === OPEN_BRACE) this.#top = "object";
+        else throw notJson();
+      }
+      // At list level, between elements: an element starts at anything but space and comma.
+      if (this.#inList() && this.#depth === this.#listDepth && !this.#inElement) {
+        if (isSpace(code) || code === COMMA) continue;
+        if (code === CLOSE_BRACKET) {
+          this.#depth--;
+          this.#listDepth = 0;
+          this.#listDone = true;
+          skeletonFrom = i;
+          continue;
+        }
+        this.#inElement = true;
+        elementFrom = i;
+      }
+      if (code === QUOTE) {
+        this.#inString = true;
+        continue;
+      }
+      if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+        this.#depth++;
+        if (
+          code === OPEN_BRACKET && !this.#listDone && !this.#inList() &&
+          (this.#top === "list" ? this.#depth === 1 : this.#depth === 2 &&
+            /"entries"\s*:\s*$/.test(this.#skeletonWith(text, skeletonFrom, i)))
+        ) {
+          // The list itself stays in the skeleton as `[]`; its items are cut out.
+          this.#skeleton = `${this.#skeletonWith(text, skeletonFrom, i)}[`;
+          skeletonFrom = -1;
+          this.#listDepth = this.#depth;
+        }
+      } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+        this.#depth--;
+        if (this.#depth < 0) throw notJson();
+      }
+      if (this.#inElement) {
+        const ends = this.#depth === this.#listDepth &&
+          (code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET);
+        if (ends) {
+          // A container ends with its closing bracket; a bare value before the comma.
+          const end = code === COMMA ? i : i + 1;
+          out.push(this.#element + text.slice(elementFrom, end));
+          this.#element = "";
+          this.#inElement = false;
+          elementFrom = -1;
+        } else if (this.#depth < this.#listDepth) {
+          // `]` right after a bare value: the value ends and so does the list.
+          out.push(this.#element + text.slice(elementFrom, i));
+          this.#element = "";
+          this.#inElement = false;
+          elementFrom = -1;
+          this.#listDepth = 0;
+          this.#listDone = true;
+          skeletonFrom = i;
+        }
+      }
+    }
+    if (this.#inElement && elementFrom >= 0) this.#element += text.slice(elementFrom);
+    if (skeletonFrom >= 0) this.#skeleton += text.slice(skeletonFrom);
+    if (this.#element.length > 8 * 1024 * 1024) throw notJson();
+    return out;
+  }
+
+  /** Checks that the text was one whole JSON value holding the list; throws a 400 if not. */
+  end(): void {
+    if (this.#inString || this.#depth !== 0 || this.#inElement || this.#top === null) {
+      throw notJson();
+    }
+    let skeleton: unknown;
+    try {
+      skeleton = JSON.parse(this.#skeleton);
+    } catch {
+      throw notJson();
+    }
+    if (!this.#listDone) throw noEntries();
+    if (this.#top === "object" && !Array.isArray((skeleton as { entries?: unknown }).entries)) {
+      throw noEntries();
+    }
+  }
+
+  #inList(): boolean {
+    return this.#listDepth > 0;
+  }
+
+  #skeletonWith(text: string, from: number, to: number): string {
+    return from >= 0 ? this.#skeleton + text.slice(from, to) : this.#skeleton;
+  }
+}
+
+/** The 413 for an import, naming the import's own limit. */
+export function importTooLarge(maxBytes: number): AppError {
+  return new AppError(
+    413,
+    "Payload too large",
+    `The import is larger than ${
+      Math.round(maxBytes / 1024 / 1024)
+    } MB: split the export (e.g. by date) and import the parts.`,
+    "payload_too_large",
+  );
+}
+
+/** Rows written per transaction; each takes a few milliseconds. */
+const ROWS_PER_CHUNK = 250;
+/** Work between two yields to the event loop, in milliseconds. */
+const SLICE_MS = 8;
+
+/** Bytes decoded and scanned at a time. */
+const READ_SLICE = 128 * 1024;
+
+/** Decodes the next bytes of a UTF-8 body (none: the end); text that is not UTF-8 is a 400. */
+function decodeSlice(decoder: TextDecoder, bytes?: Uint8Array): string {
+  try {
+    return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+  } catch {
+    throw badInput("body: not UTF-8 text; send a file made by GET /history/export?format=json");
+  }
+}
+
+/** Lets timers and other requests run. */
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Imports a JSON export (or a bare list of entries) as its body arrives, in chunks of a few
+ * hundred rows with a pause between them, so other requests are served during a long import.
+ * It is still all or nothing: every row carries the import's id until it ends, and any failure
+ * (bad JSON half-way, a full disk, a crash) removes the rows written so far. Entries already
  * present (same time, input, output, target and mode) are skipped, so importing twice is safe.
  */
-export function importEntries(store: HistoryStore, body: unknown): ImportReport {
-  const list = Array.isArray(body)
-    ? body
-    : (body && typeof body === "object" && Array.isArray((body as { entries?: unknown }).entries))
-    ? (body as { entries: unknown[] }).entries
-    : null;
-  if (!list) {
-    throw badInput(
-      "entries: expected a JSON export of the history (an object with an entries list)",
-      "invalid_input",
-      { list: "export" },
-    );
-  }
+export async function importStream(
+  store: HistoryStore,
+  body: ReadableStream<Uint8Array>,
+  maxBytes = Infinity,
+): Promise<ImportReport> {
+  let bytes = 0;
   const report: ImportReport = { imported: 0, duplicates: 0, invalid: 0, errors: [] };
-  store.db.exec("BEGIN IMMEDIATE");
-  try {
-    list.forEach((raw, index) => {
-      const parsed = ImportEntry.safeParse(raw);
-      if (!parsed.success) {
-        report.invalid++;
-        const issue = parsed.error.issues[0]!;
-        if (report.errors.length < 10) {
-          report.errors.push(`entries.${index}.${issue.path.join(".")}: ${issue.message}`);
+  const splitter = new JsonListSplitter();
+  const reader = body.getReader();
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const importId = store.beginImport();
+  let index = 0;
+  let pending: NewHistoryEntry[] = [];
+  let sliceStart = performance.now();
+  const flush = async () => {
+    const chunk = pending;
+    pending = [];
+    store.write(() =>
+      inTransaction(store.db, () => {
+        for (const entry of chunk) {
+          if (store.addIfNew(entry) === null) report.duplicates++;
+          else report.imported++;
         }
-        return;
+      })
+    );
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToOthers();
+      sliceStart = performance.now();
+    }
+  };
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+      if (bytes > maxBytes) throw importTooLarge(maxBytes);
+      // A body can arrive as one piece of many megabytes: it is read a slice at a time.
+      for (let at = 0; at < value.length; at += READ_SLICE) {
+        for (
+          const text of splitter.feed(decodeSlice(decoder, value.subarray(at, at + READ_SLICE)))
+        ) {
+          const entry = toEntry(text, index++, report);
+          if (entry) pending.push({ ...entry, import_id: importId });
+          if (pending.length >= ROWS_PER_CHUNK) await flush();
+        }
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldToOthers();
+          sliceStart = performance.now();
+        }
       }
-      const e = parsed.data;
-      const entry: NewHistoryEntry = {
-        ...e,
-        positive: e.positive ?? e.generated_output,
-        negative: e.negative ?? null,
-        ollama_model: e.ollama_model ?? null,
-        presets: e.presets ?? {},
-        timestamp: new Date(e.timestamp).toISOString(),
-      };
-      if (store.addIfNew(entry) === null) report.duplicates++;
-      else report.imported++;
-    });
-    store.db.exec("COMMIT");
+    }
+    splitter.feed(decodeSlice(decoder));
+    splitter.end();
+    if (pending.length) await flush();
+    store.endImport(importId);
+    return report;
   } catch (err) {
-    store.db.exec("ROLLBACK");
+    await reader.cancel().catch(() => {});
+    await removeImport(store, importId);
     throw err;
   }
-  return report;
+}
+
+/** Takes back what a failed import wrote, a chunk at a time. */
+async function removeImport(store: HistoryStore, importId: number): Promise<void> {
+  while (store.removeImportRows(importId, 2_000) > 0) await yieldToOthers();
+  store.endImport(importId);
+}
+
+/** One entry's text as a row to store, or null (counted as invalid) when it is not one. */
+function toEntry(text: string, index: number, report: ImportReport): NewHistoryEntry | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw notJson();
+  }
+  const parsed = ImportEntry.safeParse(raw);
+  if (!parsed.success) {
+    report.invalid++;
+    const issue = parsed.error.issues[0]!;
+    if (report.errors.length < 10) {
+      report.errors.push(`entries.${index}.${issue.path.join(".")}: ${issue.message}`);
+    }
+    return null;
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    positive: e.positive ?? e.generated_output,
+    negative: e.negative ?? null,
+    ollama_model: e.ollama_model ?? null,
+    presets: e.presets ?? {},
+    timestamp: new Date(e.timestamp).toISOString(),
+  };
 }

@@ -8,8 +8,11 @@ import { badInput } from "../../lib/app/errors.ts";
 import { readJson } from "../http/request_body.ts";
 import { ChatSchema, PersonaChatSchema, SessionField } from "../http/schemas.ts";
 import { abortWithRequest, sseResponse } from "../http/sse.ts";
-import { SESSION_ID, sessionOf } from "../http/session.ts";
+import { cookieSession, SESSION_ID, sessionOf } from "../http/session.ts";
+import { hasBearerToken } from "../http/guards.ts";
+import { conversationSession } from "../../lib/chat/conversation_access.ts";
 import { requesterOf } from "../http/requester.ts";
+import { failWhenNotSaved, generationJson } from "../http/not_saved.ts";
 
 type Deps = Pick<
   Services,
@@ -46,6 +49,15 @@ async function readOptionalJson<T extends z.ZodType>(c: Context, schema: T): Pro
 export function chatRoutes(services: Deps): Hono {
   const nsfw = services.config.enableNsfwPresets;
 
+  /** The session whose conversation this request may use (see `conversationSession`). */
+  async function chatSession(c: Context, named: string | undefined): Promise<string> {
+    return await conversationSession(services.conversations, {
+      cookie: cookieSession(c, services.secret),
+      named,
+      trusted: hasBearerToken(c, services.config),
+    }, () => sessionOf(c, services.secret));
+  }
+
   async function turn(c: Context, kind: ConversationKind) {
     const body = await readJson(c, kind === "persona" ? PersonaChatSchema : ChatSchema);
     const prepared = await prepareChatTurn({
@@ -57,7 +69,7 @@ export function chatRoutes(services: Deps): Hono {
     }, {
       kind,
       request: body,
-      sessionId: sessionOf(c, services.secret, body.session_id),
+      sessionId: await chatSession(c, body.session_id),
       signal: c.req.raw.signal,
     });
     return { ...prepared, deps: { ...generationDeps(services), slots: services.slots } };
@@ -72,7 +84,7 @@ export function chatRoutes(services: Deps): Hono {
           signal: c.req.raw.signal,
           ...hooks,
         });
-        return c.json({
+        return generationJson(c, {
           model: plan.target.id,
           ollama_model: plan.ollamaModel,
           ...extra,
@@ -91,7 +103,7 @@ export function chatRoutes(services: Deps): Hono {
       const options = { requester: requesterOf(c, services.secret), signal: stop.signal, ...hooks };
       async function* events() {
         try {
-          for await (const event of streamPrompt(deps, plan, options)) {
+          for await (const event of failWhenNotSaved(streamPrompt(deps, plan, options))) {
             yield "done" in event ? { ...event, ...extra } : event;
           }
         } finally {
@@ -112,13 +124,13 @@ export function chatRoutes(services: Deps): Hono {
     .post("/persona-chat-stream", stream("persona"))
     .post("/reset", async (c) => {
       const body = await readOptionalJson(c, ResetSchema);
-      const sid = sessionOf(c, services.secret, body.session_id);
+      const sid = await chatSession(c, body.session_id);
       await services.conversations.reset(sid, "chat");
       return c.json({ status: "reset", session_id: sid });
     })
     .post("/persona-reset", async (c) => {
       const body = await readOptionalJson(c, ResetSchema);
-      const sid = sessionOf(c, services.secret, body.session_id);
+      const sid = await chatSession(c, body.session_id);
       await services.conversations.reset(sid, "persona");
       return c.json({ message: "Persona conversation reset", session_id: sid });
     })
@@ -128,7 +140,7 @@ export function chatRoutes(services: Deps): Hono {
       if (given !== undefined && !SESSION_ID.test(given)) {
         throw badInput("session_id: must be the session_id a previous reply gave");
       }
-      const sid = sessionOf(c, services.secret, given);
+      const sid = await chatSession(c, given);
       return c.json({
         session_id: sid,
         kind,

@@ -6,6 +6,7 @@ import { readJson } from "../http/request_body.ts";
 import { GenerateSchema } from "../http/schemas.ts";
 import { abortWithRequest, sseResponse } from "../http/sse.ts";
 import { requesterOf } from "../http/requester.ts";
+import { failWhenNotSaved, generationJson } from "../http/not_saved.ts";
 
 type Deps = Pick<
   Services,
@@ -26,7 +27,7 @@ export function generateRoutes(services: Deps): Hono {
         requester: requesterOf(c, services.secret),
         signal: c.req.raw.signal,
       });
-      return c.json({
+      return generationJson(c, {
         model: plan.target.id,
         ollama_model: result.engine === "ollama" ? plan.ollamaModel : null,
         ...result,
@@ -43,6 +44,6 @@ export function generateRoutes(services: Deps): Hono {
         requester: requesterOf(c, services.secret),
         signal: stop.signal,
       });
-      return await sseResponse(events, stop);
+      return await sseResponse(failWhenNotSaved(events), stop);
     });
 }

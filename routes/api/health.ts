@@ -29,7 +29,11 @@ export function healthRoutes(
         ...probe,
       },
       ollama: probe,
-      history: services.history.problem ? "unavailable" : "ok",
+      history: services.history.problem
+        ? "unavailable"
+        : services.history.peek()?.storageFull
+        ? "storage_full"
+        : "ok",
       presets: services.presets.lastError
         ? `using last good presets: ${services.presets.lastError}`
         : "ok",

@@ -1,14 +1,19 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import { badInput, notFound } from "../../lib/app/errors.ts";
-import { EXPORT_FORMATS, exportStream, importEntries } from "../../lib/history/transfer.ts";
+import {
+  EXPORT_FORMATS,
+  exportStream,
+  importStream,
+  importTooLarge,
+} from "../../lib/history/transfer.ts";
 import { replayEntry } from "../../lib/history/replay.ts";
 import { parseJsonBody, parseRequestWith } from "../http/request_body.ts";
 import { parseHistoryQuery } from "../http/history_query.ts";
 import { GenerateSchema } from "../http/schemas.ts";
 import { requesterOf } from "../http/requester.ts";
+import { generationJson } from "../http/not_saved.ts";
 
 type Deps = Pick<
   Services,
@@ -80,16 +85,16 @@ export function historyRoutes(services: Deps): Hono {
         },
       });
     })
-    .post("/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES }), async (c) => {
+    .post("/import", async (c) => {
+      // Counted while the body streams in (a body limit that buffers would hold the loop).
+      const declared = Number(c.req.header("content-length") ?? 0);
+      if (declared > MAX_IMPORT_BYTES) throw importTooLarge(MAX_IMPORT_BYTES);
       const history = store();
-      const text = await c.req.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw badInput("body: not valid JSON; send a file made by GET /history/export?format=json");
+      const body = c.req.raw.body;
+      if (!body) {
+        throw badInput("body: empty; send a file made by GET /history/export?format=json");
       }
-      return c.json(importEntries(history, body));
+      return c.json(await importStream(history, body, MAX_IMPORT_BYTES));
     })
     .get("/:id", (c) => {
       const entry = store().get(parseId(c.req.param("id")));
@@ -123,7 +128,7 @@ export function historyRoutes(services: Deps): Hono {
         entry,
         { requester: requesterOf(c, services.secret), signal: c.req.raw.signal },
       );
-      return c.json(replayed);
+      return generationJson(c, replayed);
     })
     .put("/:id/favorite", async (c) => {
       const id = parseId(c.req.param("id"));

@@ -94,6 +94,14 @@ export function csrfGuard(): MiddlewareHandler {
   };
 }
 
+/** Whether the request carries AUTH_TOKEN as a bearer token (only when one is set). */
+export function hasBearerToken(c: Context, config: Pick<Config, "authToken">): boolean {
+  const token = config.authToken;
+  if (!token) return false;
+  const bearer = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  return bearer !== undefined && safeEqual(bearer, token);
+}
+
 /**
  * With AUTH_TOKEN set, every request needs it: `Authorization: Bearer <token>` from scripts, or
  * the login cookie from browsers (who are sent to /login first).
@@ -104,7 +112,10 @@ export function authGuard(config: Pick<Config, "authToken">): MiddlewareHandler 
   return async function checkAuth(c, next) {
     if (!token) return await next();
     const path = c.req.path;
-    if (path === "/login" || path.startsWith("/static/")) return await next();
+    // Logging out needs no login: it only clears the cookie (and the CSRF guard ran first).
+    if (path === "/login" || path === "/logout" || path.startsWith("/static/")) {
+      return await next();
+    }
     const bearer = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     if (bearer && safeEqual(bearer, token)) return await next();
     const cookie = getCookie(c, AUTH_COOKIE);

@@ -24,6 +24,8 @@ export interface Chrome {
   theme: Theme;
   /** The page's own address, where the theme switch comes back to. */
   path: string;
+  /** Whether the shell offers a logout (only when AUTH_TOKEN asks for a login). */
+  logout: boolean;
 }
 
 /** The status pill's data; read after the listing, which is when `auto` learns the kind. */
@@ -47,6 +49,7 @@ export async function pageChrome(
     ollama: llmStatus(services, models.reachable),
     theme: themeOf(c),
     path: pathOf(c),
+    logout: Boolean(services.config.authToken),
   };
 }
 

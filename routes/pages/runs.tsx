@@ -22,7 +22,7 @@ import { ChatPanel, type ChatPanelProps } from "../../views/chat_panel.tsx";
 import { Announce, OllamaStatus } from "../../views/ollama_status.tsx";
 import { parseReply } from "../../lib/prompt/reply_parser.ts";
 import { ChatSchema, GenerateSchema, PersonaChatSchema } from "../http/schemas.ts";
-import { sessionOf } from "../http/session.ts";
+import { cookieSession, sessionOf } from "../http/session.ts";
 import { validateForm } from "../http/form_validation.ts";
 import { errorStatus, formEntries, isHtmx, isOffline, toErrorView } from "../http/page_context.ts";
 import { chatView, type HomeDeps, renderHome } from "../http/render_home.tsx";
@@ -67,6 +67,17 @@ async function relay(
     } else emit("thinking", escapeHtml(event.thinking));
   }
   throw new DOMException("The generation was stopped", "AbortError");
+}
+
+/**
+ * A chat reply that could not be kept (a full disk): the conversation will not show it, so the
+ * error says so and carries the reply itself.
+ */
+function notSavedView(result: GenerationResult): ErrorView {
+  return {
+    title: "not saved: the disk is full",
+    message: `${result.not_saved!.message} The reply was: ${result.result}`,
+  };
 }
 
 /** Whether a failure is a Stop (or a page gone), not a shutdown or an upstream error. */
@@ -235,6 +246,8 @@ export function runRoutes(services: Deps): Hono {
     const htmx = isHtmx(c);
     const kind = form.persona_id ? "persona" : "chat";
     const sid = sessionOf(c, services.secret);
+    // A browser's conversation answers only to its cookie (see `conversationSession`).
+    if (cookieSession(c, services.secret) === sid) await services.conversations.bind(sid);
     const panelOf = async (extra: Partial<ChatPanelProps>) => {
       const view = { ...await chatView(services, sid, form), ...extra };
       return renderFragment(<ChatPanel {...view} />) +
@@ -272,7 +285,7 @@ export function runRoutes(services: Deps): Hono {
           sessionId: sid,
           signal: c.req.raw.signal,
         });
-        await generatePrompt(deps(), turn.plan, {
+        const result = await generatePrompt(deps(), turn.plan, {
           requester,
           signal: c.req.raw.signal,
           ...turn.hooks,
@@ -281,6 +294,10 @@ export function runRoutes(services: Deps): Hono {
             await turn!.hooks.onStopped(partial);
           },
         });
+        if (result.not_saved) {
+          form.input = "";
+          return await renderHome(services, c, form, { error: notSavedView(result) }, 507);
+        }
         const persona = form.persona_id ? `&persona=${encodeURIComponent(form.persona_id)}` : "";
         return c.redirect(`/?mode=chat${persona}`, 303);
       } catch (err) {
@@ -318,12 +335,13 @@ export function runRoutes(services: Deps): Hono {
       let offline: boolean | undefined;
       try {
         turn = await prepareChatTurn(chatDeps(), { kind, request, sessionId: sid, signal });
-        await relay(
+        const result = await relay(
           emit,
           streamPrompt(deps(), turn.plan, { requester, signal, ...turn.hooks }),
           seen,
         );
         offline = false;
+        if (result.not_saved) error = notSavedView(result);
       } catch (err) {
         if (!isStop(err)) {
           error = toErrorView(err);

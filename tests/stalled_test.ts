@@ -1,0 +1,48 @@
+import { equal, match, ok } from "node:assert/strict";
+import { serveOnPort, startTestApp } from "./helpers.ts";
+
+/** What the server sends within `ms` (Deno keeps the socket open after it; see DECISIONS.md). */
+async function readAll(conn: Deno.Conn, ms: number): Promise<{ text: string; closed: boolean }> {
+  const buf = new Uint8Array(4096);
+  let text = "";
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const timer = new Promise<"wait">((r) => setTimeout(() => r("wait"), until - Date.now()));
+    const n = await Promise.race([conn.read(buf).catch(() => null), timer]);
+    if (n === "wait") return { text, closed: false };
+    if (n === null) return { text, closed: true };
+    text += new TextDecoder().decode(buf.subarray(0, n));
+    if (text.includes("request_timeout")) return { text, closed: false };
+  }
+  return { text, closed: false };
+}
+
+Deno.test("a client that sends part of a body and stalls gets a 408 in the error shape", async () => {
+  const t = await startTestApp({ env: { BODY_TIMEOUT: "0.3" } });
+  const server = serveOnPort(t.app);
+  try {
+    const port = Number(new URL(server.url).port);
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const t0 = performance.now();
+    await conn.write(new TextEncoder().encode(
+      "POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+        'Content-Length: 100\r\n\r\n{"input":',
+    ));
+    const { text } = await readAll(conn, 2000);
+    const took = performance.now() - t0;
+    try {
+      conn.close();
+    } catch {
+      // Already closed by the server.
+    }
+    match(text, /^HTTP\/1\.1 408/);
+    match(text, /request_timeout/);
+    match(text, /connection: close/i, "the client is told the connection ends");
+    ok(took < 3000, `${took.toFixed(0)} ms`);
+    // The server still answers everyone else.
+    equal(await fetch(`${server.url}/api/targets`).then((r) => r.body?.cancel()), undefined);
+  } finally {
+    await server.close();
+    await t.close();
+  }
+});
