@@ -5,7 +5,7 @@ import { generationDeps, planContext, type Services } from "../../lib/app/servic
 import { badInput, notFound } from "../../lib/app/errors.ts";
 import { EXPORT_FORMATS, exportStream, importEntries } from "../../lib/history/transfer.ts";
 import { replayEntry } from "../../lib/history/replay.ts";
-import { parseJsonBody, parseRequestWith } from "../http/request_body.ts";
+import { parseJsonBody, parseRequestWith, refuseNul } from "../http/request_body.ts";
 import { parseHistoryQuery } from "../http/history_query.ts";
 import { GenerateSchema } from "../http/schemas.ts";
 import { requesterOf } from "../http/requester.ts";
@@ -89,6 +89,7 @@ export function historyRoutes(services: Deps): Hono {
       } catch {
         throw badInput("body: not valid JSON; send a file made by GET /history/export?format=json");
       }
+      refuseNul(body);
       return c.json(importEntries(history, body));
     })
     .get("/:id", (c) => {
