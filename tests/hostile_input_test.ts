@@ -135,3 +135,78 @@ Deno.test("GET /api/conversation with a 3,000-character session_id is a 400 that
     await t.close();
   }
 });
+
+/** Asserts a JSON 400 whose message starts with the field's name. */
+async function refusedNul(res: Response, field: string): Promise<void> {
+  const text = await res.text();
+  equal(res.status, 400, text);
+  // Our error shape, OpenAI's ({error: {message}}) or Ollama's ({error: "…"}).
+  const body = JSON.parse(text);
+  const message = String(body.message ?? body.error?.message ?? body.error);
+  ok(message.includes(`${field}: `) && /NUL/.test(message), message);
+}
+
+Deno.test("NUL in any text a client sends is refused with a 400 naming the field", async () => {
+  const t = await startTestApp();
+  try {
+    await refusedNul(await t.post("/generate", { input: "before\0after" }), "input");
+    await refusedNul(
+      await t.post("/generate", { input: "a fox", selections: { universal: { "mo\0od": "x" } } }),
+      "selections.universal",
+    );
+    await refusedNul(await t.post("/chat", { message: "hi\0" }), "message");
+    await refusedNul(
+      await t.post("/api/presets/custom", { kind: "styles", name: "a\0b", text: "x" }),
+      "name",
+    );
+    await refusedNul(
+      await t.post("/history/import", {
+        entries: [{
+          timestamp: "2026-01-01T00:00:00Z",
+          user_input: "before\0after",
+          generated_output: "x",
+          model: "flux",
+          mode: "oneshot",
+        }],
+      }),
+      "entries.0.user_input",
+    );
+    await refusedNul(
+      await t.post("/v1/chat/completions", {
+        model: "flux",
+        messages: [{ role: "user", content: "a\0b" }],
+      }),
+      "messages.0.content",
+    );
+    await refusedNul(
+      await t.post("/ollama/api/generate", { model: "flux", prompt: "a\0b", stream: false }),
+      "prompt",
+    );
+    const page = await form(t, "/ui/generate", { input: "before\0after" });
+    equal(page.status, 400);
+    match(await page.text(), /input: [^<]*NUL/);
+    equal(t.fake.chatRequests().length, 0);
+    equal(t.services.history.use().list({ limit: 5 }).total, 0);
+    equal(t.services.custom.use().list().length, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a model reply holding NUL is saved and shown exactly as it was answered, without the NUL", async () => {
+  const t = await startTestApp({ fake: { reply: () => "PROMPT: before\0after, a fox" } });
+  try {
+    const res = await t.post("/generate", { input: "a fox" });
+    const body = await res.json();
+    equal(res.status, 200, JSON.stringify(body));
+    equal(body.positive, "beforeafter, a fox");
+    const saved = t.services.history.use().get(body.history_id)!;
+    equal(saved.positive, body.positive);
+    match(
+      await (await t.request(`/ui/history?focus=${body.history_id}`)).text(),
+      /beforeafter, a fox/,
+    );
+  } finally {
+    await t.close();
+  }
+});

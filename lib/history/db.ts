@@ -1,5 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
 import { historyUnavailable } from "./store.ts";
+import { searchText } from "./search.ts";
 
 /** Versioned schema steps; `PRAGMA user_version` records how many have run. */
 export const MIGRATIONS: string[] = [
@@ -96,6 +97,28 @@ export const MIGRATIONS: string[] = [
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      started_at TEXT NOT NULL
    );`,
+  // Search finds a word inside a run of CJK (or Thai…) text, and emoji: the index reads each
+  // row through search_text() (registered by openDatabase), which makes each such character a
+  // word of its own. Contentless: the rows are in prompt_history already.
+  `DROP TRIGGER history_ai;
+   DROP TRIGGER history_ad;
+   DROP TABLE history_fts;
+   CREATE VIRTUAL TABLE history_fts USING fts5(
+     user_input, positive,
+     content='', contentless_delete=1,
+     tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6'
+   );
+   INSERT INTO history_fts(rowid, user_input, positive)
+     SELECT id, search_text(user_input), search_text(positive) FROM prompt_history;
+   CREATE TRIGGER history_ai AFTER INSERT ON prompt_history BEGIN
+     INSERT INTO history_fts(rowid, user_input, positive)
+     VALUES (new.id, search_text(new.user_input), search_text(new.positive));
+     UPDATE history_count SET n = n + 1 WHERE id = 1;
+   END;
+   CREATE TRIGGER history_ad AFTER DELETE ON prompt_history BEGIN
+     DELETE FROM history_fts WHERE rowid = old.id;
+     UPDATE history_count SET n = n - 1 WHERE id = 1;
+   END;`,
 ];
 
 /** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */
@@ -103,6 +126,8 @@ export function openDatabase(path: string): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path);
+    // The search index calls it for every row written (see the last migrations).
+    db.function("search_text", { deterministic: true }, (text) => searchText(String(text ?? "")));
     db.exec("PRAGMA busy_timeout = 5000");
     if (path !== ":memory:") {
       db.exec("PRAGMA journal_mode = WAL");

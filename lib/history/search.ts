@@ -2,7 +2,43 @@
 export function fold(text: string): string {
   // Plain ASCII (most prompts) needs no Unicode normalization.
   if (!/[^\p{ASCII}]/u.test(text)) return text.toLowerCase();
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  // Composed again afterwards: kana with voicing marks and Hangul syllables stay whole, as the
+  // index keeps them.
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").normalize("NFC").toLowerCase();
+}
+
+/**
+ * Scripts written without spaces between words: the tokenizer would index a whole run as one
+ * word, so each character is made a word of its own and a search for a word inside the run is
+ * a phrase of its characters.
+ */
+const UNSPACED =
+  "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\p{Script=Thai}" +
+  "\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}";
+/** One character the index keeps as a word of its own: an unspaced-script letter or an emoji. */
+const OWN_WORD = new RegExp(`[${UNSPACED}]|\\p{Extended_Pictographic}`, "gu");
+/** What joins or dresses an emoji (joiner, variation selectors, skin tones): not searched. */
+const EMOJI_PARTS = /[\u200d\ufe0e\ufe0f\u{1F3FB}-\u{1F3FF}]/gu;
+const IS_EMOJI = /^\p{Extended_Pictographic}$/u;
+/** Emoji are indexed as private-use words (the tokenizer drops some emoji and keeps others). */
+const EMOJI_MARK = "\ue000";
+
+/**
+ * Text as the full-text index reads it (the database calls this on every row it indexes): each
+ * character of an unspaced script a word of its own, each emoji a word the tokenizer keeps.
+ */
+export function searchText(text: string): string {
+  if (!/[^\p{ASCII}]/u.test(text)) return text;
+  return text.replace(EMOJI_PARTS, "").replace(
+    OWN_WORD,
+    (ch) => IS_EMOJI.test(ch) ? ` ${EMOJI_MARK}${ch.codePointAt(0)!.toString(16)} ` : ` ${ch} `,
+  );
+}
+
+/** Whether a search word is matched as a run of characters (CJK, Thai…, emoji), not a token. */
+function isRun(word: string): boolean {
+  OWN_WORD.lastIndex = 0;
+  return OWN_WORD.test(word);
 }
 
 /** The words of a search: every one must match; the last may be a prefix (search as you type). */
@@ -17,32 +53,50 @@ export interface SearchTerms {
 /** Longest prefix the FTS prefix indexes cover; longer prefixes would be read eagerly. */
 const INDEXED_PREFIX = 6;
 
-/** Parses what a user typed. One-letter words are dropped unless nothing else is left. */
+/** Matches nothing: an FTS phrase without words. */
+const NOTHING = '""';
+
+/**
+ * Parses what a user typed. One-letter words are dropped unless nothing else is left (a
+ * character of an unspaced script or an emoji is a word however short). A search of nothing but
+ * white space is no search (null); one of symbols only finds nothing, never every row.
+ */
 export function parseSearch(q: string): SearchTerms | null {
-  let words = (fold(q.normalize("NFKC")).match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 12);
-  if (words.some((w) => w.length > 1)) words = words.filter((w) => w.length > 1);
-  if (!words.length) return null;
+  if (!q.trim()) return null;
+  const folded = fold(q.normalize("NFKC")).replace(EMOJI_PARTS, "");
+  let words = (folded.match(SEARCH_WORD) ?? []).slice(0, 12);
+  if (words.some((w) => w.length > 1 || isRun(w))) {
+    words = words.filter((w) => w.length > 1 || isRun(w));
+  }
+  // Punctuation alone (a quote or a dash typed first) is no search yet.
+  if (!words.length) {
+    return /^[\p{P}\s]*$/u.test(folded) ? null : { words, match: NOTHING, needsFilter: false };
+  }
   // Prefix indexes cover 2 to 6 letters and are read lazily. A one-letter prefix would read every
   // term, so it is exact; a longer prefix is cut to 6 letters and the rows are checked afterwards.
   const last = words.length - 1;
-  const needsFilter = words[last]!.length > INDEXED_PREFIX;
+  const needsFilter = !isRun(words[last]!) && words[last]!.length > INDEXED_PREFIX;
   const match = words.map((w, i) => {
+    // A run is the phrase of its characters, next to each other as the index keeps them.
+    if (isRun(w)) return `"${searchText(w).trim().split(/\s+/).join(" ")}"`;
     if (i !== last || w.length === 1) return `"${w}"`;
     return `"${w.slice(0, INDEXED_PREFIX)}"*`;
   }).join(" ");
   return { words, match, needsFilter };
 }
 
+/** A search word: letters, digits and `_`, or one emoji. */
+const SEARCH_WORD = /[\p{L}\p{N}_]+|\p{Extended_Pictographic}/gu;
+
 /** Whether an entry really contains every word (the last as a prefix). */
 export function matchesAll(
   entry: { user_input: string; positive: string },
   words: string[],
 ): boolean {
-  const tokens = new Set([
-    ...(fold(entry.user_input).match(WORD) ?? []),
-    ...(fold(entry.positive).match(WORD) ?? []),
-  ]);
+  const text = `${fold(entry.user_input)}\n${fold(entry.positive)}`;
+  const tokens = new Set(text.match(WORD) ?? []);
   return words.every((w, i) => {
+    if (isRun(w)) return text.includes(w);
     if (tokens.has(w)) return true;
     if (i !== words.length - 1) return false;
     for (const t of tokens) if (t.startsWith(w)) return true;
@@ -54,8 +108,13 @@ const WORD = /[\p{L}\p{N}_]+/gu;
 
 function hits(text: string, words: string[]): number {
   let score = 0;
-  const tokens = fold(text).match(WORD) ?? [];
+  const folded = fold(text);
+  const tokens = folded.match(WORD) ?? [];
   words.forEach((w, i) => {
+    if (isRun(w)) {
+      score += 1.5 * (folded.split(w).length - 1);
+      return;
+    }
     const prefix = i === words.length - 1;
     for (const t of tokens) {
       if (t === w) score += 1.5;
@@ -83,15 +142,24 @@ export function snippet(
   span = 16,
 ): string {
   const source = hits(entry.user_input, words) > 0 ? entry.user_input : entry.positive;
+  const plain = words.filter((w) => !isRun(w));
+  const runs = words.filter(isRun);
   const isHit = (word: string) => {
     const f = fold(word);
-    return words.some((w, i) => f === w || (i === words.length - 1 && f.startsWith(w)));
+    return plain.some((w) => f === w || (w === words.at(-1) && f.startsWith(w)));
+  };
+  const hasRun = (token: string) => runs.some((w) => fold(token).includes(w));
+  const mark = (token: string) => {
+    const marked = token.replace(WORD, (w) => (isHit(w) ? `[[${w}]]` : w));
+    // A run inside a word (CJK): marked where it stands; such scripts have no case to fold.
+    return runs.reduce((t, w) => t.split(w).join(`[[${w}]]`), marked);
   };
   const tokens = source.split(/\s+/).filter(Boolean);
-  const first = Math.max(0, tokens.findIndex((t) => (t.match(WORD) ?? []).some(isHit)));
+  const first = Math.max(
+    0,
+    tokens.findIndex((t) => hasRun(t) || (t.match(WORD) ?? []).some(isHit)),
+  );
   const start = Math.max(0, first - Math.floor(span / 3));
-  const body = tokens.slice(start, start + span)
-    .map((t) => t.replace(WORD, (w) => (isHit(w) ? `[[${w}]]` : w)))
-    .join(" ");
+  const body = tokens.slice(start, start + span).map(mark).join(" ");
   return `${start > 0 ? "… " : ""}${body}${start + span < tokens.length ? " …" : ""}`;
 }

@@ -7,6 +7,7 @@ import {
   type NewHistoryEntry,
 } from "./store.ts";
 import { AppError, badInput } from "../app/errors.ts";
+import { findNul, nulMessage } from "../app/nul.ts";
 
 /** Export formats `GET /history/export` offers. */
 export const EXPORT_FORMATS = ["json", "csv", "txt"] as const;
@@ -405,6 +406,11 @@ function toEntry(text: string, index: number, report: ImportReport): NewHistoryE
     raw = JSON.parse(text);
   } catch {
     throw notJson();
+  }
+  const nul = findNul(raw);
+  if (nul) {
+    const field = nul.field === "body" ? `entries.${index}` : `entries.${index}.${nul.field}`;
+    throw badInput(nulMessage({ ...nul, field }));
   }
   const parsed = ImportEntry.safeParse(raw);
   if (!parsed.success) {

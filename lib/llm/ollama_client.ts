@@ -8,7 +8,7 @@ import {
   ollamaUnreachable,
 } from "./errors.ts";
 import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
-import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError } from "./reply_limit.ts";
+import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError, withoutNul } from "./reply_limit.ts";
 import { AppError } from "../app/errors.ts";
 import type {
   ChatEvent,
@@ -155,6 +155,8 @@ export class OllamaClient implements LlmClient {
           }
           if (typeof chunk.error === "string") throw ollamaApiError(chunk.error);
           const message = (chunk.message ?? {}) as { content?: unknown; thinking?: unknown };
+          if (typeof message.thinking === "string") message.thinking = withoutNul(message.thinking);
+          if (typeof message.content === "string") message.content = withoutNul(message.content);
           if (typeof message.thinking === "string" && message.thinking) {
             budget.add(message.thinking);
             if (hasVisibleText(message.thinking)) watchdog.progress();

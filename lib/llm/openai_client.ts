@@ -25,7 +25,7 @@ import {
 } from "./openai_wire.ts";
 import { SseReader, SseTooLongError } from "./sse_reader.ts";
 import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
-import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError } from "./reply_limit.ts";
+import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError, withoutNul } from "./reply_limit.ts";
 
 /** What `version()` reports: the OpenAI dialect has no version route. */
 export const OPENAI_COMPATIBLE = "openai-compatible";
@@ -166,7 +166,7 @@ export class OpenAiClient implements LlmClient {
         const events = wholeReplyEvents(body, Math.round(performance.now() - started));
         for (const event of events) if (event.type !== "done") budget.add(event.text);
         finished = true;
-        for (const event of events) yield event;
+        for (const event of events) yield clean(event);
         return;
       }
       if (!res.body) throw new OpenAiWireError("the reply had no body");
@@ -182,7 +182,7 @@ export class OpenAiClient implements LlmClient {
             );
           }
           if (event.data.trim() === "[DONE]") {
-            for (const rest of decoder.end()) yield rest;
+            for (const rest of decoder.end()) yield clean(rest);
             finished = true;
             yield { type: "done", stats: decoder.stats(Math.round(performance.now() - started)) };
             return;
@@ -192,7 +192,7 @@ export class OpenAiClient implements LlmClient {
               budget.add(out.text);
               if (hasVisibleText(out.text)) watchdog.progress();
             }
-            yield out;
+            yield clean(out);
           }
         }
       }
@@ -203,7 +203,7 @@ export class OpenAiClient implements LlmClient {
           "the stream ended before the reply finished (no [DONE]); the server's log says why",
         );
       }
-      for (const rest of decoder.end()) yield rest;
+      for (const rest of decoder.end()) yield clean(rest);
       finished = true;
       yield { type: "done", stats: decoder.stats(Math.round(performance.now() - started)) };
     } catch (err) {
@@ -366,6 +366,11 @@ function shownUrl(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** The event without NUL characters in its text. */
+function clean(event: ChatEvent): ChatEvent {
+  return event.type === "done" ? event : { type: event.type, text: withoutNul(event.text) };
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -24,3 +24,11 @@ export class ReplyBudget {
     if (this.#used > this.limit) throw new ReplyTooLongError(this.limit);
   }
 }
+
+/**
+ * Text from the model without NUL characters: they mean nothing in a prompt, and SQLite's text
+ * reads stop at them, so a saved prompt would come back cut.
+ */
+export function withoutNul(text: string): string {
+  return text.includes("\0") ? text.replaceAll("\0", "") : text;
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../lib/app/errors.ts";
 import { log } from "../../lib/app/logger.ts";
+import { findNul, nulMessage } from "../../lib/app/nul.ts";
 
 /**
  * Ollama's wire details that the endpoint reproduces: Go's JSON (escaped `<`, `>`, `&`), Go's
@@ -108,6 +109,8 @@ export async function readOllamaBody<T extends z.ZodType>(
     const kind = Array.isArray(raw) ? "array" : jsonTypeOf(raw).split(" ")[0];
     throw ollamaError(400, `json: cannot unmarshal ${kind} into Go value of type api.${struct}`);
   }
+  const nul = findNul(raw);
+  if (nul) throw ollamaError(400, nulMessage(nul));
   const body = withoutNulls(raw as Record<string, unknown>);
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../lib/app/errors.ts";
 import { log } from "../../lib/app/logger.ts";
+import { findNul, nulMessage } from "../../lib/app/nul.ts";
 
 /** The OpenAI error object, as `{"error": {…}}` carries it. */
 export interface OpenAiErrorObject {
@@ -145,6 +146,8 @@ export async function readOpenAiBody<T extends z.ZodType>(req: Request, schema: 
       `Invalid body: expected an object, but got ${describe(raw)} instead.`,
     );
   }
+  const nul = findNul(raw);
+  if (nul) throw new OpenAiError(400, nulMessage(nul), nul.field);
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data as z.infer<T>;
   const issue = parsed.error.issues[0]!;

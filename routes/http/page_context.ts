@@ -3,7 +3,8 @@ import type { Services } from "../../lib/app/services.ts";
 import type { FormState } from "./form_state.ts";
 import type { HomePageProps } from "../../views/home_page.tsx";
 import type { ErrorView } from "../../views/error_alert.tsx";
-import { AppError } from "../../lib/app/errors.ts";
+import { AppError, badInput } from "../../lib/app/errors.ts";
+import { nulMessage } from "../../lib/app/nul.ts";
 import { log } from "../../lib/app/logger.ts";
 import { fromDatabaseError } from "../../lib/history/store.ts";
 import { backendName } from "../../lib/llm/backend_name.ts";
@@ -127,6 +128,10 @@ export function isHtmx(c: Context): boolean {
  * input) gives its text fields the same way.
  */
 export async function formEntries(c: Context): Promise<[string, string][]> {
+  return withoutNul(await readEntries(c));
+}
+
+async function readEntries(c: Context): Promise<[string, string][]> {
   if (c.req.method === "GET") return [...new URL(c.req.url).searchParams.entries()];
   if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) {
     const data = await c.req.formData();
@@ -138,4 +143,13 @@ export async function formEntries(c: Context): Promise<[string, string][]> {
   }
   const text = await c.req.text();
   return [...new URLSearchParams(text).entries()];
+}
+
+/** The entries, or the 400 that names the first field holding a NUL (text cannot keep it). */
+function withoutNul(entries: [string, string][]): [string, string][] {
+  for (const [key, value] of entries) {
+    if (key.includes("\0")) throw badInput(nulMessage({ field: "form", key: true }));
+    if (value.includes("\0")) throw badInput(nulMessage({ field: key, key: false }));
+  }
+  return entries;
 }

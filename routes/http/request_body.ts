@@ -1,3 +1,4 @@
+import { refuseNul } from "../../lib/app/nul.ts";
 import type { Context } from "hono";
 import { z } from "zod";
 import { AppError, badInput } from "../../lib/app/errors.ts";
@@ -84,6 +85,7 @@ export function parseJsonBody<T extends z.ZodType>(text: string, schema: T): z.i
       "invalid_request",
     );
   }
+  refuseNul(body);
   const result = schema.safeParse(body);
   if (!result.success) throw badInput(describeIssue(result.error.issues[0]!, body));
   return result.data;

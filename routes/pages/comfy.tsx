@@ -13,6 +13,7 @@ import {
   ComfySendPage,
 } from "../../views/comfy_page.tsx";
 import { SendSchema } from "../http/schemas.ts";
+import { nulMessage } from "../../lib/app/nul.ts";
 import { validateForm } from "../http/form_validation.ts";
 import { errorStatus, formEntries, pageChrome, toErrorView } from "../http/page_context.ts";
 import { requesterOf } from "../http/requester.ts";
@@ -122,6 +123,7 @@ export function comfyPageRoutes(services: Deps): Hono {
       const name = String(form.name ?? "").trim();
       try {
         if (!name) throw checkForm("name: give the workflow a name");
+        if (name.includes("\0")) throw checkForm(nulMessage({ field: "name", key: false }));
         const file = form.file;
         const text = file instanceof File && file.size
           ? await file.text()
