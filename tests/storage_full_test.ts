@@ -186,3 +186,26 @@ Deno.test("a full disk: the chat page says the turn was not saved and shows the 
     await t.close();
   }
 });
+
+Deno.test("a full disk: batch items say they were not saved, on the API and the page", async () => {
+  const t = await startTestApp();
+  try {
+    fillDisk(t);
+    const events = await readSse(await t.post("/generate-batch", { inputs: ["a fox", "a heron"] }));
+    const items = events.filter((e) => "index" in e);
+    equal(items.length, 2);
+    for (const item of items) {
+      const result = item.result as { history_id: number | null; not_saved?: { type: string } };
+      equal(result.history_id, null);
+      equal(result.not_saved?.type, "storage_full");
+    }
+    const page = await t.request("/ui/batch", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ideas: "a fox", engine: "composer" }).toString(),
+    });
+    match(await page.text(), /not saved: the disk is full/);
+  } finally {
+    await t.close();
+  }
+});
