@@ -2,6 +2,7 @@ import { equal, match, ok } from "node:assert/strict";
 import { readSse, startTestApp, type TestApp } from "./helpers.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { ConversationStore } from "../lib/chat/conversations.ts";
+import { makePng } from "./support/png_writer.ts";
 
 /**
  * Fills the history database as a full disk would: no page can be added (SQLITE_FULL), and the
@@ -182,6 +183,47 @@ Deno.test("a full disk: the chat page says the turn was not saved and shows the 
     match(events, /not saved: the disk is full/);
     match(events, /chat turn was not saved/);
     match(events, /a red fox in the snow/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a full disk: batch items say they were not saved, on the API and the page", async () => {
+  const t = await startTestApp();
+  try {
+    fillDisk(t);
+    const events = await readSse(await t.post("/generate-batch", { inputs: ["a fox", "a heron"] }));
+    const items = events.filter((e) => "index" in e);
+    equal(items.length, 2);
+    for (const item of items) {
+      const result = item.result as { history_id: number | null; not_saved?: { type: string } };
+      equal(result.history_id, null);
+      equal(result.not_saved?.type, "storage_full");
+    }
+    const page = await t.request("/ui/batch", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ideas: "a fox", engine: "composer" }).toString(),
+    });
+    match(await page.text(), /not saved: the disk is full/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a full disk: a prompt written from a picture answers 507 and still gives the prompt", async () => {
+  const t = await startTestApp();
+  try {
+    fillDisk(t);
+    const image = makePng(64, 48).toBase64();
+    const body = { image, model: "sdxl", ollama_model: "gemma3:4b" };
+    const res = await t.post("/api/images/prompt", body);
+    equal(res.status, 507);
+    const json = await res.json();
+    isStorageFullBody(json);
+    ok(json.positive.length > 0);
+    const events = await readSse(await t.post("/api/images/prompt-stream", body));
+    equal(events.at(-1)!.type, "storage_full");
   } finally {
     await t.close();
   }

@@ -55,6 +55,11 @@ export function BatchItemView({ outcome }: { outcome: BatchOutcome<BatchResult> 
         {"result" in outcome && outcome.result.engine === "composer" && (
           <span class="badge warn">composed</span>
         )}
+        {"result" in outcome && outcome.result.not_saved && (
+          <span class="badge warn" title={outcome.result.not_saved.message}>
+            not saved: the disk is full
+          </span>
+        )}
         {"result" in outcome && (
           <>
             <textarea id={`${id}-both`} hidden>

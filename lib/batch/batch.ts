@@ -10,6 +10,8 @@ export interface BatchResult {
   /** Why the composer wrote it instead of the LLM, when it did. */
   fallback_reason?: string;
   history_id: number | null;
+  /** The disk was full: the item was not saved (see `GenerationResult.not_saved`). */
+  not_saved?: { type: "storage_full"; message: string };
   result: string;
 }
 

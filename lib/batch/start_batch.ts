@@ -108,6 +108,7 @@ export function startBatch(
       engine: result.engine,
       ...(result.fallback_reason ? { fallback_reason: result.fallback_reason } : {}),
       history_id: result.history_id,
+      ...(result.not_saved ? { not_saved: result.not_saved } : {}),
       result: result.result,
     };
   };

@@ -36,7 +36,7 @@ export async function conversationSession(
   if (named !== undefined && named !== cookie && !trusted) {
     if (cookie !== null || await conversations.isBound(named)) throw forbidden();
   }
-  const sid = named ?? issue();
+  const sid = named ?? cookie ?? issue();
   if (cookie !== null && sid === cookie) await conversations.bind(sid);
   return sid;
 }

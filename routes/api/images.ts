@@ -14,6 +14,7 @@ import { findTarget } from "../../lib/prompt/plans.ts";
 import { ImagePromptSchema, ImageReadSchema } from "../http/image_schemas.ts";
 import { MAX_UPLOAD_BODY, readImageRequest, uploadLimit } from "../http/image_upload.ts";
 import { requesterOf } from "../http/requester.ts";
+import { failWhenNotSaved, generationJson } from "../http/not_saved.ts";
 import { abortWithRequest, sseResponse } from "../http/sse.ts";
 
 type Deps = Pick<
@@ -57,7 +58,7 @@ export function imageRoutes(services: Deps): Hono {
       });
       if (body.dry_run) return c.json({ ...describePlan(planned.plan), ...imageFields(planned) });
       const result = await generateImagePrompt(deps(), planned, { requester, signal });
-      return c.json({
+      return generationJson(c, {
         model: planned.plan.target.id,
         ollama_model: planned.plan.ollamaModel,
         ...result,
@@ -74,7 +75,7 @@ export function imageRoutes(services: Deps): Hono {
       });
       if (body.dry_run) return c.json({ ...describePlan(planned.plan), ...imageFields(planned) });
       const events = streamImagePrompt(deps(), planned, { requester, signal: stop.signal });
-      return await sseResponse(events, stop);
+      return await sseResponse(failWhenNotSaved(events), stop);
     })
     .post("/api/images/read", limit, async (c) => {
       const { body, bytes } = await readImageRequest(c, ImageReadSchema);
