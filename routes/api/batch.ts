@@ -7,6 +7,7 @@ import { readJson } from "../http/request_body.ts";
 import { BatchSchema } from "../http/schemas.ts";
 import { abortWithRequest, sseResponse } from "../http/sse.ts";
 import { requesterOf } from "../http/requester.ts";
+import { oneLine } from "../../lib/prompt/reply_text.ts";
 
 type Deps = Pick<
   Services,
@@ -72,7 +73,7 @@ export function batchRoutes(services: Deps): Hono {
       }
       if (format !== "txt") throw badInput("format must be txt or jsonl");
       const lines = sorted.filter((o) => "result" in o).map((o) =>
-        ("result" in o ? o.result.positive : "").replace(/\s*\n\s*/g, " ")
+        oneLine("result" in o ? o.result.positive : "")
       );
       return c.body(lines.join("\n") + "\n", 200, {
         "content-type": "text/plain; charset=utf-8",
