@@ -6,7 +6,7 @@ import { deepEqual } from "node:assert/strict";
 import { describeTiming, withinBudget } from "./support/timing.ts";
 import { PATHOLOGICAL } from "./support/pathological.ts";
 import { MAX_ANSWER_CHARS, parseReply, parseStructured } from "../lib/prompt/reply_parser.ts";
-import { splitThinking } from "../lib/prompt/thinking.ts";
+import { CloseTagHider, splitThinking } from "../lib/prompt/thinking.ts";
 import { JsonReplyStream } from "../lib/prompt/json_reply_stream.ts";
 import {
   cleanPrompt,
@@ -60,6 +60,11 @@ const READERS: Record<string, (text: string) => unknown> = {
     const head = t.slice(0, 64 * 1024);
     for (let i = 0; i < head.length; i++) f.push(head[i]!);
     return f.flush();
+  },
+  "CloseTagHider in 4 KiB chunks": (t) => {
+    const h = new CloseTagHider();
+    for (const c of chunks(t)) h.push(c);
+    return h.flush();
   },
   "JsonReplyStream in 4 KiB chunks": (t) => {
     const s = new JsonReplyStream();

@@ -1,7 +1,7 @@
 import type { GenerationStats, LlmClient } from "../llm/types.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
-import { parseReply } from "../prompt/reply_parser.ts";
-import { stripThink } from "../llm/think_filter.ts";
+import { parseReply, type ReplyKind } from "../prompt/reply_parser.ts";
+import { CloseTagHider, splitThinking } from "../prompt/thinking.ts";
 import type { HistoryStore } from "../history/store.ts";
 import { mergeNegatives, presetTexts } from "../prompt/negatives.ts";
 import { log } from "../app/logger.ts";
@@ -19,6 +19,10 @@ export interface GenerationResult {
   /** Why the composer stood in for the LLM, when it did. */
   fallback_reason?: string;
   result: string;
+  /** What the reply turned out to be: a prompt, a question, only reasoning, or nothing. */
+  reply_kind: ReplyKind;
+  /** Said to the user when the reply holds no prompt (only reasoning, or nothing at all). */
+  message?: string;
   positive: string;
   negative: string | null;
   /** What the model said besides the prompt (explanations, remarks, a question it asked). */
@@ -99,13 +103,16 @@ export async function* runGeneration(
   let thinking = "";
   let stats: GenerationStats = {};
   let ended: PartialReply["reason"] | "done" = "stopped";
+  // The client lets tags it does not pair through; the reply keeps them for the parse.
+  const hider = new CloseTagHider();
   try {
     for await (
       const event of deps.llm.chat(plan.ollamaModel, plan.messages, plan.options, signal)
     ) {
       if (event.type === "content") {
         raw += event.text;
-        yield { token: event.text };
+        const shown = hider.push(event.text);
+        if (shown) yield { token: shown };
       } else if (event.type === "thinking") {
         thinking += event.text;
         yield { thinking: event.text };
@@ -113,6 +120,8 @@ export async function* runGeneration(
         stats = event.stats;
       }
     }
+    const rest = hider.flush();
+    if (rest && !signal.aborted) yield { token: rest };
     if (!signal.aborted) ended = "done";
   } catch (err) {
     if (!signal.aborted) ended = "error";
@@ -121,7 +130,7 @@ export async function* runGeneration(
     // Also reached when the consumer stops reading at a yield: that is a stop too.
     if (ended !== "done") {
       await keepPartial(hooks, {
-        result: stripThink(raw).trim(),
+        result: splitThinking(raw).content.trim(),
         thinking: thinking.trim() || null,
         reason: ended,
       });
@@ -133,7 +142,11 @@ export async function* runGeneration(
     negative: plan.target.negative,
     requireLabel: plan.requireLabel,
   });
-  const isPrompt = parsed.kind === "prompt";
+  const isPrompt = parsed.kind === "prompt" && parsed.positive !== "";
+  // Reasoning the server sent apart counts too: a reply with nothing else was only reasoning.
+  const kind: ReplyKind = parsed.kind === "empty" && thinking.trim()
+    ? "reasoning_only"
+    : parsed.kind;
   if (!isPrompt) parsed.positive = "";
   const kept = isPrompt
     ? restoreTerms(parsed.positive, plan.protectedTerms, plan.target.style)
@@ -149,7 +162,8 @@ export async function* runGeneration(
     : null;
   const result: GenerationResult = {
     engine: "ollama",
-    result: raw.trim(),
+    result: splitThinking(raw).content.trim(),
+    reply_kind: isPrompt ? "prompt" : kind,
     positive: parsed.positive,
     negative,
     notes: parsed.notes,
@@ -161,12 +175,22 @@ export async function* runGeneration(
     },
     history_id: null,
   };
+  const message = MESSAGES[result.reply_kind];
+  if (message) result.message = message;
   if (kept.restored.length) result.restored = kept.restored;
   if (result.positive) result.tokens = tokensOf(plan, result.positive);
-  result.history_id = saveToHistory(deps.history, plan, result, await digest);
+  // History keeps prompts: a reply with none (only reasoning, a question, nothing) is not one.
+  result.history_id = isPrompt ? saveToHistory(deps.history, plan, result, await digest) : null;
   if (hooks.onDone) await hooks.onDone(result);
   yield { done: true, ...result };
 }
+
+/** What the user is told when a reply holds no prompt. */
+const MESSAGES: Partial<Record<ReplyKind, string>> = {
+  reasoning_only: "The model's reply was only reasoning: it stopped before writing a prompt. " +
+    "Its reasoning is kept under Model reasoning; generate again, or allow it more tokens.",
+  empty: "The model sent an empty reply. Generate again, or try another model.",
+};
 
 /** What a negative prompt must not contradict: the positive and the chosen presets' texts. */
 function positiveTexts(plan: GenerationPlan, positive: string): string[] {
@@ -253,6 +277,7 @@ export function composeResult(
   composed.positive = kept.positive;
   const result: GenerationResult = {
     engine: "composer",
+    reply_kind: "prompt",
     result: composed.negative === null
       ? composed.positive
       : `POSITIVE: ${composed.positive}\nNEGATIVE: ${composed.negative}`,

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
-import { startBatch } from "../../lib/batch/start_batch.ts";
+import { planBatch, startBatch } from "../../lib/batch/start_batch.ts";
+import { describePlan } from "../../lib/generate/generate.ts";
 import { badInput, notFound } from "../../lib/app/errors.ts";
 import type { BatchRecord, BatchResult } from "../../lib/batch/batch.ts";
 import { readJson } from "../http/request_body.ts";
@@ -33,6 +34,18 @@ export function batchRoutes(services: Deps): Hono {
   return new Hono()
     .post("/generate-batch", async (c) => {
       const body = await readJson(c, BatchSchema);
+      if (body.dry_run) {
+        const { items, plans } = planBatch(planContext(services), body);
+        return c.json({
+          dry_run: true,
+          total: items.length,
+          items: items.map((item) => ({
+            index: item.index,
+            input: item.input,
+            ...describePlan(plans.get(item.index)!),
+          })),
+        });
+      }
       const stop = abortWithRequest(c.req.raw);
       const { events } = startBatch(
         {
