@@ -2,6 +2,14 @@ import type { GenerationStats, LlmClient } from "../llm/types.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
 import { parseReply, type ReplyKind } from "../prompt/reply_parser.ts";
 import { CloseTagHider, splitThinking } from "../prompt/thinking.ts";
+import { JsonReplyStream } from "../prompt/json_reply_stream.ts";
+import {
+  BrokenJsonReply,
+  isFormatRefusal,
+  replySchema,
+  structuredMessages,
+  type StructuredPolicy,
+} from "./structured.ts";
 import type { HistoryStore } from "../history/store.ts";
 import { mergeNegatives, presetTexts } from "../prompt/negatives.ts";
 import { log } from "../app/logger.ts";
@@ -48,6 +56,8 @@ export type GenerationEvent =
 export interface GenerationDeps {
   llm: LlmClient;
   history: HistoryStore | null;
+  /** Whether one-shot plans ask for a JSON reply (`STRUCTURED_OUTPUT`); text when absent. */
+  structured?: StructuredPolicy;
   /** Looks up the installed model's digest, for reproducibility records. */
   digestOf?: (model: string) => Promise<string | null>;
 }
@@ -99,29 +109,24 @@ export async function* runGeneration(
   });
   // Looked up while the model writes, so the final event never waits on it.
   const digest = deps.digestOf?.(plan.ollamaModel).catch(() => null) ?? Promise.resolve(null);
-  let raw = "";
-  let thinking = "";
-  let stats: GenerationStats = {};
+  const reply: Reply = { raw: "", shown: "", thinking: "", stats: {} };
   let ended: PartialReply["reason"] | "done" = "stopped";
-  // The client lets tags it does not pair through; the reply keeps them for the parse.
-  const hider = new CloseTagHider();
+  const structured = plan.structured === true && (deps.structured?.use(plan.ollamaModel) ?? false);
   try {
-    for await (
-      const event of deps.llm.chat(plan.ollamaModel, plan.messages, plan.options, signal)
-    ) {
-      if (event.type === "content") {
-        raw += event.text;
-        const shown = hider.push(event.text);
-        if (shown) yield { token: shown };
-      } else if (event.type === "thinking") {
-        thinking += event.text;
-        yield { thinking: event.text };
-      } else {
-        stats = event.stats;
+    if (structured) {
+      try {
+        yield* streamReply(deps, plan, signal, reply, true);
+      } catch (err) {
+        if (signal.aborted || !(err instanceof BrokenJsonReply || isFormatRefusal(err))) throw err;
+        if (!(err instanceof BrokenJsonReply)) deps.structured?.refused(plan.ollamaModel);
+        log("generation").warn(
+          "{model} gave no structured reply ({why}); asking again for labelled text",
+          { model: plan.ollamaModel, why: err instanceof Error ? err.message : String(err) },
+        );
+        Object.assign(reply, { raw: "", shown: "", thinking: "", stats: {}, json: false });
+        yield* streamReply(deps, plan, signal, reply, false);
       }
-    }
-    const rest = hider.flush();
-    if (rest && !signal.aborted) yield { token: rest };
+    } else yield* streamReply(deps, plan, signal, reply, false);
     if (!signal.aborted) ended = "done";
   } catch (err) {
     if (!signal.aborted) ended = "error";
@@ -130,13 +135,16 @@ export async function* runGeneration(
     // Also reached when the consumer stops reading at a yield: that is a stop too.
     if (ended !== "done") {
       await keepPartial(hooks, {
-        result: splitThinking(raw).content.trim(),
-        thinking: thinking.trim() || null,
+        result: reply.shown.trim(),
+        thinking: reply.thinking.trim() || null,
         reason: ended,
       });
     }
   }
   if (signal.aborted) return;
+  const { raw, thinking, stats } = reply;
+  // A structured reply's text is what was shown (its string values); a text reply is kept whole.
+  const replyText = structuredOk(reply) ? reply.shown.trim() : splitThinking(raw).content.trim();
   const parsed = parseReply(raw, {
     style: plan.target.style,
     negative: plan.target.negative,
@@ -162,7 +170,7 @@ export async function* runGeneration(
     : null;
   const result: GenerationResult = {
     engine: "ollama",
-    result: splitThinking(raw).content.trim(),
+    result: replyText,
     reply_kind: isPrompt ? "prompt" : kind,
     positive: parsed.positive,
     negative,
@@ -183,6 +191,81 @@ export async function* runGeneration(
   result.history_id = isPrompt ? saveToHistory(deps.history, plan, result, await digest) : null;
   if (hooks.onDone) await hooks.onDone(result);
   yield { done: true, ...result };
+}
+
+/** A reply as it streams in: the text as sent, the text shown, reasoning and stats. */
+interface Reply {
+  raw: string;
+  shown: string;
+  thinking: string;
+  stats: GenerationStats;
+  /** The reply is a whole JSON object (a structured request that worked). */
+  json?: boolean;
+}
+
+function structuredOk(reply: Reply): boolean {
+  return reply.json === true;
+}
+
+/**
+ * Streams one request into `reply`, yielding what the user may see: the text without reasoning
+ * tags, or for a structured request only the JSON's string values (the negative after a blank
+ * line). A structured reply that is not one whole JSON object throws `BrokenJsonReply`.
+ */
+async function* streamReply(
+  deps: GenerationDeps,
+  plan: GenerationPlan,
+  signal: AbortSignal,
+  reply: Reply,
+  structured: boolean,
+): AsyncGenerator<GenerationEvent> {
+  const messages = structured ? structuredMessages(plan.messages, plan.target) : plan.messages;
+  const options = structured ? { ...plan.options, format: replySchema(plan.target) } : plan.options;
+  // The client lets tags it does not pair through; the reply keeps them for the parse.
+  const hider = new CloseTagHider();
+  const json = structured ? new JsonReplyStream() : null;
+  let negativeStarted = false;
+  const show = function* (text: string): Generator<GenerationEvent> {
+    if (!json) {
+      if (text) {
+        reply.shown += text;
+        yield { token: text };
+      }
+      return;
+    }
+    for (const piece of json.push(text)) {
+      let token = piece.text;
+      if (piece.field === "negative" && !negativeStarted) {
+        negativeStarted = true;
+        token = `\n\n${token.trimStart()}`;
+      }
+      reply.shown += token;
+      if (token) yield { token };
+    }
+  };
+  for await (const event of deps.llm.chat(plan.ollamaModel, messages, options, signal)) {
+    if (event.type === "content") {
+      reply.raw += event.text;
+      yield* show(hider.push(event.text));
+    } else if (event.type === "thinking") {
+      reply.thinking += event.text;
+      yield { thinking: event.text };
+    } else {
+      reply.stats = event.stats;
+    }
+  }
+  if (signal.aborted) return;
+  yield* show(hider.flush());
+  if (json) {
+    for (const piece of json.end()) {
+      reply.shown += piece.text;
+      yield { token: piece.text };
+    }
+    if (json.state !== "done") {
+      throw new BrokenJsonReply(json.error ?? "the JSON object never closed");
+    }
+    reply.json = true;
+  }
 }
 
 /** What the user is told when a reply holds no prompt. */
