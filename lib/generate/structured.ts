@@ -63,8 +63,9 @@ export function structuredMessages(
   const shape = target.negative
     ? '{"positive": "<the prompt>", "negative": "<the negative prompt>"}'
     : '{"positive": "<the prompt>"}';
-  const rule = `Answer with one JSON object and nothing else: ${shape}. The values hold only the ` +
-    "prompt text, with no labels, notes or markdown.";
+  // The templates end with a labelled answer format; this replaces it rather than adding to it.
+  const rule = "Instead of that answer format, answer with one JSON object and nothing else: " +
+    `${shape}. The values hold only the prompt text, with no labels, notes or markdown.`;
   const at = messages.findIndex((m) => m.role === "system");
   if (at < 0) return [{ role: "system", content: rule }, ...messages];
   return messages.map((m, i) => i === at ? { ...m, content: `${m.content}\n\n${rule}` } : m);

@@ -21,6 +21,7 @@ type Deps = Pick<
   | "wildcards"
   | "secret"
   | "batches"
+  | "structured"
 >;
 
 /** `/generate-batch` (SSE progress) and `/api/batches/:id` status, cancel and export. */
@@ -42,7 +43,7 @@ export function batchRoutes(services: Deps): Hono {
           items: items.map((item) => ({
             index: item.index,
             input: item.input,
-            ...describePlan(plans.get(item.index)!),
+            ...describePlan(plans.get(item.index)!, services.structured),
           })),
         });
       }
