@@ -2,7 +2,7 @@ import type { GenerationStats, LlmClient } from "../llm/types.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
 import { parseReply, type ReplyKind } from "../prompt/reply_parser.ts";
 import { CloseTagHider, splitThinking } from "../prompt/thinking.ts";
-import { JsonReplyStream } from "../prompt/json_reply_stream.ts";
+import { type JsonFieldText, JsonReplyStream } from "../prompt/json_reply_stream.ts";
 import {
   BrokenJsonReply,
   isFormatRefusal,
@@ -225,23 +225,27 @@ async function* streamReply(
   const hider = new CloseTagHider();
   const json = structured ? new JsonReplyStream() : null;
   let negativeStarted = false;
-  const show = function* (text: string): Generator<GenerationEvent> {
-    if (!json) {
-      if (text) {
-        reply.shown += text;
-        yield { token: text };
-      }
-      return;
-    }
-    for (const piece of json.push(text)) {
-      let token = piece.text;
-      if (piece.field === "negative" && !negativeStarted) {
+  const emit = function* (token: string): Generator<GenerationEvent> {
+    if (!token) return;
+    reply.shown += token;
+    yield { token };
+  };
+  const pieces = function* (list: JsonFieldText[]): Generator<GenerationEvent> {
+    for (const piece of list) {
+      if (piece.field === "positive") yield* emit(piece.text);
+      else if (negativeStarted) yield* emit(piece.text);
+      else {
+        // The negative goes after a blank line, once it has more than spaces to show.
+        const text = piece.text.trimStart();
+        if (!text) continue;
         negativeStarted = true;
-        token = `\n\n${token.trimStart()}`;
+        yield* emit(`\n\n${text}`);
       }
-      reply.shown += token;
-      if (token) yield { token };
     }
+  };
+  const show = function* (text: string): Generator<GenerationEvent> {
+    if (json) yield* pieces(json.push(text));
+    else yield* emit(text);
   };
   for await (const event of deps.llm.chat(plan.ollamaModel, messages, options, signal)) {
     if (event.type === "content") {
@@ -257,10 +261,7 @@ async function* streamReply(
   if (signal.aborted) return;
   yield* show(hider.flush());
   if (json) {
-    for (const piece of json.end()) {
-      reply.shown += piece.text;
-      yield { token: piece.text };
-    }
+    yield* pieces(json.end());
     if (json.state !== "done") {
       throw new BrokenJsonReply(json.error ?? "the JSON object never closed");
     }
