@@ -401,7 +401,8 @@ backendTest("the command line generates through the configured backend", async (
     }).output();
     const err = new TextDecoder().decode(stderr);
     equal(code, 0, err);
-    match(new TextDecoder().decode(stdout), /^POSITIVE: masterpiece, best quality/);
+    // A structured reply streams its values: the prompt, a blank line, the negative; no labels.
+    match(new TextDecoder().decode(stdout), /^masterpiece, best quality.*\n\nblurry, lowres/);
     equal(err, "");
     equal(t.fake.chatRequests().length, 1);
   } finally {

@@ -26,8 +26,10 @@ Deno.test("cli: generate streams the prompt to stdout, history and presets read 
       "Watercolor",
     ], env);
     equal(gen.code, 0, gen.err);
-    match(gen.out, /^POSITIVE: masterpiece, best quality, \(a fox in the snow:1\.2\)/);
-    match(gen.out, /\nNEGATIVE: /);
+    // The structured reply's values stream as they come: the prompt, a blank line, the negative.
+    match(gen.out, /^masterpiece, best quality, \(a fox in the snow:1\.2\)/);
+    match(gen.out, /\n\nblurry, lowres, /);
+    ok(!/POSITIVE|NEGATIVE|[{}"]/.test(gen.out), `no labels, braces or quotes: ${gen.out}`);
     equal(gen.err, "");
 
     const quiet = await cli(["generate", "-q", "a fox at dusk", "--target", "sdxl"], env);

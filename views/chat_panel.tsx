@@ -59,7 +59,31 @@ function Reply(
                 <span class="label">Negative:</span> {parsed.negative}
               </p>
             )}
-            {parsed.notes && <p class="note">{parsed.notes}</p>}
+            {parsed.alternates.length > 0 && (
+              <div class="alternates" aria-label="Other versions">
+                {parsed.alternates.map((text, i) => (
+                  <div class="alternate">
+                    <p class="prompt-text">{text}</p>
+                    <textarea id={`msg-${index}-alt-${i + 1}`} hidden>
+                      {text}
+                    </textarea>
+                    <button
+                      type="button"
+                      class="copy secondary"
+                      data-copy={`#msg-${index}-alt-${i + 1}`}
+                    >
+                      Copy version {i + 2}
+                    </button>
+                  </div>
+                ))}
+              </div>
+            )}
+            {parsed.notes && (
+              <details class="thinking notes">
+                <summary>Notes from the model</summary>
+                <p>{parsed.notes}</p>
+              </details>
+            )}
           </div>
         )
         : <div class="text">{message.content}</div>}

@@ -3,6 +3,7 @@ import type { HistoryEntry } from "../lib/history/store.ts";
 import type { ComfyImage } from "../lib/comfy/client.ts";
 import { bothPrompts } from "./result_panel.tsx";
 import { SourceThumbnail } from "./source_thumbnail.tsx";
+import { snippetParts } from "./snippet.ts";
 
 /** How each generation mode is named on the page; `api` rows come from ComfyUI and other clients. */
 export const MODE_LABELS: Record<string, string> = {
@@ -36,7 +37,7 @@ export interface HistoryListProps {
 
 function Snippet({ text }: { text: string }) {
   // The store marks hits with [[ ]]; rendering them as <mark> keeps everything else escaped.
-  const parts = text.split(/(\[\[.*?\]\])/g);
+  const parts = snippetParts(text);
   return (
     <p class="snippet">
       {parts.map((

@@ -21,6 +21,8 @@ export interface ResultView {
   not_saved?: { message: string } | null;
   target: Target;
   ollama_model?: string | null;
+  /** Said when the reply holds no prompt: it was only reasoning, or empty. */
+  message?: string | null;
   /** The generation was stopped: `result` is the reply so far, and nothing was saved. */
   stopped?: boolean;
 }
@@ -127,7 +129,8 @@ export function announcement(result?: ResultView, error?: ErrorView): string {
   if (error) return `${error.title}. ${error.message}`;
   if (!result) return "";
   if (result.stopped) return "Stopped. The reply so far is kept in the result.";
-  return result.positive ? `Prompt ready: ${result.positive}` : `Reply ready: ${result.result}`;
+  if (result.positive) return `Prompt ready: ${result.positive}`;
+  return result.message ?? `Reply ready: ${result.result}`;
 }
 
 /** The result area: empty hint, a finished prompt, or an error; swapped as `#result`. */
@@ -195,9 +198,10 @@ export function ResultBody({ result }: { result: ResultView }) {
           Meanwhile, here is a prompt built from your presets without an LLM.
         </p>
       )}
+      {!result.positive && result.message && <p class="notice" role="status">{result.message}</p>}
       {result.positive
         ? <PromptBox id="positive" label="Prompt" text={result.positive} />
-        : <div class="reply">{result.result}</div>}
+        : result.result && <div class="reply">{result.result}</div>}
       {result.positive && <TokenMeter text={result.positive} target={result.target} />}
       {result.negative && (
         <PromptBox

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { defaultDataDir } from "./data_dir.ts";
 import { isLoopback } from "./auth.ts";
 import type { BackendSetting } from "../llm/types.ts";
+import { STRUCTURED_SETTINGS, type StructuredSetting } from "../generate/structured.ts";
 
 /** Log levels accepted by `LOG_LEVEL`, lowest first. */
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
@@ -48,6 +49,8 @@ export interface Config {
   maxGenerationsPerClient: number;
   /** How long a request body may go without a byte before the request ends with a 408. */
   bodyTimeoutMs: number;
+  /** Ask the LLM for JSON replies in one-shot generation: always, never, or until refused. */
+  structuredOutput: StructuredSetting;
 }
 
 /** A configuration value that cannot be used; start-up prints its message and exits with 2. */
@@ -235,6 +238,13 @@ export function loadConfig(sources: ConfigSources): Config {
     );
   }
 
+  const structuredRaw = (get("STRUCTURED_OUTPUT") ?? "auto").trim().toLowerCase() || "auto";
+  if (!(STRUCTURED_SETTINGS as readonly string[]).includes(structuredRaw)) {
+    throw new ConfigError(
+      `STRUCTURED_OUTPUT="${get("STRUCTURED_OUTPUT")}" is not a setting: use auto, on or off`,
+    );
+  }
+
   const comfyRaw = get("COMFYUI_URL") ?? "http://127.0.0.1:8188";
   parseUrl("COMFYUI_URL", comfyRaw);
 
@@ -270,6 +280,7 @@ export function loadConfig(sources: ConfigSources): Config {
       .filter(Boolean),
     maxGenerationsPerClient: maxGenerations,
     bodyTimeoutMs: Math.round(bodyTimeout * 1000),
+    structuredOutput: structuredRaw as StructuredSetting,
   };
 }
 

@@ -28,6 +28,7 @@ import { ImageWorkers } from "../images/image_workers.ts";
 import { PairCache } from "../compat/pairs.ts";
 import { PageStateStore } from "./page_state.ts";
 import { ComfyAddress } from "../comfy/address.ts";
+import { StructuredPolicy } from "../generate/structured.ts";
 
 /**
  * The app's parts, made once at start-up (or with fakes and `:memory:` stores in tests). Route
@@ -67,6 +68,8 @@ export interface Services {
   pageState: PageStateStore;
   /** The ComfyUI address saved from the page, else `COMFYUI_URL`. */
   comfyAddress: ComfyAddress;
+  /** Whether one-shot generation asks for JSON replies, and which models' servers refused. */
+  structured: StructuredPolicy;
   /** Closes the stores; only `closeServices` calls it. */
   close(): void;
 }
@@ -118,6 +121,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     : null;
   return {
     config,
+    structured: new StructuredPolicy(config.structuredOutput),
     llm,
     history: new StoreHandle(db ? new HistoryStore(db, { now }) : null, problem),
     custom: new StoreHandle(custom, problem),
@@ -225,9 +229,12 @@ export function closeServices(services: Services): void {
 }
 
 /** What a generation needs from the services: the LLM, history, and the model digest lookup. */
-export function generationDeps(services: Pick<Services, "llm" | "history">): GenerationDeps {
+export function generationDeps(
+  services: Pick<Services, "llm" | "history"> & Partial<Pick<Services, "structured">>,
+): GenerationDeps {
   return {
     llm: services.llm,
+    ...(services.structured ? { structured: services.structured } : {}),
     history: services.history.peek(),
     digestOf: (model) => services.llm.digest(model),
   };

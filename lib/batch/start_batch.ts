@@ -26,6 +26,8 @@ export interface BatchRequest extends Omit<OneShotRequest, "input"> {
   sweep?: Record<string, string[]>;
   concurrency?: number;
   engine?: "ollama" | "composer";
+  /** Plan only: nothing is sent or saved. */
+  dry_run?: boolean;
 }
 
 /** What a batch touches: plans, generation with its slots, and the batch registry. */
@@ -51,6 +53,42 @@ export type BatchEvent =
   | BatchDone;
 
 /**
+ * Plans every item of a batch, in order (so a bad preset fails the request, not item 37); what a
+ * `dry_run` shows, and what `startBatch` runs.
+ */
+export function planBatch(
+  ctx: PlanContext,
+  body: BatchRequest,
+): { items: BatchItem[]; plans: Map<number, GenerationPlan> } {
+  if (body.inputs && body.input) throw badInput("inputs: send either inputs or input, not both");
+  if (body.variations && body.sweep) {
+    throw badInput("variations: send either variations or sweep, not both");
+  }
+  const items = expandBatch(body);
+  const {
+    inputs: _i,
+    variations: _v,
+    sweep: _s,
+    concurrency: _c,
+    engine: _e,
+    input: _in,
+    dry_run: _d,
+    ...shared
+  } = body;
+  const plans = new Map<number, GenerationPlan>();
+  for (const item of items) {
+    const plan = planOneShot(ctx, {
+      ...shared,
+      ...item.overrides,
+      input: item.input,
+    } as OneShotRequest);
+    plan.mode = "batch";
+    plans.set(item.index, plan);
+  }
+  return { items, plans };
+}
+
+/**
  * Plans every item (so a bad preset fails the request, not item 37) and returns the batch's
  * record and its events. The batch takes one generation slot on the first read of its events
  * and gives it back however they end.
@@ -65,30 +103,7 @@ export function startBatch(
     fallback?: boolean;
   },
 ): { record: BatchRecord<BatchResult>; events: AsyncGenerator<BatchEvent> } {
-  if (body.inputs && body.input) throw badInput("inputs: send either inputs or input, not both");
-  if (body.variations && body.sweep) {
-    throw badInput("variations: send either variations or sweep, not both");
-  }
-  const items = expandBatch(body);
-  const {
-    inputs: _i,
-    variations: _v,
-    sweep: _s,
-    concurrency: _c,
-    engine: _e,
-    input: _in,
-    ...shared
-  } = body;
-  const plans = new Map<number, GenerationPlan>();
-  for (const item of items) {
-    const plan = planOneShot(deps.planContext, {
-      ...shared,
-      ...item.overrides,
-      input: item.input,
-    } as OneShotRequest);
-    plan.mode = "batch";
-    plans.set(item.index, plan);
-  }
+  const { items, plans } = planBatch(deps.planContext, body);
   const record = deps.batches.create(items.length);
   const run = async (item: BatchItem, signal: AbortSignal): Promise<BatchResult> => {
     const plan = plans.get(item.index)!;

@@ -43,6 +43,31 @@ export interface PreparedChatTurn {
   extra: { session_id: string; reset: boolean; turn: number; persona?: string };
 }
 
+/** The persona and conversation scope a turn belongs to; an unknown target is a 400. */
+function scopeOf(deps: ChatTurnDeps, input: ChatTurnInput) {
+  const persona = input.kind === "persona"
+    ? deps.personas.get(input.request.persona_id ?? "", deps.nsfw)
+    : undefined;
+  const target = findTarget(deps.planContext.targets, input.request.model).id;
+  return { persona, scope: { target, persona: persona?.id ?? null } };
+}
+
+/**
+ * Plans a turn as it would be sent now, without waiting for the turn ahead and without storing
+ * anything: what a `dry_run` shows.
+ */
+export async function planChatTurn(
+  deps: ChatTurnDeps,
+  input: ChatTurnInput,
+): Promise<GenerationPlan> {
+  const { persona, scope } = scopeOf(deps, input);
+  const turn = await deps.conversations.context(input.sessionId, input.kind, scope);
+  const plan = planChat(deps.planContext, input.request, turn.history, persona);
+  plan.sessionId = input.sessionId;
+  plan.requireLabel = input.kind === "persona";
+  return plan;
+}
+
 /**
  * Waits for the turn ahead in the same conversation, reads the conversation and plans the next
  * turn. The turn is stored when it ends: with its result, or marked stopped with the reply so
@@ -54,11 +79,8 @@ export async function prepareChatTurn(
 ): Promise<PreparedChatTurn> {
   const { kind, request, sessionId } = input;
   const ctx = deps.planContext;
-  const persona = kind === "persona"
-    ? deps.personas.get(request.persona_id ?? "", deps.nsfw)
-    : undefined;
   // An unknown target is a 400 before the conversation is even read.
-  const scope = { target: findTarget(ctx.targets, request.model).id, persona: persona?.id ?? null };
+  const { persona, scope } = scopeOf(deps, input);
   const release = await deps.turns.enter(`${sessionId}\u0000${kind}`, input.signal);
   try {
     const turn = await deps.conversations.context(sessionId, kind, scope);

@@ -57,6 +57,8 @@ export function planCompat(ctx: PlanContext, req: CompatRequest): GenerationPlan
     ...plan,
     messages: guidance ? withGuidance(plan.messages, guidance) : plan.messages,
     presetsRecord: record,
+    // A served model answers a node that reads text; its reply is parsed like any text reply.
+    structured: false,
     mode: "api",
   };
 }

@@ -1,6 +1,7 @@
 import { AppError } from "../app/errors.ts";
 import type { GenerationSlots, Requester } from "../app/slots.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
+import { replySchema, structuredMessages, type StructuredPolicy } from "./structured.ts";
 import {
   canFallBack,
   composeResult,
@@ -30,19 +31,25 @@ export interface GenerateOptions extends TurnHooks {
   signal?: AbortSignal;
 }
 
-/** The reply of a `dry_run`: what would be sent, and nothing sent. */
-export function describePlan(plan: GenerationPlan) {
+/**
+ * The reply of a `dry_run`: what would be sent, and nothing sent. With `structured` (the app's
+ * policy), a one-shot plan shows the structured request it would make: the JSON rule in the
+ * system prompt and the schema in `options.format`.
+ */
+export function describePlan(plan: GenerationPlan, structured?: StructuredPolicy) {
+  const asJson = plan.structured === true && (structured?.use(plan.ollamaModel) ?? false);
+  const messages = asJson ? structuredMessages(plan.messages, plan.target) : plan.messages;
   return {
     dry_run: true,
     model: plan.target.id,
     ollama_model: plan.ollamaModel,
     // Images are megabytes of base64: the dry run says what would go, not the bytes.
-    messages: plan.messages.map((m) =>
+    messages: messages.map((m) =>
       m.images
         ? { ...m, images: m.images.map((i) => `(an image: ${i.length} base64 characters)`) }
         : m
     ),
-    options: plan.options,
+    options: asJson ? { ...plan.options, format: replySchema(plan.target) } : plan.options,
     preset_negatives: plan.presetNegatives,
     /** Presets left out because a more specific one of the same kind was chosen, and why. */
     dropped_presets: plan.presets.dropped ?? [],

@@ -1,7 +1,15 @@
 import type { GenerationStats, LlmClient } from "../llm/types.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
-import { parseReply } from "../prompt/reply_parser.ts";
-import { stripThink } from "../llm/think_filter.ts";
+import { parseReply, type ReplyKind } from "../prompt/reply_parser.ts";
+import { CloseTagHider, splitThinking } from "../prompt/thinking.ts";
+import { type JsonFieldText, JsonReplyStream } from "../prompt/json_reply_stream.ts";
+import {
+  BrokenJsonReply,
+  isFormatRefusal,
+  replySchema,
+  structuredMessages,
+  type StructuredPolicy,
+} from "./structured.ts";
 import { type HistoryStore, isStorageFull, storageFull } from "../history/store.ts";
 import { mergeNegatives, presetTexts } from "../prompt/negatives.ts";
 import { log } from "../app/logger.ts";
@@ -19,6 +27,10 @@ export interface GenerationResult {
   /** Why the composer stood in for the LLM, when it did. */
   fallback_reason?: string;
   result: string;
+  /** What the reply turned out to be: a prompt, a question, only reasoning, or nothing. */
+  reply_kind: ReplyKind;
+  /** Said to the user when the reply holds no prompt (only reasoning, or nothing at all). */
+  message?: string;
   positive: string;
   negative: string | null;
   /** What the model said besides the prompt (explanations, remarks, a question it asked). */
@@ -58,6 +70,8 @@ export type GenerationEvent =
 export interface GenerationDeps {
   llm: LlmClient;
   history: HistoryStore | null;
+  /** Whether one-shot plans ask for a JSON reply (`STRUCTURED_OUTPUT`); text when absent. */
+  structured?: StructuredPolicy;
   /** Looks up the installed model's digest, for reproducibility records. */
   digestOf?: (model: string) => Promise<string | null>;
 }
@@ -109,24 +123,24 @@ export async function* runGeneration(
   });
   // Looked up while the model writes, so the final event never waits on it.
   const digest = deps.digestOf?.(plan.ollamaModel).catch(() => null) ?? Promise.resolve(null);
-  let raw = "";
-  let thinking = "";
-  let stats: GenerationStats = {};
+  const reply: Reply = { raw: "", shown: "", thinking: "", stats: {} };
   let ended: PartialReply["reason"] | "done" = "stopped";
+  const structured = plan.structured === true && (deps.structured?.use(plan.ollamaModel) ?? false);
   try {
-    for await (
-      const event of deps.llm.chat(plan.ollamaModel, plan.messages, plan.options, signal)
-    ) {
-      if (event.type === "content") {
-        raw += event.text;
-        yield { token: event.text };
-      } else if (event.type === "thinking") {
-        thinking += event.text;
-        yield { thinking: event.text };
-      } else {
-        stats = event.stats;
+    if (structured) {
+      try {
+        yield* streamReply(deps, plan, signal, reply, true);
+      } catch (err) {
+        if (signal.aborted || !(err instanceof BrokenJsonReply || isFormatRefusal(err))) throw err;
+        if (!(err instanceof BrokenJsonReply)) deps.structured?.refused(plan.ollamaModel);
+        log("generation").warn(
+          "{model} gave no structured reply ({why}); asking again for labelled text",
+          { model: plan.ollamaModel, why: err instanceof Error ? err.message : String(err) },
+        );
+        Object.assign(reply, { raw: "", shown: "", thinking: "", stats: {}, json: false });
+        yield* streamReply(deps, plan, signal, reply, false);
       }
-    }
+    } else yield* streamReply(deps, plan, signal, reply, false);
     if (!signal.aborted) ended = "done";
   } catch (err) {
     if (!signal.aborted) ended = "error";
@@ -135,19 +149,26 @@ export async function* runGeneration(
     // Also reached when the consumer stops reading at a yield: that is a stop too.
     if (ended !== "done") {
       await keepPartial(hooks, {
-        result: stripThink(raw).trim(),
-        thinking: thinking.trim() || null,
+        result: reply.shown.trim(),
+        thinking: reply.thinking.trim() || null,
         reason: ended,
       });
     }
   }
   if (signal.aborted) return;
+  const { raw, thinking, stats } = reply;
+  // A structured reply's text is what was shown (its string values); a text reply is kept whole.
+  const replyText = structuredOk(reply) ? reply.shown.trim() : splitThinking(raw).content.trim();
   const parsed = parseReply(raw, {
     style: plan.target.style,
     negative: plan.target.negative,
     requireLabel: plan.requireLabel,
   });
-  const isPrompt = parsed.kind === "prompt";
+  const isPrompt = parsed.kind === "prompt" && parsed.positive !== "";
+  // Reasoning the server sent apart counts too: a reply with nothing else was only reasoning.
+  const kind: ReplyKind = parsed.kind === "empty" && thinking.trim()
+    ? "reasoning_only"
+    : parsed.kind;
   if (!isPrompt) parsed.positive = "";
   const kept = isPrompt
     ? restoreTerms(parsed.positive, plan.protectedTerms, plan.target.style)
@@ -163,7 +184,8 @@ export async function* runGeneration(
     : null;
   const result: GenerationResult = {
     engine: "ollama",
-    result: raw.trim(),
+    result: replyText,
+    reply_kind: isPrompt ? "prompt" : kind,
     positive: parsed.positive,
     negative,
     notes: parsed.notes,
@@ -175,9 +197,12 @@ export async function* runGeneration(
     },
     history_id: null,
   };
+  const message = MESSAGES[result.reply_kind];
+  if (message) result.message = message;
   if (kept.restored.length) result.restored = kept.restored;
   if (result.positive) result.tokens = tokensOf(plan, result.positive);
-  result.history_id = saveToHistory(deps.history, plan, result, await digest);
+  // History keeps prompts: a reply with none (only reasoning, a question, nothing) is not one.
+  result.history_id = isPrompt ? saveToHistory(deps.history, plan, result, await digest) : null;
   if (hooks.onDone) {
     try {
       await hooks.onDone(result);
@@ -193,6 +218,89 @@ export async function* runGeneration(
   }
   yield { done: true, ...result };
 }
+
+/** A reply as it streams in: the text as sent, the text shown, reasoning and stats. */
+interface Reply {
+  raw: string;
+  shown: string;
+  thinking: string;
+  stats: GenerationStats;
+  /** The reply is a whole JSON object (a structured request that worked). */
+  json?: boolean;
+}
+
+function structuredOk(reply: Reply): boolean {
+  return reply.json === true;
+}
+
+/**
+ * Streams one request into `reply`, yielding what the user may see: the text without reasoning
+ * tags, or for a structured request only the JSON's string values (the negative after a blank
+ * line). A structured reply that is not one whole JSON object throws `BrokenJsonReply`.
+ */
+async function* streamReply(
+  deps: GenerationDeps,
+  plan: GenerationPlan,
+  signal: AbortSignal,
+  reply: Reply,
+  structured: boolean,
+): AsyncGenerator<GenerationEvent> {
+  const messages = structured ? structuredMessages(plan.messages, plan.target) : plan.messages;
+  const options = structured ? { ...plan.options, format: replySchema(plan.target) } : plan.options;
+  // The client lets tags it does not pair through; the reply keeps them for the parse.
+  const hider = new CloseTagHider();
+  const json = structured ? new JsonReplyStream() : null;
+  let negativeStarted = false;
+  const emit = function* (token: string): Generator<GenerationEvent> {
+    if (!token) return;
+    reply.shown += token;
+    yield { token };
+  };
+  const pieces = function* (list: JsonFieldText[]): Generator<GenerationEvent> {
+    for (const piece of list) {
+      if (piece.field === "positive") yield* emit(piece.text);
+      else if (negativeStarted) yield* emit(piece.text);
+      else {
+        // The negative goes after a blank line, once it has more than spaces to show.
+        const text = piece.text.trimStart();
+        if (!text) continue;
+        negativeStarted = true;
+        yield* emit(`\n\n${text}`);
+      }
+    }
+  };
+  const show = function* (text: string): Generator<GenerationEvent> {
+    if (json) yield* pieces(json.push(text));
+    else yield* emit(text);
+  };
+  for await (const event of deps.llm.chat(plan.ollamaModel, messages, options, signal)) {
+    if (event.type === "content") {
+      reply.raw += event.text;
+      yield* show(hider.push(event.text));
+    } else if (event.type === "thinking") {
+      reply.thinking += event.text;
+      yield { thinking: event.text };
+    } else {
+      reply.stats = event.stats;
+    }
+  }
+  if (signal.aborted) return;
+  yield* show(hider.flush());
+  if (json) {
+    yield* pieces(json.end());
+    if (json.state !== "done") {
+      throw new BrokenJsonReply(json.error ?? "the JSON object never closed");
+    }
+    reply.json = true;
+  }
+}
+
+/** What the user is told when a reply holds no prompt. */
+const MESSAGES: Partial<Record<ReplyKind, string>> = {
+  reasoning_only: "The model's reply was only reasoning: it stopped before writing a prompt. " +
+    "Its reasoning is kept under Model reasoning; generate again, or allow it more tokens.",
+  empty: "The model sent an empty reply. Generate again, or try another model.",
+};
 
 /** What a negative prompt must not contradict: the positive and the chosen presets' texts. */
 function positiveTexts(plan: GenerationPlan, positive: string): string[] {
@@ -281,6 +389,7 @@ export function composeResult(
   composed.positive = kept.positive;
   const result: GenerationResult = {
     engine: "composer",
+    reply_kind: "prompt",
     result: composed.negative === null
       ? composed.positive
       : `POSITIVE: ${composed.positive}\nNEGATIVE: ${composed.negative}`,

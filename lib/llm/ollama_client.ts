@@ -130,6 +130,7 @@ export class OllamaClient implements LlmClient {
     if (options.seed !== undefined) opts.seed = options.seed;
     if (Object.keys(opts).length) body.options = opts;
     if (options.keepAlive !== undefined) body.keep_alive = options.keepAlive;
+    if (options.format !== undefined) body.format = options.format;
     const caps = await this.capabilities(model, signal);
     if (caps.includes("thinking")) body.think = options.think ?? false;
 

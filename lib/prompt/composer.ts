@@ -2,6 +2,7 @@ import type { Target } from "./targets.ts";
 import type { PresetLine, ResolvedPresets, Selections } from "./assembly.ts";
 import { seededRandom, seedFromText } from "./random.ts";
 import { expandWildcards } from "./wildcards.ts";
+import { trimEndOf } from "./reply_text.ts";
 import { mergeNegatives, presetNegatives, presetTexts } from "./negatives.ts";
 import { type IdeaParts, ideaParts } from "./idea_parts.ts";
 import { composeTags, type TagContext } from "./composer_tags.ts";
@@ -40,7 +41,7 @@ const PONY_SOURCES: Record<string, string> = {
 };
 
 function cleanIdea(idea: string): string {
-  return idea.trim().replace(/\s+/g, " ").replace(/[.!?;,]+$/, "");
+  return trimEndOf(idea.trim().replace(/\s+/g, " "), ".!?;,");
 }
 
 /**

@@ -1,4 +1,5 @@
 import { stripEmphasis } from "./emphasis.ts";
+import { trimEndOf } from "./reply_text.ts";
 import type { PresetLine, ResolvedPresets } from "./assembly.ts";
 import type { Target } from "./targets.ts";
 
@@ -8,8 +9,22 @@ export function splitTags(text: string | null | undefined): string[] {
   return text.split(",").map((t) => t.trim()).filter(Boolean);
 }
 
+/** `tag` without a trailing `:1.2` weight. */
+function withoutWeight(tag: string): string {
+  let i = tag.length;
+  while (i > 0 && tag[i - 1]! >= "0" && tag[i - 1]! <= "9") i--;
+  if (i < tag.length && tag[i - 1] === ".") {
+    const frac = i;
+    i--;
+    while (i > 0 && tag[i - 1]! >= "0" && tag[i - 1]! <= "9") i--;
+    if (i === frac - 1) return tag;
+  }
+  return i < tag.length && tag[i] !== "." && tag[i - 1] === ":" ? tag.slice(0, i - 1) : tag;
+}
+
 function tagKey(tag: string): string {
-  return tag.toLowerCase().replace(/^\(+|\)+$/g, "").replace(/:\d+(\.\d+)?$/, "").trim();
+  // Loops rather than `/\)+$/` and `/:\d+(\.\d+)?$/`, which rescan long runs from each start.
+  return withoutWeight(trimEndOf(tag.toLowerCase().replace(/^\(+/, ""), ")")).trim();
 }
 
 /** A word without the endings that make "photography" of "photograph" or "flowers" of "flower". */

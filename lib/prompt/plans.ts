@@ -35,6 +35,8 @@ export interface GenerationPlan {
   idea: string;
   mode: HistoryMode;
   sessionId?: string | null;
+  /** One-shot generation may ask for a JSON reply (chat and personas stay text). */
+  structured?: boolean;
   /** Personas may answer with questions: only a labelled prompt counts as a prompt then. */
   requireLabel?: boolean;
   /** LoRA tags and trigger words that must appear verbatim in the prompt. */
@@ -155,6 +157,7 @@ export function planOneShot(ctx: PlanContext, req: OneShotRequest): GenerationPl
       : { ...presets.record, expanded_input: idea },
     presetNegatives: presetNegatives(target, presets),
     mode: "oneshot",
+    structured: true,
   };
 }
 

@@ -1,3 +1,5 @@
+import { SPACE_CHARS, trimEndOf } from "./reply_text.ts";
+
 /** LoRA and LyCORIS tags such as `<lora:name:0.8>`, which must reach the image model verbatim. */
 const LORA_TAG = /<(?:lora|lyco|hypernet):[^<>\s]+>/gi;
 
@@ -31,7 +33,7 @@ export function restoreTerms(
   const joined = restored.join(", ");
   if (!positive.trim()) return { positive: joined, restored };
   const text = style === "tags"
-    ? `${positive.replace(/[,\s]+$/, "")}, ${joined}`
+    ? `${trimEndOf(positive, "," + SPACE_CHARS)}, ${joined}`
     : `${positive.trim()} ${joined}`;
   return { positive: text, restored };
 }

@@ -53,8 +53,20 @@ const DANGLING = new Set([
   "as",
 ]);
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
 function key(word: string): string {
-  return word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+  const w = word.toLowerCase().replace(/^[^\p{L}\p{N}]+/u, "");
+  // A loop from the end: an end-anchored pattern rescans a long run of punctuation per start.
+  let end = w.length;
+  while (end > 0) {
+    let start = end - 1;
+    const c = w.charCodeAt(start);
+    if (c >= 0xdc00 && c <= 0xdfff && start > 0) start--;
+    if (WORD_CHAR.test(w.slice(start, end))) break;
+    end = start;
+  }
+  return w.slice(0, end);
 }
 
 /** Whether a word carries meaning of its own (not a small word, not punctuation). */

@@ -1650,4 +1650,44 @@ export const REPLY_CORPUS: CorpusCase[] = [
       notes: "Wonderful, I think we've got it!\nNext, try the same harbor at sunrise.",
     },
   },
+  {
+    name: "2,000 spaces before each label (a runaway indent)",
+    model: "llama3.2:1b",
+    target: "sdxl",
+    raw: `${" ".repeat(2000)}POSITIVE: ${SAMURAI_TAGS}\n${" ".repeat(2000)}NEGATIVE: ${SDXL_NEG}`,
+    expect: { positive: SAMURAI_TAGS, negative: SDXL_NEG, labeled: true },
+  },
+  {
+    name: "a run of spaces in the middle of the tags",
+    model: "llama3.2:1b",
+    target: "sdxl",
+    raw: `POSITIVE: masterpiece, lone samurai,${" ".repeat(20_000)}rain\nNEGATIVE: blurry`,
+    expect: { positive: "masterpiece, lone samurai, rain", negative: "blurry" },
+  },
+  {
+    name: "the label written twice: Positive: Positive: …",
+    model: "phi3:mini",
+    target: "sdxl",
+    raw: `Positive: Positive: ${SAMURAI_TAGS}\nNegative: Negative: ${SDXL_NEG}`,
+    expect: { positive: SAMURAI_TAGS, negative: SDXL_NEG },
+  },
+  {
+    name: "numbered variations, each with a POSITIVE and NEGATIVE line",
+    model: "qwen2.5:3b",
+    target: "sdxl",
+    raw:
+      "1. POSITIVE: red fox, snow, dawn\n   NEGATIVE: blurry\n2. POSITIVE: red fox, snow, night\n   NEGATIVE: lowres",
+    expect: {
+      positive: "red fox, snow, dawn",
+      negative: "blurry",
+      alternates: ["red fox, snow, night"],
+    },
+  },
+  {
+    name: "Japanese labels on one line with full-width colons",
+    model: "qwen3:4b",
+    target: "sdxl",
+    raw: "プロンプト：夕暮れの港, 木造の漁船 ネガティブプロンプト：ぼやけ, 低品質",
+    expect: { positive: "夕暮れの港, 木造の漁船", negative: "ぼやけ, 低品質" },
+  },
 ];

@@ -170,3 +170,13 @@ Deno.test("parseReply() parses 1 MB of each pathological input in under 50 ms", 
   }
   deepEqual(slow, []);
 });
+
+Deno.test("parseStructured() takes a label the model wrote inside a JSON value off", () => {
+  const r = parseStructured(
+    '{"positive": "PROMPT: a red fox, snow", "negative": "Negative: blurry"}',
+    TAGS,
+  );
+  equal(r?.positive, "a red fox, snow");
+  equal(r?.negative, "blurry");
+  equal(parseStructured('{"positive": "Style: ink, a fox"}', TAGS)?.positive, "Style: ink, a fox");
+});

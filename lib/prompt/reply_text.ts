@@ -379,3 +379,32 @@ export function joinNotes(lines: string[]): string | null {
   }
   return notes.length ? notes.map((n) => n.join(" ")).join("\n") : null;
 }
+
+/**
+ * The text on one line: every line break, with the whitespace around it, becomes one space.
+ * Split and trim rather than a `\s*` pattern around the `\n`, which rescans a long run of spaces
+ * from each of its characters.
+ */
+export function oneLine(text: string): string {
+  if (!text.includes("\n")) return text;
+  const parts = text.split("\n");
+  const last = parts.length - 1;
+  const out: string[] = [];
+  for (let i = 0; i <= last; i++) {
+    let p = parts[i]!;
+    if (i > 0) p = p.trimStart();
+    if (i < last) p = p.trimEnd();
+    if (p || i === 0 || i === last) out.push(p);
+  }
+  return out.join(" ");
+}
+
+/** `text` without any of `chars` at its end; a loop, not `/[…]+$/`, which is quadratic. */
+export function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** Whitespace characters `trimEndOf` callers pass along with punctuation. */
+export const SPACE_CHARS = " \t\n\r\v\f\u00a0\u3000";

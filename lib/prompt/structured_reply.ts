@@ -132,8 +132,8 @@ export function parseStructured(
   const after = end > start ? text.slice(end + 1) : "";
   const notes = notesAround(text.slice(0, start));
   notes.push(...notesOf(found.notes), ...notesAround(after));
-  const positive = cleanPrompt([textOf(found.positive)], options.style);
-  const negativeText = cleanPrompt([textOf(found.negative)], "tags");
+  const positive = cleanPrompt([unlabelled(textOf(found.positive), "positive")], options.style);
+  const negativeText = cleanPrompt([unlabelled(textOf(found.negative), "negative")], "tags");
   return {
     positive,
     negative: options.negative && !isNoneText(negativeText) ? negativeText : null,
@@ -143,6 +143,21 @@ export function parseStructured(
     kind: positive ? "prompt" : "empty",
     thinking: null,
   };
+}
+
+/**
+ * A value without the label a model wrote into it anyway (`{"positive": "PROMPT: a fox"}`):
+ * a schema fixes the shape of a reply, not what the model puts in the strings.
+ */
+function unlabelled(text: string, role: "positive" | "negative"): string {
+  const label = readLabel(decorate(text.slice(0, 400)));
+  if (!label || label.keyed || !label.rest) return text;
+  const fits = role === "negative" ? label.role === "negative" : label.role === "positive" ||
+    label.role === "lead";
+  if (!fits) return text;
+  // The label's line is cut off its start; the rest of the value follows unchanged.
+  const at = text.indexOf(label.rest.slice(0, 40));
+  return at < 0 ? text : text.slice(at);
 }
 
 function notesOf(v: unknown): string[] {

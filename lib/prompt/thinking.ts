@@ -70,3 +70,57 @@ export function splitThinking(text: string): SplitThinking {
   const reasoning = thinking.map((t) => t.trim()).filter((t) => t.length > 0).join("\n\n");
   return { content: content.join(""), thinking: reasoning || null };
 }
+
+/** Whether `text` from `at` to its end could still grow into one of the reasoning tags. */
+function couldBeTag(text: string, at: number): boolean {
+  const tail = text.slice(at).toLowerCase();
+  return CLOSE_TAGS.some((t) => t.startsWith(tail)) || OPEN_TAGS.some((t) => t.startsWith(tail));
+}
+
+/**
+ * Keeps reasoning tags the LLM client let through (an orphan `</think>`, as deepseek-r1 distills
+ * write, or `<thinking>`) out of a live stream, even when a tag is cut across chunks. The full
+ * reply keeps them: the final parse needs them to tell reasoning from the answer.
+ */
+export class CloseTagHider {
+  #held = "";
+  /** Whether the last tag hidden was not yet followed by visible text. */
+  #afterTag = false;
+
+  /** The part of `chunk` that can be shown now. */
+  push(chunk: string): string {
+    const text = this.#held + chunk;
+    this.#held = "";
+    let out = "";
+    let from = 0;
+    for (let at = text.indexOf("<"); at >= 0; at = text.indexOf("<", at + 1)) {
+      const tag = tagAt(text, at);
+      if (!tag && text.length - at < 13 && couldBeTag(text, at)) {
+        this.#held = text.slice(at);
+        return out + this.#show(text.slice(from, at));
+      }
+      if (tag) {
+        out += this.#show(text.slice(from, at));
+        this.#afterTag = true;
+        from = at + tag.length;
+        at = from - 1;
+      }
+    }
+    return out + this.#show(text.slice(from));
+  }
+
+  /** What is still held back at the end of the stream. */
+  flush(): string {
+    const held = this.#held;
+    this.#held = "";
+    return this.#show(held);
+  }
+
+  /** The whitespace after a hidden tag is not shown either. */
+  #show(text: string): string {
+    if (!this.#afterTag || !text) return text;
+    const trimmed = text.trimStart();
+    if (trimmed) this.#afterTag = false;
+    return trimmed;
+  }
+}

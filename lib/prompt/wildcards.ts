@@ -79,5 +79,5 @@ export function expandWildcards(
 
 /** Whether text contains anything `expandWildcards` would change. */
 export function hasWildcards(text: string): boolean {
-  return /__[a-z0-9_-]+__|\{[^{}]*\|[^{}]*\}/i.test(text);
+  return /__[a-z0-9_-]+__|\{[^{}|]*\|[^{}]*\}/i.test(text);
 }

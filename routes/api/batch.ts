@@ -1,12 +1,14 @@
 import { Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
-import { startBatch } from "../../lib/batch/start_batch.ts";
+import { planBatch, startBatch } from "../../lib/batch/start_batch.ts";
+import { describePlan } from "../../lib/generate/generate.ts";
 import { badInput, notFound } from "../../lib/app/errors.ts";
 import type { BatchRecord, BatchResult } from "../../lib/batch/batch.ts";
 import { readJson } from "../http/request_body.ts";
 import { BatchSchema } from "../http/schemas.ts";
 import { abortWithRequest, sseResponse } from "../http/sse.ts";
 import { requesterOf } from "../http/requester.ts";
+import { oneLine } from "../../lib/prompt/reply_text.ts";
 
 type Deps = Pick<
   Services,
@@ -19,6 +21,7 @@ type Deps = Pick<
   | "wildcards"
   | "secret"
   | "batches"
+  | "structured"
 >;
 
 /** `/generate-batch` (SSE progress) and `/api/batches/:id` status, cancel and export. */
@@ -32,6 +35,18 @@ export function batchRoutes(services: Deps): Hono {
   return new Hono()
     .post("/generate-batch", async (c) => {
       const body = await readJson(c, BatchSchema);
+      if (body.dry_run) {
+        const { items, plans } = planBatch(planContext(services), body);
+        return c.json({
+          dry_run: true,
+          total: items.length,
+          items: items.map((item) => ({
+            index: item.index,
+            input: item.input,
+            ...describePlan(plans.get(item.index)!, services.structured),
+          })),
+        });
+      }
       const stop = abortWithRequest(c.req.raw);
       const { events } = startBatch(
         {
@@ -72,7 +87,7 @@ export function batchRoutes(services: Deps): Hono {
       }
       if (format !== "txt") throw badInput("format must be txt or jsonl");
       const lines = sorted.filter((o) => "result" in o).map((o) =>
-        ("result" in o ? o.result.positive : "").replace(/\s*\n\s*/g, " ")
+        oneLine("result" in o ? o.result.positive : "")
       );
       return c.body(lines.join("\n") + "\n", 200, {
         "content-type": "text/plain; charset=utf-8",

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
-import { generatePrompt, streamPrompt } from "../../lib/generate/generate.ts";
+import { describePlan, generatePrompt, streamPrompt } from "../../lib/generate/generate.ts";
 import type { ConversationKind } from "../../lib/chat/conversations.ts";
-import { prepareChatTurn } from "../../lib/chat/chat_turn.ts";
+import { planChatTurn, prepareChatTurn } from "../../lib/chat/chat_turn.ts";
 import { badInput } from "../../lib/app/errors.ts";
 import { readJson } from "../http/request_body.ts";
 import { ChatSchema, PersonaChatSchema, SessionField } from "../http/schemas.ts";
@@ -58,26 +58,36 @@ export function chatRoutes(services: Deps): Hono {
     }, () => sessionOf(c, services.secret));
   }
 
+  const turnDeps = () => ({
+    planContext: planContext(services),
+    personas: services.personas,
+    conversations: services.conversations,
+    turns: services.turns,
+    nsfw,
+  });
+
+  /** The turn as asked; a `dry_run` is planned and answered here, with nothing sent or kept. */
   async function turn(c: Context, kind: ConversationKind) {
     const body = await readJson(c, kind === "persona" ? PersonaChatSchema : ChatSchema);
-    const prepared = await prepareChatTurn({
-      planContext: planContext(services),
-      personas: services.personas,
-      conversations: services.conversations,
-      turns: services.turns,
-      nsfw,
-    }, {
+    const input = {
       kind,
       request: body,
       sessionId: await chatSession(c, body.session_id),
       signal: c.req.raw.signal,
-    });
+    };
+    if (body.dry_run) {
+      const plan = await planChatTurn(turnDeps(), input);
+      return { dry: c.json({ ...describePlan(plan), session_id: input.sessionId }) } as const;
+    }
+    const prepared = await prepareChatTurn(turnDeps(), input);
     return { ...prepared, deps: { ...generationDeps(services), slots: services.slots } };
   }
 
   function once(kind: ConversationKind) {
     return async (c: Context) => {
-      const { plan, hooks, release, extra, deps } = await turn(c, kind);
+      const t = await turn(c, kind);
+      if ("dry" in t) return t.dry;
+      const { plan, hooks, release, extra, deps } = t;
       try {
         const result = await generatePrompt(deps, plan, {
           requester: requesterOf(c, services.secret),
@@ -98,7 +108,9 @@ export function chatRoutes(services: Deps): Hono {
 
   function stream(kind: ConversationKind) {
     return async (c: Context) => {
-      const { plan, hooks, release, extra, deps } = await turn(c, kind);
+      const t = await turn(c, kind);
+      if ("dry" in t) return t.dry;
+      const { plan, hooks, release, extra, deps } = t;
       const stop = abortWithRequest(c.req.raw);
       const options = { requester: requesterOf(c, services.secret), signal: stop.signal, ...hooks };
       async function* events() {

@@ -10,7 +10,15 @@ import { failWhenNotSaved, generationJson } from "../http/not_saved.ts";
 
 type Deps = Pick<
   Services,
-  "llm" | "history" | "slots" | "targets" | "presets" | "config" | "wildcards" | "secret"
+  | "llm"
+  | "history"
+  | "slots"
+  | "targets"
+  | "presets"
+  | "config"
+  | "wildcards"
+  | "secret"
+  | "structured"
 >;
 
 /** `POST /generate` and `POST /generate-stream`: one-shot prompt generation. */
@@ -20,7 +28,7 @@ export function generateRoutes(services: Deps): Hono {
     .post("/generate", async (c) => {
       const body = await readJson(c, GenerateSchema);
       const plan = planOneShot(planContext(services), body);
-      if (body.dry_run) return c.json(describePlan(plan));
+      if (body.dry_run) return c.json(describePlan(plan, services.structured));
       const result = await generatePrompt(deps(), plan, {
         engine: body.engine,
         fallback: body.fallback === "composer",
@@ -36,7 +44,7 @@ export function generateRoutes(services: Deps): Hono {
     .post("/generate-stream", async (c) => {
       const body = await readJson(c, GenerateSchema);
       const plan = planOneShot(planContext(services), body);
-      if (body.dry_run) return c.json(describePlan(plan));
+      if (body.dry_run) return c.json(describePlan(plan, services.structured));
       const stop = abortWithRequest(c.req.raw);
       const events = streamPrompt(deps(), plan, {
         engine: body.engine,

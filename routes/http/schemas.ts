@@ -96,6 +96,7 @@ export const ChatSchema = z.object({
   message: z.string().trim().min(1).max(MAX_TEXT),
   ...GenerationFields,
   session_id: SessionField,
+  dry_run: z.boolean().optional(),
 });
 
 /** `POST /persona-chat` bodies. */
@@ -104,6 +105,7 @@ export const PersonaChatSchema = z.object({
   persona_id: z.string().trim().min(1).max(100),
   ...GenerationFields,
   session_id: SessionField,
+  dry_run: z.boolean().optional(),
 });
 
 const BatchText = z.string().trim().min(1).max(MAX_TEXT);
@@ -118,6 +120,7 @@ export const BatchSchema = z.object({
   concurrency: z.number().int().min(1).max(4).optional(),
   engine: z.enum(["ollama", "composer"]).optional(),
   ...GenerationFields,
+  dry_run: z.boolean().optional(),
 });
 
 /** `POST /api/comfyui/send` bodies. */

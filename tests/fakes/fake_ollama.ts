@@ -5,6 +5,8 @@
  * Tests start it on a random loopback port; `deno task fake-ollama` serves it on 11434 for people.
  */
 
+import { jsonReply } from "./fake_openai.ts";
+
 /** A fault the fake can inject into `/api/chat` and `/api/generate`. */
 export type Fault =
   | "none"
@@ -68,6 +70,12 @@ export interface FakeOllamaOptions {
    * since the epoch), so all open streams send each token in the same burst whenever they began.
    */
   stampSharedClock?: boolean;
+  /**
+   * What a `format` (JSON schema or "json") gets: `follow` answers JSON that fits it, as a
+   * current Ollama does; `refuse` answers 400 as a server from before structured outputs;
+   * `invalid` streams a JSON object that never closes, as a model that ran away.
+   */
+  formatReplies?: "follow" | "refuse" | "invalid";
   /** Answers 500 for requests this returns true for (per-request failures in batches). */
   failWhen?: (messages: { role: string; content: string }[]) => boolean;
 }
@@ -234,6 +242,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     stampTokens: options.stampTokens ?? 40,
     stampSharedClock: options.stampSharedClock ?? false,
     failWhen: options.failWhen ?? (() => false),
+    formatReplies: options.formatReplies ?? "follow",
   };
   let peakStreams = 0;
   const requests: RecordedRequest[] = [];
@@ -327,6 +336,21 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
         }" (must be "high", "medium", "low", "max", true, or false)`,
       );
     }
+    const format = body.format;
+    const wantsFormat = format !== undefined && format !== null && format !== "";
+    if (wantsFormat && format !== "json" && (typeof format !== "object" || Array.isArray(format))) {
+      return errorJson(
+        500,
+        `invalid format: ${goJson(format)}; expected "json" or a valid JSON Schema object`,
+      );
+    }
+    if (wantsFormat && state.formatReplies === "refuse") {
+      // What Ollama said before 0.5 took schemas: `format` was a string field.
+      return errorJson(
+        400,
+        "json: cannot unmarshal object into Go struct field ChatRequest.format of type string",
+      );
+    }
     const sentImages = (decoded as Uint8Array[][]).flat();
     if (sentImages.length && !model.capabilities.includes("vision")) {
       // The runner fails before any output, so it is a plain 500 even when streaming.
@@ -385,6 +409,16 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
 
     const seed = typeof options.seed === "number" && options.seed >= 0 ? options.seed : undefined;
     let text = state.reply(messages, seed);
+    // Reasoning before an orphan </think> stays outside the JSON, as the model writes it first.
+    const close = text.lastIndexOf("</think>");
+    const before = close < 0 ? "" : text.slice(0, close + 8);
+    if (close >= 0) text = text.slice(close + 8);
+    if (wantsFormat && state.formatReplies === "follow") {
+      text = jsonReply(format === "json" ? undefined : format, text);
+    } else if (wantsFormat && state.formatReplies === "invalid") {
+      text = `{"positive": "${text.split(/\s+/).slice(0, 6).join(" ")}, and then it rambles`;
+    }
+    text = before + text;
     if (fault === "huge") {
       text = Array.from({ length: state.hugeWords }, (_, i) => `w${i}`).join(" ");
     }

@@ -202,7 +202,7 @@ function fromSchema(
 }
 
 /** The JSON text a model constrained to the format writes for this reply. */
-function jsonReply(schema: unknown, reply: string): string {
+export function jsonReply(schema: unknown, reply: string): string {
   const parts = replyParts(reply);
   if (schema !== undefined) return JSON.stringify(fromSchema(schema, parts, "", 0));
   return JSON.stringify(parts.negative ? parts : { prompt: parts.positive });
