@@ -165,6 +165,10 @@ Deno.test("promptFromTexts() turns hostile ComfyUI graphs into warnings, never e
   for (const [name, graph] of Object.entries(graphs)) {
     const r = promptFromTexts([{ keyword: "prompt", text: JSON.stringify(graph), source: "tEXt" }]);
     equal(r.source, "comfyui", name);
-    match(r.warnings.join(" "), /could not be analysed|more than 5000 nodes/, name);
+    match(
+      r.warnings.join(" "),
+      /could not be analysed|more than 5000 nodes|No positive prompt was found/,
+      name,
+    );
   }
 });

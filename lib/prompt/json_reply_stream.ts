@@ -277,7 +277,9 @@ export class JsonReplyStream {
       this.#hex += c;
       if (this.#hex.length < 4) return;
       this.#inHex = false;
-      return this.#char(String.fromCharCode(parseInt(this.#hex, 16)), target);
+      // A NUL is dropped, as the clients drop one sent raw: stored text cannot keep it.
+      const code = parseInt(this.#hex, 16);
+      return code === 0 ? undefined : this.#char(String.fromCharCode(code), target);
     }
     if (this.#escape) {
       this.#escape = false;

@@ -109,7 +109,11 @@ export function parseStructured(
   let whole = false;
   if (end > start) {
     try {
-      const value: unknown = JSON.parse(text.slice(start, end + 1));
+      // An escaped NUL is dropped, as the clients drop one sent raw.
+      const value: unknown = JSON.parse(
+        text.slice(start, end + 1),
+        (_key, v) => typeof v === "string" && v.includes("\0") ? v.replaceAll("\0", "") : v,
+      );
       if (Array.isArray(value)) found = fromArray(value);
       else if (isObject(value)) {
         found = fieldsOf(value, false);
