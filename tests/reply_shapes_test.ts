@@ -73,3 +73,24 @@ Deno.test("an orphan </think> never reaches the live stream, and what came befor
     await t.close();
   }
 });
+
+Deno.test("the page without JavaScript says a reply was only reasoning, with no Saved badge", async () => {
+  const t = await startTestApp({
+    fake: { reply: () => "<think>The user wants a fox. Maybe snow, maybe dusk, let me weigh" },
+  });
+  try {
+    const res = await t.app.request("/ui/generate", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ input: "a fox", ollama_model: PLAIN_MODEL }).toString(),
+    });
+    equal(res.status, 200);
+    const page = await res.text();
+    ok(page.includes("was only reasoning"), "the message is shown");
+    ok(!page.includes("Saved #"), "nothing was saved");
+    ok(page.includes("Model reasoning"), "the reasoning is there to read");
+    equal(rows(t), 0);
+  } finally {
+    await t.close();
+  }
+});

@@ -9,6 +9,7 @@ import { startFakeOpenAi } from "./fakes/fake_openai.ts";
 import { startAppAt } from "./helpers.ts";
 import { ConfigError, loadConfig } from "../lib/app/config.ts";
 import { replySchema } from "../lib/generate/structured.ts";
+import { closeLogging, setupLogging } from "../lib/app/logger.ts";
 
 const SDXL = { input: "a fox in the snow", model: "sdxl" };
 
@@ -175,5 +176,26 @@ Deno.test("an OpenAI-compatible server gets response_format json_schema with the
   } finally {
     await t.close();
     await fake.close();
+  }
+});
+
+Deno.test("the fallback to labelled text leaves one line in the log and nothing else for the user", async () => {
+  const dir = await Deno.makeTempDir();
+  const t = await startTestApp({ fake: { formatReplies: "refuse" } });
+  try {
+    await setupLogging({ level: "INFO", logDir: dir });
+    const res = await t.post("/generate", SDXL);
+    equal(res.status, 200);
+    const body = await res.json();
+    ok(!JSON.stringify(body).includes("structured"), "the reply says nothing of it");
+    await closeLogging();
+    const logged = Deno.readTextFileSync(`${dir}/app.log`).split("\n")
+      .filter((l) => l.includes("gave no structured reply"));
+    equal(logged.length, 1, "one line");
+    ok(logged[0]!.includes("qwen3:latest") && logged[0]!.includes("labelled text"));
+  } finally {
+    await closeLogging();
+    await t.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

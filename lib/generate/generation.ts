@@ -149,7 +149,8 @@ export async function* runGeneration(
     // Also reached when the consumer stops reading at a yield: that is a stop too.
     if (ended !== "done") {
       await keepPartial(hooks, {
-        result: reply.shown.trim(),
+        // A structured reply so far is its values; a text one is kept minus its reasoning.
+        result: reply.asked ? reply.shown.trim() : splitThinking(reply.raw).content.trim(),
         thinking: reply.thinking.trim() || null,
         reason: ended,
       });
@@ -225,6 +226,8 @@ interface Reply {
   shown: string;
   thinking: string;
   stats: GenerationStats;
+  /** The request asked for JSON. */
+  asked?: boolean;
   /** The reply is a whole JSON object (a structured request that worked). */
   json?: boolean;
 }
@@ -245,6 +248,7 @@ async function* streamReply(
   reply: Reply,
   structured: boolean,
 ): AsyncGenerator<GenerationEvent> {
+  reply.asked = structured;
   const messages = structured ? structuredMessages(plan.messages, plan.target) : plan.messages;
   const options = structured ? { ...plan.options, format: replySchema(plan.target) } : plan.options;
   // The client lets tags it does not pair through; the reply keeps them for the parse.

@@ -4,12 +4,41 @@ export interface ThinkPiece {
   text: string;
 }
 
-const OPEN = "<think>";
-const CLOSE = "</think>";
+const OPEN_TAGS = ["<think>", "<thinking>", "<reasoning>"];
+const CLOSE_TAGS = ["</think>", "</thinking>", "</reasoning>"];
+const LONGEST = 12;
+
+/** Whether `tag` (lower case) starts at `at` in `text`, in any case. */
+function tagAt(text: string, at: number, tag: string): boolean {
+  if (at + tag.length > text.length) return false;
+  for (let k = 0; k < tag.length; k++) {
+    let c = text.charCodeAt(at + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== tag.charCodeAt(k)) return false;
+  }
+  return true;
+}
 
 /**
- * Splits inline `<think>…</think>` reasoning out of streamed text, even when a tag is cut
- * across chunks; older Ollama versions and `think: false` leave the tags inline.
+ * The first of `tags` in `text` (any case) as [index, length]; or, when the text ends with what
+ * could still become one, [-1, where that starts]; or [-1, text.length].
+ */
+function findTag(text: string, tags: string[]): [number, number] {
+  for (let at = text.indexOf("<"); at >= 0; at = text.indexOf("<", at + 1)) {
+    for (const tag of tags) if (tagAt(text, at, tag)) return [at, tag.length];
+    if (text.length - at < LONGEST) {
+      const tail = text.slice(at).toLowerCase();
+      if (tags.some((t) => t.startsWith(tail))) return [-1, at];
+    }
+  }
+  return [-1, text.length];
+}
+
+/**
+ * Splits inline reasoning (`<think>`, `<thinking>` or `<reasoning>` blocks, any case) out of
+ * streamed text, even when a tag is cut across chunks; older Ollama versions and `think: false`
+ * leave the tags inline. Linear: each chunk is scanned once, and only a possible tag start is
+ * held back.
  */
 export class ThinkFilter {
   #inThink = false;
@@ -21,18 +50,16 @@ export class ThinkFilter {
     this.#pending += chunk;
     const out: ThinkPiece[] = [];
     while (this.#pending) {
-      const tag = this.#inThink ? CLOSE : OPEN;
-      const at = this.#pending.indexOf(tag);
+      const [at, length] = findTag(this.#pending, this.#inThink ? CLOSE_TAGS : OPEN_TAGS);
       if (at >= 0) {
         this.#emit(out, this.#pending.slice(0, at));
-        this.#pending = this.#pending.slice(at + tag.length);
+        this.#pending = this.#pending.slice(at + length);
         this.#inThink = !this.#inThink;
-        if (!this.#inThink) this.#pending = this.#pending.replace(/^\s+/, "");
+        if (!this.#inThink) this.#pending = this.#pending.trimStart();
         continue;
       }
-      const keep = partialSuffix(this.#pending, tag);
-      this.#emit(out, this.#pending.slice(0, this.#pending.length - keep));
-      this.#pending = this.#pending.slice(this.#pending.length - keep);
+      this.#emit(out, this.#pending.slice(0, length));
+      this.#pending = this.#pending.slice(length);
       break;
     }
     return out;
@@ -54,19 +81,12 @@ export class ThinkFilter {
     }
     // Whitespace between a closing tag and the answer is not part of the answer.
     if (!this.#sawContent) {
-      text = text.replace(/^\s+/, "");
+      text = text.trimStart();
       if (!text) return;
       this.#sawContent = true;
     }
     out.push({ kind: "content", text });
   }
-}
-
-function partialSuffix(text: string, tag: string): number {
-  for (let n = Math.min(tag.length - 1, text.length); n > 0; n--) {
-    if (text.endsWith(tag.slice(0, n))) return n;
-  }
-  return 0;
 }
 
 /** Removes every `<think>…</think>` block (and an unterminated one) from finished text. */

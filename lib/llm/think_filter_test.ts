@@ -37,3 +37,21 @@ Deno.test("ThinkFilter strips every think block, not only the first", () => {
   });
   deepEqual(stripThink("<think>a</think>red <think>b</think>fox"), "red fox");
 });
+
+Deno.test("ThinkFilter takes <thinking> and <reasoning> blocks in any case, cut anywhere", () => {
+  const reply = "<Thinking>plan it</THINKING>\n\nA red fox <reasoning>why</reasoning>in snow";
+  for (let cut = 0; cut <= reply.length; cut++) {
+    deepEqual(run([reply.slice(0, cut), reply.slice(cut)]), {
+      content: "A red fox in snow",
+      thinking: "plan itwhy",
+    }, `cut at ${cut}`);
+  }
+  deepEqual(run([..."<THINK>a</think>b"]), { content: "b", thinking: "a" });
+});
+
+Deno.test("ThinkFilter sends an unclosed block to reasoning, leaving no content", () => {
+  deepEqual(run(["<think>The user wants a fox. Let me weigh"]), {
+    content: "",
+    thinking: "The user wants a fox. Let me weigh",
+  });
+});

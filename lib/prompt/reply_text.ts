@@ -386,17 +386,28 @@ export function joinNotes(lines: string[]): string | null {
  * from each of its characters.
  */
 export function oneLine(text: string): string {
-  if (!text.includes("\n")) return text;
-  const parts = text.split("\n");
-  const last = parts.length - 1;
-  const out: string[] = [];
-  for (let i = 0; i <= last; i++) {
-    let p = parts[i]!;
-    if (i > 0) p = p.trimStart();
-    if (i < last) p = p.trimEnd();
-    if (p || i === 0 || i === last) out.push(p);
+  let nl = text.indexOf("\n");
+  if (nl < 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  while (nl >= 0) {
+    let a = nl;
+    while (a > from && isWhite(text.charCodeAt(a - 1))) a--;
+    let b = nl + 1;
+    while (b < text.length && isWhite(text.charCodeAt(b))) b++;
+    parts.push(text.slice(from, a));
+    from = b;
+    nl = text.indexOf("\n", b);
   }
-  return out.join(" ");
+  parts.push(text.slice(from));
+  return parts.join(" ");
+}
+
+/** What `\s` matches in a JavaScript pattern. */
+function isWhite(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** `text` without any of `chars` at its end; a loop, not `/[…]+$/`, which is quadratic. */
