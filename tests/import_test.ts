@@ -111,3 +111,51 @@ Deno.test("a 200,000-row import keeps other requests under 50 ms and imports eve
     await t.close();
   }
 });
+
+Deno.test("an import that fails takes back only its own rows, not a prompt saved meanwhile", async () => {
+  const t = await startTestApp();
+  try {
+    const entries = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({
+        timestamp: new Date(Date.UTC(2021, 0, 1) + i * 1000).toISOString(),
+        user_input: `imported ${i}`,
+        generated_output: `prompt ${i}`,
+        model: "flux",
+        mode: "oneshot",
+      }));
+    let push!: (text: string | null) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (text) => text === null ? c.close() : c.enqueue(new TextEncoder().encode(text));
+      },
+    });
+    const importing = Promise.resolve(t.app.fetch(
+      new Request("http://localhost/history/import", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit),
+    ));
+    push(`{"entries": [${entries.join(",")},`);
+    const history = t.services.history.use();
+    const until = Date.now() + 5000;
+    while (history.list({ limit: 1 }).total < 500 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    ok(history.list({ limit: 1 }).total >= 500, "the import was under way");
+    const made = await (await t.post("/generate", { input: "made meanwhile", engine: "composer" }))
+      .json();
+    ok(made.history_id > 0);
+    push(`{"timestamp": oops`);
+    push(null);
+    const res = await importing;
+    equal(res.status, 400);
+    match((await res.json()).message, /not valid JSON/);
+    const left = (await (await t.request("/history?limit=50")).json()).history;
+    equal(left.length, 1, "the import's rows are gone");
+    equal(left[0].id, made.history_id, "the prompt saved meanwhile stays");
+  } finally {
+    await t.close();
+  }
+});
