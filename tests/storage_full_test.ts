@@ -274,3 +274,23 @@ Deno.test("a full disk under the conversations: /chat says so and /healthz repor
     await t.close();
   }
 });
+
+Deno.test("a full disk: the chat form without JavaScript shows the unsaved reply with 507", async () => {
+  const t = await startTestApp({ fake: { reply: () => "a red fox in the snow" } });
+  try {
+    (t.services as { conversations: ConversationStore }).conversations = new FullConversations(
+      await Deno.openKv(":memory:"),
+    );
+    const res = await t.request("/ui/chat", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ input: "a fox", mode: "chat" }).toString(),
+    });
+    equal(res.status, 507);
+    const html = await res.text();
+    match(html, /not saved: the disk is full/);
+    match(html, /a red fox in the snow/);
+  } finally {
+    await t.close();
+  }
+});
