@@ -72,17 +72,23 @@ Deno.test("a 200,000-row import keeps other requests under 50 ms and imports eve
       finished = true;
       return { status: res.status, body: await res.json() };
     });
+    // Each answer's wall time, and this thread's time on the CPU meanwhile: the cores are shared
+    // with other tests, so a slow answer counts as blocked only when this thread was busy (the
+    // import working) rather than waiting for a core.
     const latencies: number[] = [];
+    const blocked: string[] = [];
     while (!finished) {
-      const t0 = performance.now();
       const cpu0 = onCpuMs();
+      const t0 = performance.now();
       const res = await t.request("/api/targets");
       await res.body?.cancel();
       const wall = performance.now() - t0;
       const cpu1 = onCpuMs();
-      // The app runs on this thread: what it spent on the CPU while the request waited is what
-      // the import held the loop for. Wall time alone also counts other tests' turns on the cores.
-      latencies.push(cpu0 === null || cpu1 === null ? wall : Math.min(wall, cpu1 - cpu0));
+      const cpu = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+      latencies.push(wall);
+      if (wall > 50 && (cpu === null || cpu > 50)) {
+        blocked.push(`${wall.toFixed(0)} ms (${cpu?.toFixed(0)} ms on CPU)`);
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
     const { status, body } = await importing;
@@ -95,13 +101,60 @@ Deno.test("a 200,000-row import keeps other requests under 50 ms and imports eve
     // deno-lint-ignore no-console
     console.log(
       `import of ${rows} rows: ${took.toFixed(0)} ms; ${latencies.length} requests meanwhile, ` +
-        `p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`,
+        `p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(1)} ms, blocked: ${blocked.length}`,
     );
     ok(latencies.length >= 20, "requests were answered during the import");
-    ok(p99 < 50, `p99 ${p99.toFixed(1)} ms`);
-    // The cores are shared with other tests: one or two late answers may be the scheduler's.
-    ok(latencies.filter((l) => l > 50).length <= 2, `worst ${worst.toFixed(1)} ms`);
+    // A major garbage collection may hold the thread once; the import itself never does.
+    ok(blocked.length <= 1, `answers held up by work on this thread: ${blocked.join(", ")}`);
     equal((await (await t.request("/history")).json()).total, rows);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("an import that fails takes back only its own rows, not a prompt saved meanwhile", async () => {
+  const t = await startTestApp();
+  try {
+    const entries = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({
+        timestamp: new Date(Date.UTC(2021, 0, 1) + i * 1000).toISOString(),
+        user_input: `imported ${i}`,
+        generated_output: `prompt ${i}`,
+        model: "flux",
+        mode: "oneshot",
+      }));
+    let push!: (text: string | null) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (text) => text === null ? c.close() : c.enqueue(new TextEncoder().encode(text));
+      },
+    });
+    const importing = Promise.resolve(t.app.fetch(
+      new Request("http://localhost/history/import", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        duplex: "half",
+      } as RequestInit),
+    ));
+    push(`{"entries": [${entries.join(",")},`);
+    const history = t.services.history.use();
+    const until = Date.now() + 5000;
+    while (history.list({ limit: 1 }).total < 500 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    ok(history.list({ limit: 1 }).total >= 500, "the import was under way");
+    const made = await (await t.post("/generate", { input: "made meanwhile", engine: "composer" }))
+      .json();
+    ok(made.history_id > 0);
+    push(`{"timestamp": oops`);
+    push(null);
+    const res = await importing;
+    equal(res.status, 400);
+    match((await res.json()).message, /not valid JSON/);
+    const left = (await (await t.request("/history?limit=50")).json()).history;
+    equal(left.length, 1, "the import's rows are gone");
+    equal(left[0].id, made.history_id, "the prompt saved meanwhile stays");
   } finally {
     await t.close();
   }

@@ -228,3 +228,69 @@ Deno.test("a full disk: a prompt written from a picture answers 507 and still gi
     await t.close();
   }
 });
+
+/** A KV store on a full disk: reads work, every commit fails as Deno KV fails there. */
+function fullDiskKv(kv: Deno.Kv): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const wrapped: Deno.AtomicOperation = new Proxy(op, {
+            get(o, p) {
+              if (p === "commit") {
+                return () => Promise.reject(new TypeError("database or disk is full"));
+              }
+              const v = Reflect.get(o, p, o);
+              return typeof v === "function"
+                ? (...args: unknown[]) => {
+                  v.apply(o, args);
+                  return wrapped;
+                }
+                : v;
+            },
+          });
+          return wrapped;
+        };
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+Deno.test("a full disk under the conversations: /chat says so and /healthz reports sessions full", async () => {
+  const t = await startTestApp();
+  try {
+    equal((await (await t.request("/healthz")).json()).sessions, "ok");
+    (t.services as { conversations: ConversationStore }).conversations = new ConversationStore(
+      fullDiskKv(await Deno.openKv(":memory:")),
+    );
+    const res = await t.post("/chat", { message: "a fox", session_id: "kv-full-session-0001" });
+    equal(res.status, 507);
+    isStorageFullBody(await res.json());
+    equal((await (await t.request("/healthz")).json()).sessions, "storage_full");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a full disk: the chat form without JavaScript shows the unsaved reply with 507", async () => {
+  const t = await startTestApp({ fake: { reply: () => "a red fox in the snow" } });
+  try {
+    (t.services as { conversations: ConversationStore }).conversations = new FullConversations(
+      await Deno.openKv(":memory:"),
+    );
+    const res = await t.request("/ui/chat", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ input: "a fox", mode: "chat" }).toString(),
+    });
+    equal(res.status, 507);
+    const html = await res.text();
+    match(html, /not saved: the disk is full/);
+    match(html, /a red fox in the snow/);
+  } finally {
+    await t.close();
+  }
+});

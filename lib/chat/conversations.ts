@@ -1,5 +1,6 @@
 import { checkSessionId } from "../app/session_id.ts";
 import type { ChatMessage } from "../llm/types.ts";
+import { isStorageFull } from "../history/store.ts";
 
 /** How many past messages go to the LLM with each turn (the new user message included). */
 export const CONTEXT_MESSAGES = 20;
@@ -74,6 +75,7 @@ function sameScope(head: Head, scope: ConversationScope): boolean {
 export class ConversationStore {
   #kv: Deno.Kv;
   #now: () => number;
+  #full = false;
 
   constructor(kv: Deno.Kv, options: { now?: () => number } = {}) {
     this.#kv = kv;
@@ -136,11 +138,33 @@ export class ConversationStore {
     return { history, reset: false, turns: Math.floor((head.end - head.start) / 2) };
   }
 
+  /** Whether the last turn could not be saved for a full disk (until one is saved again). */
+  get storageFull(): boolean {
+    return this.#full;
+  }
+
   /**
    * Appends a user message and the reply (a string, or a reply that says how it ended); retries
    * on conflicting writes so no turn is lost.
    */
   async appendTurn(
+    sid: string,
+    kind: ConversationKind,
+    scope: ConversationScope,
+    user: string,
+    assistant: string | StoredReply,
+    typed?: string,
+  ): Promise<void> {
+    try {
+      await this.#append(sid, kind, scope, user, assistant, typed);
+      this.#full = false;
+    } catch (err) {
+      if (isStorageFull(err)) this.#full = true;
+      throw err;
+    }
+  }
+
+  async #append(
     sid: string,
     kind: ConversationKind,
     scope: ConversationScope,

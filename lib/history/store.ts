@@ -124,7 +124,7 @@ export function isStorageFull(err: unknown): boolean {
 }
 
 /** What was not saved when the disk was full, in the words the reply and the page use. */
-export function storageFull(what = "Nothing was saved"): AppError {
+export function storageFull(what = "nothing was saved"): AppError {
   return new AppError(
     507,
     "Storage full",

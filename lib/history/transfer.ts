@@ -301,7 +301,7 @@ export function importTooLarge(maxBytes: number): AppError {
   );
 }
 
-/** Rows written per transaction; each takes a few milliseconds. */
+/** Rows gathered before they are written (a transaction also ends when its time slice does). */
 const ROWS_PER_CHUNK = 250;
 /** Work between two yields to the event loop, in milliseconds. */
 const SLICE_MS = 8;
@@ -344,20 +344,27 @@ export async function importStream(
   let index = 0;
   let pending: NewHistoryEntry[] = [];
   let sliceStart = performance.now();
-  const flush = async () => {
-    const chunk = pending;
-    pending = [];
-    store.write(() =>
-      inTransaction(store.db, () => {
-        for (const entry of chunk) {
-          if (store.addIfNew(entry) === null) report.duplicates++;
-          else report.imported++;
-        }
-      })
-    );
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await yieldToOthers();
-      sliceStart = performance.now();
+  /** Lets others run once this turn has worked its slice. */
+  const pause = async () => {
+    if (performance.now() - sliceStart <= SLICE_MS) return;
+    await yieldToOthers();
+    sliceStart = performance.now();
+  };
+  /** Writes waiting rows, one transaction per slice of time, so a slow disk or CPU still yields. */
+  const writePending = async (all: boolean) => {
+    while (pending.length >= (all ? 1 : ROWS_PER_CHUNK)) {
+      let n = 0;
+      store.write(() =>
+        inTransaction(store.db, () => {
+          while (n < pending.length) {
+            if (store.addIfNew(pending[n++]!) === null) report.duplicates++;
+            else report.imported++;
+            if (n % 16 === 0 && performance.now() - sliceStart > SLICE_MS) break;
+          }
+        })
+      );
+      pending = pending.slice(n);
+      await pause();
     }
   };
   try {
@@ -373,17 +380,15 @@ export async function importStream(
         ) {
           const entry = toEntry(text, index++, report);
           if (entry) pending.push({ ...entry, import_id: importId });
-          if (pending.length >= ROWS_PER_CHUNK) await flush();
+          if (pending.length >= ROWS_PER_CHUNK) await writePending(false);
+          else await pause();
         }
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await yieldToOthers();
-          sliceStart = performance.now();
-        }
+        await pause();
       }
     }
     splitter.feed(decodeSlice(decoder));
     splitter.end();
-    if (pending.length) await flush();
+    await writePending(true);
     store.endImport(importId);
     return report;
   } catch (err) {

@@ -8,7 +8,7 @@ import { backendName } from "../../lib/llm/backend_name.ts";
  * and URL (never the key); `ollama` keeps the contract's shape for clients that read it.
  */
 export function healthRoutes(
-  services: Pick<Services, "llm" | "history" | "presets" | "config">,
+  services: Pick<Services, "llm" | "history" | "presets" | "config" | "conversations">,
 ): Hono {
   return new Hono().get("/", async (c) => {
     let probe: { reachable: boolean; version?: string; error?: string };
@@ -34,6 +34,8 @@ export function healthRoutes(
         : services.history.peek()?.storageFull
         ? "storage_full"
         : "ok",
+      // Chat conversations and page state live in Deno KV, which can fill up on its own.
+      sessions: services.conversations.storageFull ? "storage_full" : "ok",
       presets: services.presets.lastError
         ? `using last good presets: ${services.presets.lastError}`
         : "ok",
