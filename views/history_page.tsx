@@ -1,3 +1,4 @@
+import { markedParts } from "../lib/history/search.ts";
 import { Layout, type Theme } from "./layout.tsx";
 import type { HistoryEntry } from "../lib/history/store.ts";
 import type { ComfyImage } from "../lib/comfy/client.ts";
@@ -36,12 +37,10 @@ export interface HistoryListProps {
 
 function Snippet({ text }: { text: string }) {
   // The store marks hits with [[ ]]; rendering them as <mark> keeps everything else escaped.
-  const parts = text.split(/(\[\[.*?\]\])/g);
+  const parts = markedParts(text);
   return (
     <p class="snippet">
-      {parts.map((
-        p,
-      ) => (p.startsWith("[[") && p.endsWith("]]") ? <mark>{p.slice(2, -2)}</mark> : p))}
+      {parts.map((p) => (typeof p === "string" ? p : <mark>{p.mark}</mark>))}
     </p>
   );
 }

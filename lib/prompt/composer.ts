@@ -1,3 +1,4 @@
+import { oneOf, trimEndWhere } from "../app/text_scan.ts";
 import type { Target } from "./targets.ts";
 import type { PresetLine, ResolvedPresets, Selections } from "./assembly.ts";
 import { seededRandom, seedFromText } from "./random.ts";
@@ -40,7 +41,7 @@ const PONY_SOURCES: Record<string, string> = {
 };
 
 function cleanIdea(idea: string): string {
-  return idea.trim().replace(/\s+/g, " ").replace(/[.!?;,]+$/, "");
+  return trimEndWhere(idea.trim().replace(/\s+/g, " "), oneOf(".!?;,"));
 }
 
 /**

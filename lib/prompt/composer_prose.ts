@@ -1,3 +1,4 @@
+import { isSpace, oneOf, trimEndWhere } from "../app/text_scan.ts";
 import type { Target } from "./targets.ts";
 import type { PresetLine, PresetSlot } from "./assembly.ts";
 import type { IdeaParts } from "./idea_parts.ts";
@@ -99,7 +100,7 @@ function withArticle(phrase: string): string {
 }
 
 function sentence(text: string): string {
-  const t = text.trim().replace(/[.,;:\s]+$/, "");
+  const t = trimEndWhere(text.trim(), (c) => isSpace(c) || ".,;:".includes(c));
   return t ? `${capitalize(t)}.` : "";
 }
 
@@ -264,7 +265,7 @@ export function composeProse(
   lines: PresetLine[],
   random: () => number,
 ): string {
-  const idea = parts.text.replace(/[.!?;,]+$/, "");
+  const idea = trimEndWhere(parts.text, oneOf(".!?;,"));
   const video = target.medium === "video";
   // A clip turns its weather into motion and its framing into a camera move, said once there.
   const motion = video ? weatherMotion(lines) : undefined;

@@ -1,3 +1,4 @@
+import { oneOf, trimEndWhere, trimStartWhere } from "../app/text_scan.ts";
 import { stripEmphasis } from "./emphasis.ts";
 import type { PresetLine, ResolvedPresets } from "./assembly.ts";
 import type { Target } from "./targets.ts";
@@ -9,7 +10,8 @@ export function splitTags(text: string | null | undefined): string[] {
 }
 
 function tagKey(tag: string): string {
-  return tag.toLowerCase().replace(/^\(+|\)+$/g, "").replace(/:\d+(\.\d+)?$/, "").trim();
+  const bare = trimEndWhere(trimStartWhere(tag.toLowerCase(), oneOf("(")), oneOf(")"));
+  return bare.replace(/:\d+(\.\d+)?$/, "").trim();
 }
 
 /** A word without the endings that make "photography" of "photograph" or "flowers" of "flower". */

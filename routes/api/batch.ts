@@ -1,3 +1,4 @@
+import { joinLines } from "../../lib/app/text_scan.ts";
 import { Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import { startBatch } from "../../lib/batch/start_batch.ts";
@@ -72,7 +73,7 @@ export function batchRoutes(services: Deps): Hono {
       }
       if (format !== "txt") throw badInput("format must be txt or jsonl");
       const lines = sorted.filter((o) => "result" in o).map((o) =>
-        ("result" in o ? o.result.positive : "").replace(/\s*\n\s*/g, " ")
+        joinLines("result" in o ? o.result.positive : "")
       );
       return c.body(lines.join("\n") + "\n", 200, {
         "content-type": "text/plain; charset=utf-8",

@@ -105,7 +105,7 @@ export function authGuard(config: Pick<Config, "authToken">): MiddlewareHandler 
     if (!token) return await next();
     const path = c.req.path;
     if (path === "/login" || path.startsWith("/static/")) return await next();
-    const bearer = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S.*)$/i)?.[1]?.trim();
     if (bearer && safeEqual(bearer, token)) return await next();
     const cookie = getCookie(c, AUTH_COOKIE);
     if (cookie && safeEqual(cookie, cookieValue)) return await next();
