@@ -153,18 +153,34 @@ Deno.test("readImagePrompt() turns a file that is not an image into a 400 naming
 
 Deno.test("promptFromTexts() turns hostile ComfyUI graphs into warnings, never exceptions", () => {
   const graphs = {
-    "a node type named like a prototype property": {
-      "1": { class_type: "KSampler", inputs: { positive: ["2", 0], negative: ["constructor", 0] } },
-      "2": { class_type: "constructor", inputs: { text: "x" } },
-    },
-    "null inputs": { "1": { class_type: "KSampler", inputs: null } },
-    "too many nodes": Object.fromEntries(
-      Array.from({ length: 5001 }, (_, i) => [String(i), { class_type: "Note", inputs: {} }]),
-    ),
-  };
-  for (const [name, graph] of Object.entries(graphs)) {
+    // Analysed like any graph: a class type named like a prototype property is just unknown.
+    "a node type named like a prototype property": [
+      {
+        "1": {
+          class_type: "KSampler",
+          inputs: { positive: ["2", 0], negative: ["constructor", 0] },
+        },
+        "2": { class_type: "constructor", inputs: { text: "x" } },
+      },
+      "comfyui",
+      /No positive prompt was found/,
+    ],
+    "null inputs": [
+      { "1": { class_type: "KSampler", inputs: null } },
+      "none",
+      /graph is not usable: workflow\.1: every node needs class_type and inputs/,
+    ],
+    "too many nodes": [
+      Object.fromEntries(
+        Array.from({ length: 5001 }, (_, i) => [String(i), { class_type: "Note", inputs: {} }]),
+      ),
+      "comfyui",
+      /more than 5000 nodes/,
+    ],
+  } as const;
+  for (const [name, [graph, source, warning]] of Object.entries(graphs)) {
     const r = promptFromTexts([{ keyword: "prompt", text: JSON.stringify(graph), source: "tEXt" }]);
-    equal(r.source, "comfyui", name);
-    match(r.warnings.join(" "), /could not be analysed|more than 5000 nodes/, name);
+    equal(r.source, source, name);
+    match(r.warnings.join(" "), warning, name);
   }
 });
