@@ -21,7 +21,7 @@ import {
 } from "../lib/generate/image_prompt.ts";
 import type { GenerationEvent, GenerationResult } from "../lib/generate/generation.ts";
 import { loadTargets } from "../lib/prompt/targets.ts";
-import { oneLine } from "../lib/prompt/reply_text.ts";
+import { joinLines } from "../lib/app/text_scan.ts";
 
 /** The target ids, wrapped to fit the help's second column. */
 function targetList(): string {
@@ -178,7 +178,7 @@ export async function generate(args: string[]): Promise<number> {
         const ollama_model = result.engine === "ollama" ? plan.ollamaModel : null;
         if (flags.json) {
           out(`${JSON.stringify({ model: plan.target.id, ollama_model, ...result }, null, 2)}\n`);
-        } else out(`${oneLine(result.positive || result.result).trim()}\n`);
+        } else out(`${joinLines(result.positive || result.result).trim()}\n`);
         return 0;
       }
       let wrote = false;
@@ -287,7 +287,7 @@ export async function history(args: string[]): Promise<number> {
             e.favorite ? "★ " : ""
           }${e.user_input}\n`,
         );
-        out(`    ${oneLine(e.positive || e.generated_output)}\n`);
+        out(`    ${joinLines(e.positive || e.generated_output)}\n`);
         if (e.negative) out(`    negative: ${e.negative}\n`);
       }
       out(`${found.history.length} of ${found.total}${found.total_capped ? "+" : ""}\n`);

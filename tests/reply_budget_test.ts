@@ -14,7 +14,6 @@ import {
   isChatter,
   isNoneText,
   joinNotes,
-  oneLine,
   splitTopLevel,
   splitTrailingChatter,
   stripTokenCount,
@@ -30,7 +29,8 @@ import {
 import { stripThink, ThinkFilter } from "../lib/llm/think_filter.ts";
 import { restoreTerms } from "../lib/prompt/protected_terms.ts";
 import { mergeNegatives } from "../lib/prompt/negatives.ts";
-import { snippetParts } from "../views/snippet.ts";
+import { markedParts } from "../lib/history/search.ts";
+import { joinLines } from "../lib/app/text_scan.ts";
 
 const BUDGET_MS = 50;
 
@@ -71,8 +71,8 @@ const READERS: Record<string, (text: string) => unknown> = {
     for (const c of chunks(t)) s.push(c);
     return s.end();
   },
-  "oneLine (CLI and batch output)": (t) => oneLine(t),
-  "history snippet marks": (t) => snippetParts(t),
+  "joinLines (CLI, batch and history text output)": (t) => joinLines(t),
+  "history snippet marks": (t) => markedParts(t),
 };
 
 /**

@@ -1,9 +1,9 @@
+import { markedParts } from "../lib/history/search.ts";
 import { Layout, type Theme } from "./layout.tsx";
 import type { HistoryEntry } from "../lib/history/store.ts";
 import type { ComfyImage } from "../lib/comfy/client.ts";
 import { bothPrompts } from "./result_panel.tsx";
 import { SourceThumbnail } from "./source_thumbnail.tsx";
-import { snippetParts } from "./snippet.ts";
 
 /** How each generation mode is named on the page; `api` rows come from ComfyUI and other clients. */
 export const MODE_LABELS: Record<string, string> = {
@@ -37,12 +37,10 @@ export interface HistoryListProps {
 
 function Snippet({ text }: { text: string }) {
   // The store marks hits with [[ ]]; rendering them as <mark> keeps everything else escaped.
-  const parts = snippetParts(text);
+  const parts = markedParts(text);
   return (
     <p class="snippet">
-      {parts.map((
-        p,
-      ) => (p.startsWith("[[") && p.endsWith("]]") ? <mark>{p.slice(2, -2)}</mark> : p))}
+      {parts.map((p) => (typeof p === "string" ? p : <mark>{p.mark}</mark>))}
     </p>
   );
 }

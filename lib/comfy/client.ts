@@ -1,3 +1,4 @@
+import { oneOf, trimEndWhere } from "../app/text_scan.ts";
 import { AppError } from "../app/errors.ts";
 import type { ComfyGraph } from "./workflow.ts";
 
@@ -29,7 +30,7 @@ export class ComfyClient {
   #fetch: typeof fetch;
 
   constructor(baseUrl: string, options: { fetch?: typeof fetch } = {}) {
-    this.#baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#baseUrl = trimEndWhere(baseUrl, oneOf("/"));
     this.#fetch = options.fetch ?? fetch;
   }
 
@@ -40,7 +41,7 @@ export class ComfyClient {
 
   /** Points the client somewhere else (the address was changed on the page); jobs under way keep theirs. */
   setBaseUrl(url: string): void {
-    this.#baseUrl = url.replace(/\/+$/, "");
+    this.#baseUrl = trimEndWhere(url, oneOf("/"));
   }
 
   async #get(path: string, timeoutMs = 5000): Promise<Response> {

@@ -163,3 +163,22 @@ export function snippet(
   const body = tokens.slice(start, start + span).map(mark).join(" ");
   return `${start > 0 ? "… " : ""}${body}${start + span < tokens.length ? " …" : ""}`;
 }
+
+/**
+ * A snippet cut into text and marked hits (`[[…]]`), for the page to render: a loop over
+ * `indexOf`, since the text between the marks is the user's (`[[` without `]]` is possible).
+ */
+export function markedParts(text: string): (string | { mark: string })[] {
+  const out: (string | { mark: string })[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const open = text.indexOf("[[", at);
+    const close = open < 0 ? -1 : text.indexOf("]]", open + 2);
+    if (close < 0) break;
+    if (open > at) out.push(text.slice(at, open));
+    out.push({ mark: text.slice(open + 2, close) });
+    at = close + 2;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}

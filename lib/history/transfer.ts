@@ -1,3 +1,4 @@
+import { joinLines } from "../app/text_scan.ts";
 import { z } from "zod";
 import {
   HISTORY_MODES,
@@ -85,9 +86,9 @@ export function exportStream(
         else if (format === "csv") {
           parts.push(`${CSV_COLUMNS.map((c) => csvCell(e[c])).join(",")}\r\n`);
         } else {
-          const line =
-            (e.negative ? `${e.positive} --neg ${e.negative}` : e.positive || e.generated_output)
-              .replace(/\s*\n\s*/g, " ");
+          const line = joinLines(
+            e.negative ? `${e.positive} --neg ${e.negative}` : e.positive || e.generated_output,
+          );
           parts.push(`${line}\n`);
         }
       }

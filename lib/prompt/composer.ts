@@ -1,8 +1,8 @@
+import { oneOf, trimEndWhere } from "../app/text_scan.ts";
 import type { Target } from "./targets.ts";
 import type { PresetLine, ResolvedPresets, Selections } from "./assembly.ts";
 import { seededRandom, seedFromText } from "./random.ts";
 import { expandWildcards } from "./wildcards.ts";
-import { trimEndOf } from "./reply_text.ts";
 import { mergeNegatives, presetNegatives, presetTexts } from "./negatives.ts";
 import { type IdeaParts, ideaParts } from "./idea_parts.ts";
 import { composeTags, type TagContext } from "./composer_tags.ts";
@@ -41,7 +41,7 @@ const PONY_SOURCES: Record<string, string> = {
 };
 
 function cleanIdea(idea: string): string {
-  return trimEndOf(idea.trim().replace(/\s+/g, " "), ".!?;,");
+  return trimEndWhere(idea.trim().replace(/\s+/g, " "), oneOf(".!?;,"));
 }
 
 /**

@@ -1,8 +1,8 @@
+import { isSpace, oneOf, trimEndWhere } from "../app/text_scan.ts";
 import type { Target } from "./targets.ts";
 import type { PresetLine, PresetSlot } from "./assembly.ts";
 import type { IdeaParts } from "./idea_parts.ts";
 import { pick } from "./random.ts";
-import { SPACE_CHARS, trimEndOf } from "./reply_text.ts";
 import { splitTags } from "./negatives.ts";
 import { contentWords, withoutRepeats } from "./repeats.ts";
 import { budgetTokens, countForTarget } from "./target_tokens.ts";
@@ -100,7 +100,7 @@ function withArticle(phrase: string): string {
 }
 
 function sentence(text: string): string {
-  const t = trimEndOf(text.trim(), ".,;:" + SPACE_CHARS);
+  const t = trimEndWhere(text.trim(), (c) => isSpace(c) || ".,;:".includes(c));
   return t ? `${capitalize(t)}.` : "";
 }
 
@@ -265,7 +265,7 @@ export function composeProse(
   lines: PresetLine[],
   random: () => number,
 ): string {
-  const idea = trimEndOf(parts.text, ".!?;,");
+  const idea = trimEndWhere(parts.text, oneOf(".!?;,"));
   const video = target.medium === "video";
   // A clip turns its weather into motion and its framing into a camera move, said once there.
   const motion = video ? weatherMotion(lines) : undefined;

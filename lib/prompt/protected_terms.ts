@@ -1,5 +1,5 @@
+import { tightenPunctuation } from "../app/text_scan.ts";
 import { SPACE_CHARS, trimEndOf } from "./reply_text.ts";
-
 /** LoRA and LyCORIS tags such as `<lora:name:0.8>`, which must reach the image model verbatim. */
 const LORA_TAG = /<(?:lora|lyco|hypernet):[^<>\s]+>/gi;
 
@@ -16,7 +16,7 @@ export function protectedTerms(idea: string, listed: string[] = []): string[] {
 
 /** The idea without its LoRA tags (the composer places them itself). */
 export function withoutLoraTags(idea: string): string {
-  return idea.replace(LORA_TAG, " ").replace(/\s{2,}/g, " ").replace(/\s+([,.])/g, "$1").trim();
+  return tightenPunctuation(idea.replace(LORA_TAG, " ").replace(/\s{2,}/g, " ")).trim();
 }
 
 /**

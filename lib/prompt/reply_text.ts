@@ -380,36 +380,6 @@ export function joinNotes(lines: string[]): string | null {
   return notes.length ? notes.map((n) => n.join(" ")).join("\n") : null;
 }
 
-/**
- * The text on one line: every line break, with the whitespace around it, becomes one space.
- * Split and trim rather than a `\s*` pattern around the `\n`, which rescans a long run of spaces
- * from each of its characters.
- */
-export function oneLine(text: string): string {
-  let nl = text.indexOf("\n");
-  if (nl < 0) return text;
-  const parts: string[] = [];
-  let from = 0;
-  while (nl >= 0) {
-    let a = nl;
-    while (a > from && isWhite(text.charCodeAt(a - 1))) a--;
-    let b = nl + 1;
-    while (b < text.length && isWhite(text.charCodeAt(b))) b++;
-    parts.push(text.slice(from, a));
-    from = b;
-    nl = text.indexOf("\n", b);
-  }
-  parts.push(text.slice(from));
-  return parts.join(" ");
-}
-
-/** What `\s` matches in a JavaScript pattern. */
-function isWhite(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
-    c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
 /** `text` without any of `chars` at its end; a loop, not `/[…]+$/`, which is quadratic. */
 export function trimEndOf(text: string, chars: string): string {
   let end = text.length;

@@ -1,3 +1,4 @@
+import { own } from "../app/own.ts";
 import { join } from "node:path";
 import { pick } from "./random.ts";
 
@@ -64,12 +65,14 @@ export function expandWildcards(
   for (let depth = 0; depth < 10; depth++) {
     const before = out;
     out = out.replace(/__([a-z0-9_-]+)__/gi, (_, name: string) => {
-      const list = lists[name.toLowerCase()];
+      const list = own(lists, name.toLowerCase());
       if (!list) throw new UnknownWildcardError(name, Object.keys(lists).sort());
       return pick(random, list);
     });
     out = out.replace(
-      /\{([^{}]*\|[^{}]*)\}/g,
+      // The first part stops at the first bar, so a brace full of bars is read once, not once
+      // per bar.
+      /\{([^{}|]*\|[^{}]*)\}/g,
       (_, body: string) => pick(random, body.split("|")).trim(),
     );
     if (out === before) break;

@@ -1,3 +1,4 @@
+import { joinLines } from "../../lib/app/text_scan.ts";
 import { Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import { planBatch, startBatch } from "../../lib/batch/start_batch.ts";
@@ -8,7 +9,6 @@ import { readJson } from "../http/request_body.ts";
 import { BatchSchema } from "../http/schemas.ts";
 import { abortWithRequest, sseResponse } from "../http/sse.ts";
 import { requesterOf } from "../http/requester.ts";
-import { oneLine } from "../../lib/prompt/reply_text.ts";
 
 type Deps = Pick<
   Services,
@@ -87,7 +87,7 @@ export function batchRoutes(services: Deps): Hono {
       }
       if (format !== "txt") throw badInput("format must be txt or jsonl");
       const lines = sorted.filter((o) => "result" in o).map((o) =>
-        oneLine("result" in o ? o.result.positive : "")
+        joinLines("result" in o ? o.result.positive : "")
       );
       return c.body(lines.join("\n") + "\n", 200, {
         "content-type": "text/plain; charset=utf-8",

@@ -94,11 +94,16 @@ export function csrfGuard(): MiddlewareHandler {
   };
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+function bearerOf(c: Context): string | undefined {
+  return c.req.header("authorization")?.match(/^Bearer\s+(\S.*)$/i)?.[1]?.trim();
+}
+
 /** Whether the request carries AUTH_TOKEN as a bearer token (only when one is set). */
 export function hasBearerToken(c: Context, config: Pick<Config, "authToken">): boolean {
   const token = config.authToken;
   if (!token) return false;
-  const bearer = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  const bearer = bearerOf(c);
   return bearer !== undefined && safeEqual(bearer, token);
 }
 
@@ -116,7 +121,7 @@ export function authGuard(config: Pick<Config, "authToken">): MiddlewareHandler 
     if (path === "/login" || path === "/logout" || path.startsWith("/static/")) {
       return await next();
     }
-    const bearer = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    const bearer = bearerOf(c);
     if (bearer && safeEqual(bearer, token)) return await next();
     const cookie = getCookie(c, AUTH_COOKIE);
     if (cookie && safeEqual(cookie, cookieValue)) return await next();
