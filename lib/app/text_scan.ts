@@ -30,11 +30,29 @@ export function isSpace(char: string): boolean {
 
 /** The text on one line: every run of white space that holds a line break becomes one space. */
 export function joinLines(text: string): string {
-  if (!text.includes("\n")) return text;
-  const lines = text.split("\n");
-  const last = lines.length - 1;
-  const middle = lines.slice(1, last).map((l) => l.trim()).filter(Boolean);
-  return [lines[0]!.trimEnd(), ...middle, lines[last]!.trimStart()].join(" ");
+  // Walks out from each line break by character code: no `\s*` pattern, no array per line.
+  let nl = text.indexOf("\n");
+  if (nl < 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  while (nl >= 0) {
+    let a = nl;
+    while (a > from && isSpaceCode(text.charCodeAt(a - 1))) a--;
+    let b = nl + 1;
+    while (b < text.length && isSpaceCode(text.charCodeAt(b))) b++;
+    parts.push(text.slice(from, a));
+    from = b;
+    nl = text.indexOf("\n", b);
+  }
+  parts.push(text.slice(from));
+  return parts.join(" ");
+}
+
+/** Whether a UTF-16 code unit is white space, as `\s` sees it. */
+function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** The text without the white space before each comma or full stop. */
