@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { AppError } from "../app/errors.ts";
-import { matchesAll, parseSearch, relevance, snippet } from "./search.ts";
+import { matchesAll, parseSearch, relevance, type SearchTerms, snippet } from "./search.ts";
 import { type NewSourceImage, type SourceImageInfo, SourceImageStore } from "./source_images.ts";
 
 /**
@@ -86,6 +86,22 @@ interface SearchRow {
   positive: string;
 }
 
+/** A search's ranked window as `list()` keeps it between requests. */
+interface RankedWindow {
+  /** The database's change stamp when it was ranked; any write since makes it stale. */
+  stamp: string;
+  /** Ids of the matches in the window, best first. */
+  ranked: number[];
+  /** Whether the window was full (older matches follow it). */
+  full: boolean;
+  total: number;
+  /** Snippets made for this search so far, by id (paging back and retyping reuse them). */
+  snippets: Map<number, string>;
+}
+
+/** How many searches' ranked windows are kept (paging and retyping reuse them). */
+export const SEARCH_CACHE = 32;
+
 /** Filters and paging for `list()`. */
 export interface HistoryQuery {
   limit: number;
@@ -121,6 +137,9 @@ export function fromDatabaseError(err: unknown): unknown {
 
 const COLUMNS =
   "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite, ollama_digest, prompt_hash, request";
+
+/** `COLUMNS` of the table aliased `h` (searches join it with the index). */
+const H_COLUMNS = COLUMNS.split(", ").map((c) => `h.${c}`).join(", ");
 
 function parseJsonOrNull(value: unknown): Record<string, unknown> | null {
   if (typeof value !== "string") return null;
@@ -187,8 +206,12 @@ export class HistoryStore {
   #insert: StatementSync;
   #exists: StatementSync;
 
-  constructor(db: DatabaseSync, options: { now?: () => Date } = {}) {
+  #windows = new Map<string, RankedWindow>();
+  #windowCap: number;
+
+  constructor(db: DatabaseSync, options: { now?: () => Date; searchCache?: number } = {}) {
     this.#now = options.now ?? (() => new Date());
+    this.#windowCap = options.searchCache ?? SEARCH_CACHE;
     this.db = db;
     this.sources = new SourceImageStore(db);
     this.#insert = this.#prepare(
@@ -277,6 +300,68 @@ export class HistoryStore {
     return entries;
   }
 
+  /**
+   * Changes whenever the database may have: this connection's own writes (`total_changes()`,
+   * whichever code path made them) or another connection's commits (`data_version`).
+   */
+  #stamp(): string {
+    const r = this.#prepare(
+      "SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v",
+    ).get() as { c: number; v: number };
+    return `${r.c}:${r.v}`;
+  }
+
+  /**
+   * The newest `SEARCH_WINDOW` matches ranked, and the capped total: reused while nothing was
+   * written, so paging through a search, or typing back to an earlier query, ranks nothing again.
+   */
+  #rankedWindow(
+    search: SearchTerms,
+    where: string[],
+    params: SQLInputValue[],
+    from: string,
+  ): RankedWindow {
+    const stamp = this.#windowCap > 0 ? this.#stamp() : "";
+    const key = JSON.stringify([search.words, where, params]);
+    const hit = this.#windows.get(key);
+    if (hit && hit.stamp === stamp) {
+      // Most recently used last, so the oldest is the first to go.
+      this.#windows.delete(key);
+      this.#windows.set(key, hit);
+      return hit;
+    }
+    // Ranking reads only the two searched texts; the page's whole rows are read afterwards,
+    // so a window of 200 matches costs 200 short rows, not 200 whole entries.
+    const fetched = this.#prepare(`SELECT h.id, h.user_input, h.positive ${from} LIMIT ?`)
+      .all(search.match, ...params, SEARCH_WINDOW) as unknown as SearchRow[];
+    const window = search.needsFilter
+      ? fetched.filter((e) => matchesAll(e, search.words))
+      : fetched;
+    const ranked = window
+      .map((e) => ({ id: e.id, score: relevance(e, search.words) }))
+      .sort((a, b) => b.score - a.score || b.id - a.id)
+      .map((e) => e.id);
+    const full = fetched.length === SEARCH_WINDOW;
+    let total = window.length;
+    if (full) {
+      // Without filters the count needs no join with the table: a third of the cost.
+      const counted = where.length
+        ? from
+        : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
+      total = (this.#prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
+        .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
+    }
+    const win = { stamp, ranked, full, total, snippets: new Map<number, string>() };
+    if (this.#windowCap > 0) {
+      this.#windows.delete(key);
+      this.#windows.set(key, win);
+      if (this.#windows.size > this.#windowCap) {
+        this.#windows.delete(this.#windows.keys().next().value!);
+      }
+    }
+    return win;
+  }
+
   /** Whole entries for these ids, in the order given (one statement, prepared once). */
   #byIds(ids: number[]): HistoryEntry[] {
     if (!ids.length) return [];
@@ -313,26 +398,18 @@ export class HistoryStore {
     }
     const search = query.q ? parseSearch(query.q) : null;
     const offset = query.offset ?? 0;
-    const cols = COLUMNS.split(", ").map((c) => `h.${c}`).join(", ");
     if (search) {
       const filter = where.length ? ` AND ${where.join(" AND ")}` : "";
       const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
                     WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
-      const keep = (e: SearchRow) => !search.needsFilter || matchesAll(e, search.words);
-      // Ranking reads only the two searched texts; the page's full rows are read afterwards,
-      // so a window of 200 matches costs 200 short rows, not 200 whole entries.
-      const fetched = this.#prepare(`SELECT h.id, h.user_input, h.positive ${from} LIMIT ?`)
-        .all(search.match, ...params, SEARCH_WINDOW) as unknown as SearchRow[];
-      const window = fetched.filter(keep);
-      const ranked = window
-        .map((e) => ({ e, score: relevance(e, search.words) }))
-        .sort((a, b) => b.score - a.score || b.e.id - a.e.id)
-        .map(({ e }) => e);
-      const page = this.#byIds(ranked.slice(offset, offset + query.limit).map((e) => e.id));
+      const keep = (e: { user_input: string; positive: string }) =>
+        !search.needsFilter || matchesAll(e, search.words);
+      const win = this.#rankedWindow(search, where, params, from);
+      const page = this.#byIds(win.ranked.slice(offset, offset + query.limit));
       const missing = query.limit - page.length;
-      if (missing > 0 && fetched.length === SEARCH_WINDOW) {
+      if (missing > 0 && win.full) {
         // Past the ranked window the older matches follow, newest first.
-        const older = this.#prepareRows(`SELECT ${cols} ${from} LIMIT ? OFFSET ?`)
+        const older = this.#prepareRows(`SELECT ${H_COLUMNS} ${from} LIMIT ? OFFSET ?`)
           .all(
             search.match,
             ...params,
@@ -341,16 +418,15 @@ export class HistoryStore {
           ) as unknown as Row[];
         page.push(...older.map(rowToEntry).filter(keep));
       }
-      for (const e of page) e.snippet = snippet(e, search.words);
-      let total = window.length;
-      if (fetched.length === SEARCH_WINDOW) {
-        // Without filters the count needs no join with the table: a third of the cost.
-        const counted = where.length
-          ? from
-          : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
-        total = (this.#prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
-          .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
+      for (const e of page) {
+        let text = win.snippets.get(e.id);
+        if (text === undefined) {
+          text = snippet(e, search.words);
+          if (win.snippets.size < SEARCH_WINDOW) win.snippets.set(e.id, text);
+        }
+        e.snippet = text;
       }
+      const total = win.total;
       const capped = total > SEARCH_COUNT_CAP;
       return {
         total: capped ? SEARCH_COUNT_CAP : total,
