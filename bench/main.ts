@@ -587,7 +587,7 @@ if (want("search")) {
     .filter((q) => q.trim());
   const url = (q: string) => `/history?q=${encodeURIComponent(q)}`;
   line(
-    `Over HTTP: one client on one kept-alive connection, sequential \`GET /history?q=…\` with the API's default page size (50). **As typed**: every prefix of ${QUERIES.length} queries (one-word, two-word, prefix, diacritic, no-hit, one-letter), ${typed.length} distinct searches in turn, more than the app keeps ranked, so none is answered from its cache. **Repeated**: the ${QUERIES.length} whole queries again and again. In-process: \`HistoryStore.list\` with its search cache off, the same typed searches. The listing without a search is the floor.`,
+    `Over HTTP: one client on one kept-alive connection, sequential \`GET /history?q=…\` with the API's default page size (50). **As typed**: every prefix of ${QUERIES.length} queries (one-word, two-word, prefix, diacritic, no-hit, one-letter), ${typed.length} distinct searches in turn, more than the app keeps ranked, so none is answered whole from its cache (a keystroke that narrows a search whose matches all fit its ranked window is filtered from it, as when typing). **Repeated**: the ${QUERIES.length} whole queries again and again. In-process: \`HistoryStore.list\` with its search cache off, the same typed searches. The listing without a search is the floor.`,
   );
   line();
   line(

@@ -1,6 +1,6 @@
 /**
  * `deno run -A bench/search_profile.ts [rows…]`: where a history request's time goes, in
- * process: the listing, searches as typed (the search cache off) and repeated (on), and the JSON
+ * process: the listing, searches as typed (the search cache off, then on) and repeated, and the JSON
  * of a page. Seeds a temporary database per size; prints medians and p95 in microseconds.
  */
 import { join } from "node:path";
@@ -44,6 +44,12 @@ for (const rows of (Deno.args.length ? Deno.args : ["120", "1000", "10000"]).map
   time(
     "  search as typed (cache off)",
     () => cold.list({ limit: 50, q: typed[i++ % typed.length] }),
+    400,
+  );
+  let k = 0;
+  time(
+    "  search as typed (cache on)",
+    () => warm.list({ limit: 50, q: typed[k++ % typed.length] }),
     400,
   );
   let j = 0;

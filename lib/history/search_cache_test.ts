@@ -63,3 +63,31 @@ Deno.test("paging through a search gives the same order with the ranked window k
     deepEqual(kept.list(q), fresh.list(q));
   }
 });
+
+Deno.test("searching as you type narrows the last search and finds what a fresh search finds", () => {
+  const kept = new HistoryStore(openDatabase(":memory:"));
+  const fresh = new HistoryStore(openDatabase(":memory:"), { searchCache: 0 });
+  const subjects = ["lighthouse", "light rain", "library", "samurai", "salt", "Zürich café"];
+  const places = ["at dawn", "in the rain", "by the lighthouse", "under lights", "in Zurich"];
+  for (const h of [kept, fresh]) {
+    for (let i = 0; i < 150; i++) {
+      const e = entry(`a ${subjects[i % subjects.length]} ${places[(i * 7) % places.length]}`);
+      h.add({ ...e, favorite: i % 4 === 0 });
+    }
+  }
+  const typing = ["l", "li", "lig", "ligh", "light", "lighthouse", "lighthouse d", "lighthouse da"];
+  const more = ["sa", "sam", "samurai", "samurai r", "samurai ra", "zu", "zur", "zuri", "zürich c"];
+  for (const q of [...typing, ...more, "lib", "li", "l"]) {
+    for (const favorite of [undefined, true]) {
+      const query = { limit: 50, q, favorite };
+      const a = kept.list(query);
+      const b = fresh.list(query);
+      deepEqual(
+        a.history.map((e) => [e.id, e.snippet]),
+        b.history.map((e) => [e.id, e.snippet]),
+        `"${q}"${favorite ? " among favorites" : ""}`,
+      );
+      equal(a.total, b.total, `total of "${q}"`);
+    }
+  }
+});

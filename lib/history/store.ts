@@ -97,6 +97,23 @@ interface RankedWindow {
   total: number;
   /** Snippets made for this search so far, by id (paging back and retyping reuse them). */
   snippets: Map<number, string>;
+  words: string[];
+  /** The filters besides the words, as a key. */
+  filters: string;
+  /** Every match, when the window holds them all: the next keystroke narrows these. */
+  rows: SearchRow[] | null;
+}
+
+/**
+ * Whether every match of `next` is a match of `prev`: the same words, the last one (a prefix)
+ * typed further or followed by more words. A one-letter last word is matched exactly, not as a
+ * prefix, so it narrows nothing.
+ */
+function narrows(prev: string[], next: string[]): boolean {
+  const last = prev.length - 1;
+  if (last < 0 || prev[last]!.length < 2 || next.length < prev.length) return false;
+  for (let i = 0; i < last; i++) if (next[i] !== prev[i]) return false;
+  return next[last]!.startsWith(prev[last]!);
 }
 
 /** How many searches' ranked windows are kept (paging and retyping reuse them). */
@@ -322,7 +339,8 @@ export class HistoryStore {
     from: string,
   ): RankedWindow {
     const stamp = this.#windowCap > 0 ? this.#stamp() : "";
-    const key = JSON.stringify([search.words, where, params]);
+    const filters = JSON.stringify([where, params]);
+    const key = JSON.stringify(search.words) + filters;
     const hit = this.#windows.get(key);
     if (hit && hit.stamp === stamp) {
       // Most recently used last, so the oldest is the first to go.
@@ -330,18 +348,28 @@ export class HistoryStore {
       this.#windows.set(key, hit);
       return hit;
     }
-    // Ranking reads only the two searched texts; the page's whole rows are read afterwards,
-    // so a window of 200 matches costs 200 short rows, not 200 whole entries.
-    const fetched = this.#prepare(`SELECT h.id, h.user_input, h.positive ${from} LIMIT ?`)
-      .all(search.match, ...params, SEARCH_WINDOW) as unknown as SearchRow[];
-    const window = search.needsFilter
-      ? fetched.filter((e) => matchesAll(e, search.words))
-      : fetched;
+    let window: SearchRow[];
+    let full = false;
+    const base = this.#windowCap > 0
+      ? [...this.#windows.values()].reverse().find((w) =>
+        w.rows && w.stamp === stamp && w.filters === filters && narrows(w.words, search.words)
+      )
+      : undefined;
+    if (base) {
+      // Typing on: the earlier search held all its matches, and this one's are among them.
+      window = base.rows!.filter((e) => matchesAll(e, search.words));
+    } else {
+      // Ranking reads only the two searched texts; the page's whole rows are read afterwards,
+      // so a window of 200 matches costs 200 short rows, not 200 whole entries.
+      const fetched = this.#prepare(`SELECT h.id, h.user_input, h.positive ${from} LIMIT ?`)
+        .all(search.match, ...params, SEARCH_WINDOW) as unknown as SearchRow[];
+      full = fetched.length === SEARCH_WINDOW;
+      window = search.needsFilter ? fetched.filter((e) => matchesAll(e, search.words)) : fetched;
+    }
     const ranked = window
       .map((e) => ({ id: e.id, score: relevance(e, search.words) }))
       .sort((a, b) => b.score - a.score || b.id - a.id)
       .map((e) => e.id);
-    const full = fetched.length === SEARCH_WINDOW;
     let total = window.length;
     if (full) {
       // Without filters the count needs no join with the table: a third of the cost.
@@ -351,7 +379,16 @@ export class HistoryStore {
       total = (this.#prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
         .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
     }
-    const win = { stamp, ranked, full, total, snippets: new Map<number, string>() };
+    const win: RankedWindow = {
+      stamp,
+      ranked,
+      full,
+      total,
+      snippets: new Map(),
+      words: search.words,
+      filters,
+      rows: full ? null : window,
+    };
     if (this.#windowCap > 0) {
       this.#windows.delete(key);
       this.#windows.set(key, win);
