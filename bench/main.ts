@@ -1,7 +1,8 @@
 /**
- * `deno task bench` (quick, under a minute) and `deno task bench --full`: measures what the
- * product adds on top of Ollama and how fast it serves, against the fake Ollama with a fixed
- * token schedule, and writes BENCHMARKS.md. Every figure is a percentile or a ratio from one run.
+ * `deno task bench` (quick, about a minute) and `deno task bench --full` (under ten minutes):
+ * measures what the product adds on top of Ollama and how fast it serves, against the fake Ollama
+ * with a fixed token schedule, and writes BENCHMARKS.md. Every figure in that file comes from the
+ * run that wrote it; history and explanations live in docs/PERFORMANCE.md.
  */
 import { join } from "node:path";
 import { openDatabase } from "../lib/history/db.ts";
@@ -10,6 +11,7 @@ import { seedHistory } from "./seed_history.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";
 import { serverV8Flags } from "../scripts/v8_flags.ts";
+import { builtInLoad, sequentialLatencies } from "./http_client.ts";
 
 const full = Deno.args.includes("--full");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
@@ -26,7 +28,25 @@ function line(s = ""): void {
 }
 
 const f2 = (n: number) => n.toFixed(2);
-const mark = (ok: boolean) => (ok ? "✅ met" : "❌ missed");
+const mark = (ok: boolean) => (ok ? "✅ met" : "❌ not met");
+
+/** One line per target, printed together at the end of the run and of the file. */
+const verdicts: string[] = [];
+function verdict(target: string, ok: boolean | null, figure: string): void {
+  verdicts.push(
+    ok === null
+      ? `- ⏭ ${target}: not measured in this mode (${figure})`
+      : `- ${ok ? "✅ met" : "❌ not met"}: ${target}; measured ${figure}`,
+  );
+}
+
+function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(", ");
+  } catch {
+    return "unknown";
+  }
+}
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -71,7 +91,12 @@ function machine(): string {
     `${Deno.build.os} ${Deno.osRelease()}, Deno ${Deno.version.deno}`;
 }
 
-function spawnFake(port: number, tokenDelayMs: number, tokens: number): Deno.ChildProcess {
+function spawnFake(
+  port: number,
+  tokenDelayMs: number,
+  tokens: number,
+  sharedClock = true,
+): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(root, "tests/fakes/fake_ollama.ts")],
     env: {
@@ -79,7 +104,7 @@ function spawnFake(port: number, tokenDelayMs: number, tokens: number): Deno.Chi
       FAKE_OLLAMA_TOKEN_DELAY_MS: String(tokenDelayMs),
       FAKE_OLLAMA_STAMP: "1",
       FAKE_OLLAMA_STAMP_TOKENS: String(tokens),
-      FAKE_OLLAMA_STAMP_SHARED_CLOCK: "1",
+      FAKE_OLLAMA_STAMP_SHARED_CLOCK: sharedClock ? "1" : "0",
     },
     stdout: "null",
     stderr: "null",
@@ -161,25 +186,58 @@ async function readStream(
   return { ttft, tokens };
 }
 
-async function direct(fakeUrl: string, firstOnly = false, t0 = performance.now()) {
+/** What the app sends Ollama for the benchmark's idea (its dry run), so `direct` sends the same. */
+let upstreamMessages: unknown = [{ role: "user", content: "Idea: x" }];
+
+async function direct(
+  fakeUrl: string,
+  firstOnly = false,
+  t0 = performance.now(),
+  client?: Deno.HttpClient,
+) {
   const res = await fetch(`${fakeUrl}/api/chat`, {
     method: "POST",
-    body: JSON.stringify({
-      model: "llama3.2:latest",
-      messages: [{ role: "user", content: "Idea: x" }],
-      stream: true,
-    }),
+    body: JSON.stringify({ model: "llama3.2:latest", messages: upstreamMessages, stream: true }),
+    client,
   });
   return await readStream(res, false, t0, firstOnly);
 }
 
-async function viaApp(appUrl: string, firstOnly = false, t0 = performance.now()) {
+async function viaApp(
+  appUrl: string,
+  firstOnly = false,
+  t0 = performance.now(),
+  client?: Deno.HttpClient,
+) {
   const res = await fetch(`${appUrl}/generate-stream`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ input: "x", ollama_model: "llama3.2:latest" }),
+    client,
   });
   return await readStream(res, true, t0, firstOnly);
+}
+
+/** Time to the first token on a connection of its own, opened for this request only. */
+async function freshTtft(
+  run: (client: Deno.HttpClient, t0: number) => Promise<{ ttft: number }>,
+): Promise<number> {
+  const client = Deno.createHttpClient({});
+  try {
+    return (await run(client, performance.now())).ttft;
+  } finally {
+    client.close();
+  }
+}
+
+async function stop(child: Deno.ChildProcess | undefined): Promise<void> {
+  if (!child) return;
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // Already gone.
+  }
+  await child.status;
 }
 
 /**
@@ -208,23 +266,24 @@ async function herd(count: number, open: () => Promise<{ tokens: Token[] }>): Pr
   return streams.flatMap((r) => r.tokens.map((k) => k.latency));
 }
 
-async function wrk(url: string, seconds: number): Promise<number> {
-  const hasWrk = await new Deno.Command("wrk", {
-    args: ["--version"],
-    stdout: "null",
-    stderr: "null",
-  }).output()
-    .then(() => true, () => false);
-  if (hasWrk) {
-    const { stdout } = await new Deno.Command("wrk", {
-      args: ["-t2", "-c64", `-d${seconds}s`, url],
-    }).output();
-    return Number(new TextDecoder().decode(stdout).match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? 0);
-  }
-  const { stdout } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "npm:autocannon@8", "-j", "-c", "64", "-d", String(seconds), url],
+/** The load generator: wrk when installed (the issue's `-t2 -c16`), else the built-in one. */
+const WRK = await new Deno.Command("wrk", { args: ["--version"], stdout: "piped", stderr: "piped" })
+  .output()
+  .then((o) => {
+    const text = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    return text.match(/wrk [\d.]+/)?.[0] ?? "wrk";
+  }, () => null);
+const CONNECTIONS = 16;
+const LOAD_GENERATOR = WRK
+  ? `\`${WRK} -t2 -c${CONNECTIONS}\``
+  : `the built-in generator (\`bench/http_client.ts\`: ${CONNECTIONS} keep-alive connections from one Deno process; wrk is not installed)`;
+
+async function requestsPerSecond(port: number, path: string, seconds: number): Promise<number> {
+  if (!WRK) return await builtInLoad(port, path, seconds, CONNECTIONS);
+  const { stdout } = await new Deno.Command("wrk", {
+    args: ["-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, `http://127.0.0.1:${port}${path}`],
   }).output();
-  return JSON.parse(new TextDecoder().decode(stdout)).requests.average;
+  return Number(new TextDecoder().decode(stdout).match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? 0);
 }
 
 line(`# Benchmarks`);
@@ -232,24 +291,28 @@ line();
 line(
   `Mode: **${full ? "full" : "quick"}**, run ${
     new Date().toISOString().slice(0, 16).replace("T", " ")
-  } UTC on ${machine()}.`,
+  } UTC on ${machine()}; load average at the start ${loadAverage()}.`,
 );
 line(
-  `Ollama is the fake from \`tests/fakes/fake_ollama.ts\` in its own process with a fixed token schedule; the app runs from source in its own process; the load generator is ${"`wrk -t2 -c64`"} (or autocannon when wrk is missing). Everything shares the same cores, so figures are conservative.`,
+  `Ollama is the fake from \`tests/fakes/fake_ollama.ts\` in its own process with a fixed token schedule; the app runs from source in its own process. Load generator: ${LOAD_GENERATOR}. Everything shares the same cores.`,
 );
 line();
 
 const dataDir = await Deno.makeTempDir({ prefix: "promptsmith-bench-" });
+/** The main app's history: the small one most users have, where search must be fastest. */
+const MAIN_ROWS = 120;
 {
   const seeded = new HistoryStore(openDatabase(join(dataDir, "history.db")));
-  seedHistory(seeded, 10_000);
+  seedHistory(seeded, MAIN_ROWS);
   seeded.db.close();
 }
 /** Tokens per fake reply: a second of streaming, so each round has thousands of tokens. */
 const STREAM_TOKENS = 100;
 const fakePort = freePort();
 const appPort = freePort();
-const fake = spawnFake(fakePort, 10, STREAM_TOKENS);
+/** The fake's shared token clock. */
+const TICK_MS = 10;
+const fake = spawnFake(fakePort, TICK_MS, STREAM_TOKENS);
 const fakeUrl = `http://127.0.0.1:${fakePort}`;
 await waitUp(`${fakeUrl}/api/version`);
 
@@ -257,8 +320,7 @@ await waitUp(`${fakeUrl}/api/version`);
 const startups: number[] = [];
 let app: Deno.ChildProcess | undefined;
 for (let i = 0; i < (full ? 5 : 3); i++) {
-  app?.kill("SIGTERM");
-  await app?.status;
+  await stop(app);
   const t0 = performance.now();
   app = spawnApp(appPort, fakePort, dataDir);
   await waitUp(`http://127.0.0.1:${appPort}/healthz`);
@@ -266,7 +328,9 @@ for (let i = 0; i < (full ? 5 : 3); i++) {
 }
 const appUrl = `http://127.0.0.1:${appPort}`;
 await new Promise((r) => setTimeout(r, 1500));
+/** Read once, before any load: the base every memory figure is compared with. */
 const idleRss = rssMb(app!.pid);
+const startup50 = percentile(startups, 50);
 
 line(`## Start-up and memory`);
 line();
@@ -274,69 +338,111 @@ line(`| measure | result | target |`);
 line(`|---|---|---|`);
 line(
   `| start to first successful request, p50 of ${startups.length} (includes Deno starting) | ${
-    f2(percentile(startups, 50))
-  } ms | < 500 ms ${mark(percentile(startups, 50) < 500)} |`,
+    f2(startup50)
+  } ms | < 500 ms ${mark(startup50 < 500)} |`,
 );
-line(`| idle memory (RSS) | ${idleRss.toFixed(1)} MB | < 100 MB ${mark(idleRss < 100)} |`);
+line(
+  `| idle memory (RSS), read before any load | ${idleRss.toFixed(1)} MB | < 100 MB ${
+    mark(idleRss < 100)
+  } |`,
+);
+verdict("start-up p50 < 500 ms", startup50 < 500, `${f2(startup50)} ms`);
+verdict("idle memory < 100 MB", idleRss < 100, `${idleRss.toFixed(1)} MB`);
 
 if (want("ttft")) {
-  // Time to first token added by us, interleaving direct and through-the-app requests.
-  for (let i = 0; i < 30; i++) {
-    await direct(fakeUrl, true);
-    await viaApp(appUrl, true);
+  // A fake with two-token replies and an app of its own: every stream is read to its end, as a
+  // browser does, so the app's upstream connection goes back to its pool as it does in use.
+  const shortPort = freePort();
+  const ttftAppPort = freePort();
+  const shortFake = spawnFake(shortPort, 1, 2, false);
+  const shortUrl = `http://127.0.0.1:${shortPort}`;
+  const ttftDir = await Deno.makeTempDir({ prefix: "promptsmith-bench-ttft-" });
+  await waitUp(`${shortUrl}/api/version`);
+  const ttftApp = spawnApp(ttftAppPort, shortPort, ttftDir);
+  const ttftUrl = `http://127.0.0.1:${ttftAppPort}`;
+  await waitUp(`${ttftUrl}/healthz`);
+  const plan = await (await fetch(`${ttftUrl}/generate-stream`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ input: "x", ollama_model: "llama3.2:latest", dry_run: true }),
+  })).json();
+  upstreamMessages = plan.messages;
+  const n = full ? 1000 : 200;
+  const runs = {
+    warmDirect: [] as number[],
+    warmApp: [] as number[],
+    freshDirect: [] as number[],
+    freshApp: [] as number[],
+  };
+  for (let i = 0; i < n + 30; i++) {
+    // Interleaved, so all four see the same machine conditions.
+    const wd = (await direct(shortUrl)).ttft;
+    const wa = (await viaApp(ttftUrl)).ttft;
+    const fd = await freshTtft((client, t0) => direct(shortUrl, false, t0, client));
+    const fa = await freshTtft((client, t0) => viaApp(ttftUrl, false, t0, client));
+    if (i < 30) continue;
+    runs.warmDirect.push(wd);
+    runs.warmApp.push(wa);
+    runs.freshDirect.push(fd);
+    runs.freshApp.push(fa);
   }
-  const ttftDirect: number[] = [];
-  const ttftApp: number[] = [];
-  for (let i = 0; i < (full ? 1000 : 200); i++) {
-    ttftDirect.push((await direct(fakeUrl, true)).ttft);
-    ttftApp.push((await viaApp(appUrl, true)).ttft);
-  }
-  const added50 = percentile(ttftApp, 50) - percentile(ttftDirect, 50);
-  const added99 = percentile(ttftApp, 99) - percentile(ttftDirect, 99);
+  await stop(ttftApp);
+  await stop(shortFake);
+  await Deno.remove(ttftDir, { recursive: true });
   line();
   line(`## Time to first token added by us`);
   line();
   line(
-    `\`POST /generate-stream\` against \`POST /api/chat\` on the fake directly, ${ttftApp.length} sequential requests each.`,
+    `\`POST /generate-stream\` against \`POST /api/chat\` on the fake directly with the same messages the app sends (its dry run), ${n} requests each, interleaved; two-token replies read to the end. **Fresh**: a new client connection per request (as a browser's first request or a script); **warmed**: one kept-alive client connection.`,
   );
   line();
   line(
-    `| | direct p50 | via app p50 | added p50 (target ≤ 1 ms) | direct p99 | via app p99 | added p99 (target ≤ 5 ms) |`,
+    `| client connection | direct p50 | via app p50 | added p50 (target ≤ 1 ms) | direct p99 | via app p99 | added p99 |`,
   );
   line(`|---|---|---|---|---|---|---|`);
-  line(
-    `| TTFT | ${f2(percentile(ttftDirect, 50))} ms | ${f2(percentile(ttftApp, 50))} ms | ${
-      f2(added50)
-    } ms ${mark(added50 <= 1)} | ${f2(percentile(ttftDirect, 99))} ms | ${
-      f2(percentile(ttftApp, 99))
-    } ms | ${f2(added99)} ms ${mark(added99 <= 5)} |`,
+  const row = (label: string, d: number[], a: number[]) => {
+    const added50 = percentile(a, 50) - percentile(d, 50);
+    const added99 = percentile(a, 99) - percentile(d, 99);
+    line(
+      `| ${label} | ${f2(percentile(d, 50))} ms | ${f2(percentile(a, 50))} ms | ${f2(added50)} ms ${
+        mark(added50 <= 1)
+      } | ${f2(percentile(d, 99))} ms | ${f2(percentile(a, 99))} ms | ${f2(added99)} ms |`,
+    );
+    return { added50, added99 };
+  };
+  const fresh = row("fresh", runs.freshDirect, runs.freshApp);
+  const warm = row("warmed", runs.warmDirect, runs.warmApp);
+  verdict(
+    "time to first token added p50 ≤ 1 ms, fresh connection",
+    fresh.added50 <= 1,
+    `${f2(fresh.added50)} ms (warmed: ${f2(warm.added50)} ms)`,
+  );
+  verdict(
+    "time to first token added p99 ≤ 5 ms, warmed",
+    warm.added99 <= 5,
+    `${f2(warm.added99)} ms`,
   );
 }
 
-/** Added per-token p99 at 50 open streams, when measured. */
-let steady50: number | null = null;
 if (want("tokens")) {
   // Per-token delay added under concurrency: each token carries its send time.
   line();
   line(`## Per-token delay added under concurrency`);
   line();
   line(
-    `Each fake token is its own send timestamp; latency = arrival − send. Streams of ${STREAM_TOKENS} tokens; after the first token, every open stream sends its next token on one shared 10 ms clock, so each tick is a burst of as many tokens as there are streams (the hardest case for a proxy, which handles a burst one token after another).`,
+    `Each fake token is its own send timestamp; latency = arrival − send. Streams of ${STREAM_TOKENS} tokens; after the first token, every open stream sends its next token on one shared ${TICK_MS} ms clock, so each tick is a burst of as many tokens as there are streams. Rounds alternate direct and via the app; each round gives one added p99 (via app − direct), and the table shows the median and the worst of those, with the pooled percentiles.`,
   );
   line();
   line(
-    `**While N streams are open** (the target): the streams start 60/N ms apart, and only tokens sent while all N are open count, so the figure is the delay a token meets in transit under that load, not the set-up of new requests (their first token is time to first token, above).`,
+    `**While N streams are open** (the target): the streams start 60/N ms apart, and only tokens sent while all N are open count.`,
   );
   line();
   line(
-    `| streams | direct p50 | direct p99 | via app p50 | via app p99 | added p99 (median of rounds) |`,
+    `| streams | rounds | direct p50 | direct p99 | via app p50 | via app p99 | added p99, median of rounds | added p99, worst round |`,
   );
-  line(`|---|---|---|---|---|---|`);
+  line(`|---|---|---|---|---|---|---|---|`);
   const rounds = full ? 8 : 5;
-  /** Alternates direct and via-app rounds; returns the pooled latencies and the added p99. */
   const compare = async (run: (open: () => Promise<{ tokens: Token[] }>) => Promise<number[]>) => {
-    // Rounds alternate so both see the same machine conditions; the added delay is the median
-    // over rounds of the p99 difference, which one GC pause in the measuring process cannot swing.
     const d: number[] = [];
     const a: number[] = [];
     const diffs: number[] = [];
@@ -347,31 +453,38 @@ if (want("tokens")) {
       a.push(...ar);
       diffs.push(percentile(ar, 99) - percentile(dr, 99));
     }
-    return { d, a, added: percentile(diffs, 50) };
+    return { d, a, median: percentile(diffs, 50), worst: Math.max(...diffs) };
   };
-  const row = (c: number, r: { d: number[]; a: number[]; added: number }, target: boolean) =>
+  type Compared = Awaited<ReturnType<typeof compare>>;
+  const row = (c: number, r: Compared, target: boolean) =>
     line(
-      `| ${c} | ${f2(percentile(r.d, 50))} ms | ${f2(percentile(r.d, 99))} ms | ${
+      `| ${c} | ${rounds} | ${f2(percentile(r.d, 50))} ms | ${f2(percentile(r.d, 99))} ms | ${
         f2(percentile(r.a, 50))
-      } ms | ${f2(percentile(r.a, 99))} ms | ${f2(r.added)} ms${
-        target ? ` (target ≤ 2 ms) ${mark(r.added <= 2)}` : ""
-      } |`,
+      } ms | ${f2(percentile(r.a, 99))} ms | ${f2(r.median)} ms${
+        target ? ` (target ≤ 2 ms) ${mark(r.median <= 2)}` : ""
+      } | ${f2(r.worst)} ms |`,
     );
   const counts = full ? [1, 50, 200] : [1, 50];
   for (const c of counts) {
     const result = await compare((open) => steadyState(c, 60 / c, open));
-    if (c === 50) steady50 = result.added;
+    if (c === 50) {
+      verdict(
+        "per-token delay added p99 ≤ 2 ms at 50 open streams (median of rounds)",
+        result.median <= 2,
+        `${f2(result.median)} ms, worst round ${f2(result.worst)} ms`,
+      );
+    }
     row(c, result, c === 50);
   }
   line();
   line(
-    `**All N streams started in the same millisecond** (for comparison, no target): every token counts, so the early streams' tokens also wait while the app sets up the later requests (validation, planning, the upstream request) and, at the end, saves them to history.`,
+    `**All N streams started in the same millisecond** (for comparison, no target): every token counts, so the early streams' tokens also wait while the app sets up the later requests and, at the end, saves them to history.`,
   );
   line();
   line(
-    `| streams | direct p50 | direct p99 | via app p50 | via app p99 | added p99 (median of rounds) |`,
+    `| streams | rounds | direct p50 | direct p99 | via app p50 | via app p99 | added p99, median of rounds | added p99, worst round |`,
   );
-  line(`|---|---|---|---|---|---|`);
+  line(`|---|---|---|---|---|---|---|---|`);
   for (const c of counts.filter((n) => n > 1)) {
     row(
       c,
@@ -382,32 +495,30 @@ if (want("tokens")) {
 }
 
 if (want("throughput")) {
-  // Throughput with an external load generator.
   line();
   line(`## Throughput on loopback`);
+  line();
+  line(`${LOAD_GENERATOR}, ${full ? 10 : 3} s per route; the history holds ${MAIN_ROWS} entries.`);
   line();
   line(`| route | requests/s | target |`);
   line(`|---|---|---|`);
   const seconds = full ? 10 : 3;
-  for (
-    const [path, target] of [["/presets", 5000], ["/api/categories", 5000], ["/", 2000], [
-      "/history?q=lighthouse",
-      0,
-    ]] as const
-  ) {
-    const rps = await wrk(`${appUrl}${path}`, seconds);
-    line(
-      `| \`GET ${path}\` | ${Math.round(rps)} | ${
-        target ? `≥ ${target} ${mark(rps >= target)}` : "—"
-      } |`,
-    );
+  const routes: [string, number, string][] = [
+    ["/presets", 5000, ""],
+    ["/api/categories", 5000, ""],
+    ["/", 8000, " (10× the original app's)"],
+    ["/history?q=lighthouse", 4000, ` at ${MAIN_ROWS} rows (10× the original app's)`],
+  ];
+  for (const [path, target, why] of routes) {
+    const rps = await requestsPerSecond(appPort, path, seconds);
+    line(`| \`GET ${path}\` | ${Math.round(rps)} | ≥ ${target}${why} ${mark(rps >= target)} |`);
+    verdict(`\`GET ${path}\` ≥ ${target} requests/s${why}`, rps >= target, `${Math.round(rps)}/s`);
   }
 }
 
 if (want("memory")) {
-  // Memory after many generations.
   const generations = full ? 10_000 : 600;
-  const before = rssMb(app!.pid);
+  const beforeLoad = rssMb(app!.pid);
   let done = 0;
   await Promise.all(Array.from({ length: 100 }, async () => {
     while (done < generations) {
@@ -420,36 +531,44 @@ if (want("memory")) {
       await res.body?.cancel();
     }
   }));
-  await new Promise((r) => setTimeout(r, 1000));
+  await new Promise((r) => setTimeout(r, 3000));
+  const rightAfter = rssMb(app!.pid);
+  // V8 gives freed heap pages back only once the app has been idle a while (its memory
+  // reducer), so the settled figure is read after a longer quiet.
+  const settleSeconds = full ? 30 : 20;
+  await new Promise((r) => setTimeout(r, (settleSeconds - 3) * 1000));
   const afterRss = rssMb(app!.pid);
+  const growth = (afterRss / idleRss - 1) * 100;
   line();
   line(`## Memory after ${generations.toLocaleString("en")} generations`);
   line();
-  line(`| before | after | growth |`);
-  line(`|---|---|---|`);
   line(
-    `| ${before.toFixed(1)} MB | ${afterRss.toFixed(1)} MB | ${
-      ((afterRss / before - 1) * 100).toFixed(1)
-    } % |`,
+    `Growth is measured from the idle figure read before any load; 100 clients at a time; RSS read 3 s and ${settleSeconds} s after the last generation.`,
+  );
+  line();
+  line(
+    `| idle, before any load | before this phase | 3 s after | ${settleSeconds} s after | growth from idle at ${settleSeconds} s (target ≤ 25 %) |`,
+  );
+  line(`|---|---|---|---|---|`);
+  line(
+    `| ${idleRss.toFixed(1)} MB | ${beforeLoad.toFixed(1)} MB | ${rightAfter.toFixed(1)} MB | ${
+      afterRss.toFixed(1)
+    } MB | ${growth.toFixed(1)} % ${mark(growth <= 25)} |`,
+  );
+  verdict(
+    `memory growth ≤ 25 % from idle after 10,000 generations`,
+    full ? growth <= 25 : null,
+    `${growth.toFixed(1)} % after ${generations.toLocaleString("en")}`,
   );
 }
 
-app!.kill("SIGTERM");
-await app!.status;
-fake.kill("SIGTERM");
-await fake.status;
+await stop(app);
+await stop(fake);
 
 if (want("search")) {
-  // History search at growing sizes, in-process on a file database.
   line();
   line(`## History search`);
   line();
-  line(
-    `A mix of one-word, two-word, prefix (as typed), diacritic and no-hit queries, 20 runs each, \`limit=20\`, newest-match window ranked.`,
-  );
-  line();
-  line(`| rows | p50 | p95 | target |`);
-  line(`|---|---|---|---|`);
   const QUERIES = [
     "lighthouse",
     "samurai rain",
@@ -461,26 +580,74 @@ if (want("search")) {
     "nothingmatches",
     "a",
   ];
-  for (const rows of full ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]) {
-    const path = join(dataDir, `search-${rows}.db`);
-    const store = new HistoryStore(openDatabase(path));
-    seedHistory(store, rows, 7);
-    const times: number[] = [];
-    for (const q of QUERIES) store.list({ limit: 20, q });
-    for (let i = 0; i < 20; i++) {
-      for (const q of QUERIES) {
+  /** Every prefix of every query, as typed: more distinct searches than the app keeps ranked. */
+  const typed = QUERIES.flatMap((q) =>
+    Array.from({ length: q.length }, (_, i) => q.slice(0, i + 1))
+  )
+    .filter((q) => q.trim());
+  const url = (q: string) => `/history?q=${encodeURIComponent(q)}`;
+  line(
+    `Over HTTP: one client on one kept-alive connection, sequential \`GET /history?q=…\` with the API's default page size (50). **As typed**: every prefix of ${QUERIES.length} queries (one-word, two-word, prefix, diacritic, no-hit, one-letter), ${typed.length} distinct searches in turn, more than the app keeps ranked, so none is answered whole from its cache (a keystroke that narrows a search whose matches all fit its ranked window is filtered from it, as when typing). **Repeated**: the ${QUERIES.length} whole queries again and again. In-process: \`HistoryStore.list\` with its search cache off, the same typed searches. The listing without a search is the floor.`,
+  );
+  line();
+  line(
+    `| rows | HTTP as typed p50 | p95 | HTTP repeated p50 | p95 | HTTP listing p50 | in-process as typed p50 | p95 | target (HTTP, as typed) |`,
+  );
+  line(`|---|---|---|---|---|---|---|---|---|`);
+  const sizes = full ? [100, 1000, 10_000, 1_000_000] : [100, 1000, 10_000];
+  const rounds = full ? 6 : 2;
+  for (const rows of sizes) {
+    const dir = await Deno.makeTempDir({ prefix: `promptsmith-bench-search-${rows}-` });
+    {
+      const store = new HistoryStore(openDatabase(join(dir, "history.db")));
+      seedHistory(store, rows, 7);
+      store.db.close();
+    }
+    const port = freePort();
+    const searchApp = spawnApp(port, freePort(), dir);
+    await waitUp(`http://127.0.0.1:${port}/healthz`);
+    const asTyped = await sequentialLatencies(
+      port,
+      Array.from({ length: rounds }, () => typed.map(url)).flat(),
+    );
+    const repeated = await sequentialLatencies(
+      port,
+      Array.from({ length: rounds * 8 }, () => QUERIES.map(url)).flat(),
+    );
+    const listing = await sequentialLatencies(port, Array(200).fill("/history"));
+    await stop(searchApp);
+    const store = new HistoryStore(openDatabase(join(dir, "history.db")), { searchCache: 0 });
+    for (const q of typed) store.list({ limit: 50, q });
+    const inProcess: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      for (const q of typed) {
         const t0 = performance.now();
-        store.list({ limit: 20, q });
-        times.push(performance.now() - t0);
+        store.list({ limit: 50, q });
+        inProcess.push(performance.now() - t0);
       }
     }
     store.db.close();
-    const p95 = percentile(times, 95);
+    await Deno.remove(dir, { recursive: true });
+    const p50 = percentile(asTyped, 50);
+    const p95 = percentile(asTyped, 95);
+    const big = rows >= 1_000_000;
+    const ok = big ? p95 <= 10 : p50 <= 1 && p95 <= 2;
+    const target = big ? "p95 ≤ 10 ms" : "p50 ≤ 1 ms, p95 ≤ 2 ms";
     line(
-      `| ${rows.toLocaleString("en")} | ${f2(percentile(times, 50))} ms | ${f2(p95)} ms | ${
-        rows === 1_000_000 ? `< 10 ms ${mark(p95 < 10)}` : "—"
-      } |`,
+      `| ${rows.toLocaleString("en")} | ${f2(p50)} ms | ${f2(p95)} ms | ${
+        f2(percentile(repeated, 50))
+      } ms | ${f2(percentile(repeated, 95))} ms | ${f2(percentile(listing, 50))} ms | ${
+        f2(percentile(inProcess, 50))
+      } ms | ${f2(percentile(inProcess, 95))} ms | ${target} ${mark(ok)} |`,
     );
+    verdict(
+      `search over HTTP at ${rows.toLocaleString("en")} rows ${target}`,
+      ok,
+      `p50 ${f2(p50)} ms, p95 ${f2(p95)} ms`,
+    );
+  }
+  if (!full) {
+    verdict("search over HTTP at 1,000,000 rows p95 ≤ 10 ms", null, "`--full` measures it");
   }
 }
 
@@ -502,36 +669,24 @@ if (want("inprocess")) {
       f2(inproc.compose99 * 1000)
     } µs | < 1 ms ${mark(inproc.compose99 < 1)} |`,
   );
+  verdict("main page render p99 < 5 ms", inproc.render99 < 5, `${f2(inproc.render99)} ms`);
+  verdict(
+    "composer p99 < 1 ms",
+    inproc.compose99 < 1,
+    `${f2(inproc.compose99 * 1000)} µs`,
+  );
 }
 
 line();
-line(`## What was changed to meet the targets`);
+line(`## Verdicts`);
+line();
+for (const v of verdicts) line(v);
 line();
 line(
-  `- **History search.** The first version ranked every match with FTS5 \`bm25()\` and counted all matches; at 1,000,000 rows a common word took 300–600 ms (p95) and a one-letter word 1.8 s. Now the newest 200 matches are read in rowid order (FTS5 stops early), ranked in JS by where the words occur, deeper pages continue newest-first, totals are counted up to 1,000 (\`total_capped\`), the plain listing reads a trigger-maintained row count, prefix indexes cover 2–6 letters, and only the last word is a prefix. That brought the same queries to the figures above.`,
+  `Run took ${
+    ((performance.now() - started) / 1000).toFixed(0)
+  } s; load average at the end ${loadAverage()}.`,
 );
-const CHANGES = [
-  "- **Upstream connections.** Reading stopped at Ollama's `done` line and left the rest of the body unread, so each finished stream kept its socket until garbage collection; the client now reads to the end (the connection goes back to the pool) or drops the body at once (the fault tests count sockets).",
-  "- **Time to first token and per-token cost.** The first version reset a timer and raced a promise against every chunk (the silence timeout) and decoded through a separate `TextDecoderStream` stage. Now one timer re-arms itself only when it fires, reads rely on the fetch's abort signal, and decoding happens in the read loop. Added time to first token went from 1.71 ms (p50) / 6.84 ms (p99) to the figures above; added per-token p99 at 50 streams from about 16 ms in the first measurement to the figure above.",
-  "- **Search counts.** Counting the matches joined every FTS row with the table; without filters the count now reads the FTS index alone, a third of the cost. That brought the million-row p95 from 10.5 ms to under 10 ms.",
-  "- **Per-token cost.** Profiled with `perf` at 50 streams × 400 tokens, the app spent about 85 µs of CPU per token. Deno's fetch body handed out every read in a fresh, zeroed 64 KiB buffer (a memset and 64 KiB of garbage per token): reading into one reused buffer (BYOB) brought it to about 45 µs, and GC on V8's worker threads from 24 % to 6 % of the app's CPU. The streamed chat call now reads Ollama over an HTTP/1.1 connection of its own (`lib/http1.ts`: no web-stream machinery, no transferred buffers, about 2 KB less garbage per token): about 32 µs. A minimal fetch-to-SSE proxy measures 32–37 µs on this machine, one on a raw connection 25–30 µs. The measuring client reads the same way, so it takes less of the shared cores.",
-  "- **GC pauses inside token bursts.** With `--trace-gc-nvp`, young-generation scavenges paused 1.5–4 ms. Every SSE frame was its own ArrayBuffer, and sweeping thousands of them took about 0.65 ms per scavenge: frames are now cut from a shared 64 KiB buffer that is never written twice (sweep 0.01 ms). The rest is copying the in-flight state of 50 streams, which grows with the young generation; the server now runs with `--max-semi-space-size=1` (shorter, more frequent pauses). Interleaved runs of the per-token section, median of the added p99 over 5–7 runs each: default 2.83 ms against 1.48 ms with 1 MB (100-token streams), and 2.82 / 1.91 / 1.75 / 1.51 ms for 16 / 8 / 4 / 2 MB (30-token streams). Throughput, start-up and idle memory did not change measurably.",
-  "- **Repeatability.** Four full runs of the per-token section on the final code gave 0.90, 1.92, 1.96 and 2.02 ms added p99 at 50 streams (quick runs, 5 rounds each: 1.9–3.5 ms). The target is met at its limit, not with room to spare; the paragraph below says what sets the floor.",
-  "- **How the per-token figure is taken.** The first version started all streams in the same millisecond with 20-token replies and counted every token, which mixed two things: the delay of a token in transit, and early streams' tokens waiting while the app set up the later requests (about 0.6 ms of CPU each: validation, planning, the upstream request; at the end, the history write). Broken down by token index, the first two tokens and the last carried the p99 (13, 9 and 12 ms, against about 2 ms mid-stream). The target is now judged on tokens sent while all N streams are open, replies are 100 tokens so a round has thousands of samples, and the fake sends every stream's next token on one shared clock so each tick is still a burst of N tokens; the simultaneous start is reported beside it, without a target.",
-];
-for (const c of CHANGES) line(c);
-if (steady50 !== null) {
-  line();
-  line(steady50 <= 2 ? "## Margin" : "## Not met, and why");
-  line();
-  line(
-    `- **Per-token delay at 50 streams** was ${
-      f2(steady50)
-    } ms added (p99) in this run; on this machine separate runs of the same code differ by about a millisecond either way, so one run decides little. What sets the floor: each tick of the shared clock is a burst of 50 tokens that the app handles one after another at about 32 µs each (the last waits about 1.6 ms), young-generation pauses of 0.5–1.5 ms land in some of those bursts (the app allocates about 10 KB per token, about half of it in its own layers), and the fake, the app and the measuring client share two cores. Left to try: one loop from the socket to the SSE frame instead of three async-generator layers, less garbage per token, and the history write off the event loop (for the simultaneous start).`,
-  );
-}
-line();
-line(`Run took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 
 await Deno.remove(dataDir, { recursive: true });
 if (!only) await Deno.writeTextFile(join(root, "BENCHMARKS.md"), out.join("\n") + "\n");

@@ -4,7 +4,7 @@
  *
  * `--max-semi-space-size=1` keeps the young generation at 1 MB: each scavenge then copies few
  * survivors, so the pauses that land inside a burst of streamed tokens stay short (measured in
- * BENCHMARKS.md, "What was changed").
+ * docs/PERFORMANCE.md, "GC pauses inside token bursts").
  */
 export function serverV8Flags(): string[] {
   const config = JSON.parse(

@@ -54,13 +54,12 @@ const INFO = "history_id, format, width, height, bytes, thumb_width, thumb_heigh
 
 /** Thumbnails and readings of history entries' source pictures, beside `prompt_history`. */
 export class SourceImageStore {
-  #db: DatabaseSync;
   #insert: StatementSync;
   #one: StatementSync;
   #thumb: StatementSync;
+  #many: StatementSync;
 
   constructor(db: DatabaseSync) {
-    this.#db = db;
     this.#insert = db.prepare(
       `INSERT OR REPLACE INTO history_sources
          (history_id, format, width, height, bytes, thumbnail, thumb_width, thumb_height, reading)
@@ -68,6 +67,10 @@ export class SourceImageStore {
     );
     this.#one = db.prepare(`SELECT ${INFO} FROM history_sources WHERE history_id = ?`);
     this.#thumb = db.prepare("SELECT thumbnail FROM history_sources WHERE history_id = ?");
+    // The ids go in as one JSON array, so every page of any size reuses one compiled statement.
+    this.#many = db.prepare(
+      `SELECT ${INFO} FROM history_sources WHERE history_id IN (SELECT value FROM json_each(?))`,
+    );
   }
 
   /** Keeps an entry's source picture. */
@@ -95,10 +98,7 @@ export class SourceImageStore {
   many(historyIds: number[]): Map<number, SourceImageInfo> {
     const out = new Map<number, SourceImageInfo>();
     if (!historyIds.length) return out;
-    const marks = historyIds.map(() => "?").join(", ");
-    const rows = this.#db.prepare(
-      `SELECT ${INFO} FROM history_sources WHERE history_id IN (${marks})`,
-    ).all(...historyIds) as Record<string, unknown>[];
+    const rows = this.#many.all(JSON.stringify(historyIds)) as Record<string, unknown>[];
     for (const row of rows) out.set(Number(row.history_id), toInfo(row));
     return out;
   }

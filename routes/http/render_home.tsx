@@ -12,6 +12,10 @@ import type { ErrorView } from "../../views/error_alert.tsx";
 import type { PresetMessage } from "../../views/generate_form.tsx";
 import { type FormPageDeps, homeProps } from "./page_context.ts";
 import { requestSession } from "./session.ts";
+import { identityOf, PageCache, sendPage } from "./page_cache.ts";
+
+/** The main page as drawn for recent inputs (pages without a chat, error or message). */
+const homePages = new PageCache();
 
 /** What the main page reads: the form page's deps, the conversations and the cookie secret. */
 export type HomeDeps = FormPageDeps & Pick<Services, "conversations" | "secret">;
@@ -65,6 +69,24 @@ export async function renderHome(
   const chat = form.mode === "chat"
     ? { ...await chatView(services, requestSession(c, services.secret), form), ...extra.chat }
     : undefined;
+  if (!chat && !extra.error && !extra.presetMessage && !extra.panel && status === 200) {
+    // Every prop is in the key (the model list and status too), so the cache cannot show a
+    // stale page; the big read-only parts stand in by identity, as they are replaced on change.
+    const byIdentity = new Set<unknown>([props.catalog, props.targets]);
+    const key = JSON.stringify(
+      {
+        ...props,
+        personas: Object.values(props.personas).map(identityOf),
+        result: extra.result ?? null,
+      },
+      (_k, v) => byIdentity.has(v) ? `#${identityOf(v as object)}` : v,
+    );
+    const page = homePages.get(
+      key,
+      () => renderPage(<HomePage {...props} result={extra.result} />),
+    );
+    return sendPage(c, page);
+  }
   return c.html(
     renderPage(
       <HomePage

@@ -1,0 +1,93 @@
+import { deepEqual, equal } from "node:assert/strict";
+import { openDatabase } from "./db.ts";
+import { HistoryStore, type NewHistoryEntry, SEARCH_WINDOW } from "./store.ts";
+
+function entry(input: string): NewHistoryEntry {
+  return {
+    user_input: input,
+    generated_output: `out ${input}`,
+    positive: `out ${input}`,
+    negative: null,
+    model: "flux",
+    ollama_model: "qwen3:latest",
+    presets: {},
+    mode: "oneshot",
+    timestamp: "2026-01-01T00:00:00.000Z",
+  };
+}
+
+const ids = (h: HistoryStore, q: string, extra: { favorite?: boolean } = {}) =>
+  h.list({ limit: 50, q, ...extra }).history.map((e) => e.id);
+
+Deno.test("a repeated search sees entries added, deleted and favorited since it last ran", () => {
+  const h = new HistoryStore(openDatabase(":memory:"));
+  const a = h.add(entry("a lighthouse at dawn"));
+  deepEqual(ids(h, "lighthouse"), [a]);
+  const b = h.add(entry("a lighthouse in fog"));
+  deepEqual(ids(h, "lighthouse"), [b, a]);
+  h.delete(a);
+  deepEqual(ids(h, "lighthouse"), [b]);
+  deepEqual(ids(h, "lighthouse", { favorite: true }), []);
+  h.setFavorite(b, true);
+  deepEqual(ids(h, "lighthouse", { favorite: true }), [b]);
+  h.clear();
+  deepEqual(ids(h, "lighthouse"), []);
+});
+
+Deno.test("a repeated search sees what another connection to the same file wrote", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const h = new HistoryStore(openDatabase(`${dir}/h.db`));
+    const other = new HistoryStore(openDatabase(`${dir}/h.db`));
+    equal(h.list({ limit: 50, q: "harbour" }).total, 0);
+    other.add(entry("a harbour at night"));
+    equal(h.list({ limit: 50, q: "harbour" }).total, 1);
+    other.db.close();
+    h.db.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("paging through a search gives the same order with the ranked window kept or not", () => {
+  const kept = new HistoryStore(openDatabase(":memory:"));
+  const fresh = new HistoryStore(openDatabase(":memory:"), { searchCache: 0 });
+  for (const h of [kept, fresh]) {
+    for (let i = 0; i < SEARCH_WINDOW + 30; i++) {
+      h.add(entry(i % 3 ? `a castle number ${i}` : `a castle and a castle ${i}`));
+    }
+  }
+  for (const offset of [0, 20, 190, 200, 220]) {
+    const q = { limit: 20, q: "castle", offset };
+    deepEqual(kept.list(q), fresh.list(q));
+    deepEqual(kept.list(q), fresh.list(q));
+  }
+});
+
+Deno.test("searching as you type narrows the last search and finds what a fresh search finds", () => {
+  const kept = new HistoryStore(openDatabase(":memory:"));
+  const fresh = new HistoryStore(openDatabase(":memory:"), { searchCache: 0 });
+  const subjects = ["lighthouse", "light rain", "library", "samurai", "salt", "Zürich café"];
+  const places = ["at dawn", "in the rain", "by the lighthouse", "under lights", "in Zurich"];
+  for (const h of [kept, fresh]) {
+    for (let i = 0; i < 150; i++) {
+      const e = entry(`a ${subjects[i % subjects.length]} ${places[(i * 7) % places.length]}`);
+      h.add({ ...e, favorite: i % 4 === 0 });
+    }
+  }
+  const typing = ["l", "li", "lig", "ligh", "light", "lighthouse", "lighthouse d", "lighthouse da"];
+  const more = ["sa", "sam", "samurai", "samurai r", "samurai ra", "zu", "zur", "zuri", "zürich c"];
+  for (const q of [...typing, ...more, "lib", "li", "l"]) {
+    for (const favorite of [undefined, true]) {
+      const query = { limit: 50, q, favorite };
+      const a = kept.list(query);
+      const b = fresh.list(query);
+      deepEqual(
+        a.history.map((e) => [e.id, e.snippet]),
+        b.history.map((e) => [e.id, e.snippet]),
+        `"${q}"${favorite ? " among favorites" : ""}`,
+      );
+      equal(a.total, b.total, `total of "${q}"`);
+    }
+  }
+});

@@ -1,0 +1,44 @@
+import { equal, notEqual, ok } from "node:assert/strict";
+import { startTestApp } from "./helpers.ts";
+
+Deno.test("GET / answers 304 to its own ETag and a fresh page once the LLM status changes", async () => {
+  const t = await startTestApp();
+  try {
+    const first = await t.request("/");
+    equal(first.status, 200);
+    const etag = first.headers.get("etag");
+    ok(etag, "the page has an ETag");
+    equal(first.headers.get("cache-control"), "no-cache");
+    const html = await first.text();
+    ok(html.includes("qwen3:latest"), "the model list is on the page");
+
+    const again = await t.request("/", { headers: { "if-none-match": etag } });
+    equal(again.status, 304);
+    equal(await again.text(), "");
+
+    // The server goes away: the same browser, same ETag, now gets the page that says so.
+    t.services.models.noteReachable(false, "The fake went away for this test.");
+    const changed = await t.request("/", { headers: { "if-none-match": etag } });
+    equal(changed.status, 200);
+    ok((await changed.text()).includes("The fake went away for this test."));
+    notEqual(changed.headers.get("etag"), etag);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("GET / keeps pages for another tab or theme apart from the cached default page", async () => {
+  const t = await startTestApp();
+  try {
+    const plain = await (await t.request("/")).text();
+    const chosen = await t.request("/?mode=chat");
+    const chat = await chosen.text();
+    notEqual(chat, plain);
+    const dark = await t.request("/", { headers: { cookie: "promptsmith_theme=dark" } });
+    const darkHtml = await dark.text();
+    ok(darkHtml.includes('data-theme="dark"'), "the dark theme's page, not the cached default");
+    equal(await (await t.request("/")).text(), plain);
+  } finally {
+    await t.close();
+  }
+});
