@@ -64,6 +64,10 @@ async function relay(
     if ("token" in event) {
       seen.text += event.token;
       emit("token", escapeHtml(event.token));
+    } else if ("reset" in event) {
+      // A structured attempt broke: its values leave the page before the text retry streams.
+      seen.text = "";
+      emit("reset", "");
     } else emit("thinking", escapeHtml(event.thinking));
   }
   throw new DOMException("The generation was stopped", "AbortError");
