@@ -357,6 +357,8 @@ function saveToHistory(
       prompt_hash: result.engine === "ollama" ? promptHash(plan) : null,
       request: plan.request,
       source_image: plan.source ?? null,
+      alternates: result.alternates,
+      notes: result.notes,
     });
   } catch (err) {
     // Losing the history row must not cost the user the prompt they just waited for; a full
