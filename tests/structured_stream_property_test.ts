@@ -78,8 +78,10 @@ Deno.test("structured streams show only the values at every chunk boundary", asy
         async (pos, neg, at) => {
           const reply = JSON.stringify({ positive: pos, negative: neg });
           const { shown } = await streamed(cut(reply, at));
-          const tail = neg.trimStart();
-          equal(shown, tail ? `${pos}\n\n${tail}` : pos);
+          // An escaped NUL is dropped, as a raw one is (see DECISIONS: hostile replies).
+          const [p, n] = [pos, neg].map((v) => v.replaceAll("\u0000", ""));
+          const tail = n!.trimStart();
+          equal(shown, tail ? `${p}\n\n${tail}` : p);
           ok(!shown.includes('"positive"') && !shown.includes('"negative"'));
         },
       ),
