@@ -181,6 +181,9 @@ export async function generate(args: string[]): Promise<number> {
         const ollama_model = result.engine === "ollama" ? plan.ollamaModel : null;
         if (flags.json) {
           out(`${JSON.stringify({ model: plan.target.id, ollama_model, ...result }, null, 2)}\n`);
+        } else if (!result.positive && result.message) {
+          // Only reasoning, or nothing: no prompt to pipe on, and the reason where a person sees it.
+          Deno.stderr.writeSync(encoder.encode(`${result.message}\n`));
         } else out(`${oneLine(result.positive || result.result).trim()}\n`);
         return 0;
       }

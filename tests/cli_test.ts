@@ -357,3 +357,20 @@ Deno.test("cli: a structured reply that breaks mid-stream shows only the text re
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli: a reply that was only reasoning prints no prompt and says why on stderr", async () => {
+  const fake = startFakeOllama({ reply: () => "<think>A fox, maybe in snow, or" });
+  const dir = await Deno.makeTempDir();
+  try {
+    const env = { DATA_DIR: dir, OLLAMA_URL: fake.url, STRUCTURED_OUTPUT: "off" };
+    for (const args of [["generate", "a fox"], ["generate", "-q", "a fox"]]) {
+      const r = await cli(args, env);
+      equal(r.code, 0, r.err);
+      equal(r.out, "", `${args.join(" ")}: no prompt, no blank line`);
+      match(r.err, /only reasoning/);
+    }
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
