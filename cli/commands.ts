@@ -22,6 +22,7 @@ import {
 import type { GenerationEvent, GenerationResult } from "../lib/generate/generation.ts";
 import { loadTargets } from "../lib/prompt/targets.ts";
 import { joinLines } from "../lib/app/text_scan.ts";
+import { PromptPrinter } from "./prompt_printer.ts";
 
 /** The target ids, wrapped to fit the help's second column. */
 function targetList(): string {
@@ -59,7 +60,9 @@ Usage: promptsmith generate "<idea>" [options]
   --json               print the whole reply as JSON instead of streaming the text
   --positive-only, -q  print only the positive prompt, on one line (for pipes)
 
-The prompt streams to stdout as it arrives. Exit codes: 0 ok, 1 the LLM server failed, 2 usage error.
+The prompt goes to stdout: on a terminal, a structured reply's values show as they arrive and the
+final prompt replaces them; a pipe or a file gets only the final prompt, a blank line and the
+negative. Notes and alternates go to stderr. Exit codes: 0 ok, 1 the LLM server failed, 2 usage error.
 Example: promptsmith generate -q "a fox in the snow" --target sdxl | xclip -selection c`;
 
 /** Help for `history`. */
@@ -178,23 +181,15 @@ export async function generate(args: string[]): Promise<number> {
         const ollama_model = result.engine === "ollama" ? plan.ollamaModel : null;
         if (flags.json) {
           out(`${JSON.stringify({ model: plan.target.id, ollama_model, ...result }, null, 2)}\n`);
+        } else if (!result.positive && result.message) {
+          // Only reasoning, or nothing: no prompt to pipe on, and the reason where a person sees it.
+          Deno.stderr.writeSync(encoder.encode(`${result.message}\n`));
         } else out(`${joinLines(result.positive || result.result).trim()}\n`);
         return 0;
       }
-      let wrote = false;
-      try {
-        let note: string | null = null;
-        for await (const event of streamPrompt(deps, plan, options)) {
-          if ("token" in event) {
-            out(event.token);
-            wrote = true;
-          } else if ("done" in event && event.engine === "composer") note = event.notes;
-        }
-        // The composer's remarks (a foreign idea kept as written, a pack's scene left out).
-        if (note) Deno.stderr.writeSync(encoder.encode(`${wrote ? "\n" : ""}Note: ${note}\n`));
-      } finally {
-        if (wrote) out("\n");
-      }
+      const cleanTokens = engine === "ollama" && plan.structured === true &&
+        services.structured.use(plan.ollamaModel);
+      await printStream(streamPrompt(deps, plan, options), cleanTokens);
       return 0;
     } catch (err) {
       throw failure(err);
@@ -212,18 +207,26 @@ async function print(
     out(`${JSON.stringify(await once(), null, 2)}\n`);
     return 0;
   }
-  let wrote = false;
+  await printStream(stream(), false);
+  return 0;
+}
+
+/** Prints a generation as `PromptPrinter` does, to this process's stdout and stderr. */
+async function printStream(events: AsyncGenerator<GenerationEvent>, clean: boolean) {
+  const printer = new PromptPrinter({
+    write: out,
+    note: (text) => Deno.stderr.writeSync(encoder.encode(`${text}\n`)),
+    size: () => Deno.stdout.isTerminal() ? Deno.consoleSize() : null,
+  }, clean);
+  let finished = false;
   try {
-    for await (const event of stream()) {
-      if ("token" in event) {
-        out(event.token);
-        wrote = true;
-      }
+    for await (const event of events) {
+      printer.event(event);
+      if ("done" in event) finished = true;
     }
   } finally {
-    if (wrote) out("\n");
+    if (!finished) printer.abandon();
   }
-  return 0;
 }
 
 /** `generate --image`: a vision model writes the prompt from the picture. */

@@ -102,6 +102,44 @@ browserSuite(
     );
 
     await step(
+      "a structured reply that breaks mid-stream leaves the stream before the text retry shows",
+      async () => {
+        const env = await serve({
+          fake: { tokenDelayMs: 25, reply: () => FLUX_PROMPT, formatReplies: "invalid" },
+        });
+        try {
+          const { page: p } = await open(browser);
+          await p.goto(env.url);
+          // Every state of the streamed text, to see the partial values go before the retry.
+          await p.evaluate(() => {
+            const w = window as unknown as { streamed: string[] };
+            w.streamed = [];
+            new MutationObserver(() => {
+              const pre = document.querySelector(".stream-text");
+              if (pre && pre.textContent !== w.streamed.at(-1)) w.streamed.push(pre.textContent!);
+            }).observe(document.body, { subtree: true, childList: true, characterData: true });
+          });
+          await p.fill("#input", "a lighthouse keeper");
+          await p.click("#gen-form button.primary");
+          await p.waitForSelector("#positive");
+          const streamed = await p.evaluate(() =>
+            (window as unknown as { streamed: string[] }).streamed
+          );
+          const partial = streamed.findIndex((s) => s.includes("rambles"));
+          ok(partial >= 0, `the partial values streamed: ${JSON.stringify(streamed.slice(0, 5))}`);
+          const reset = streamed.indexOf("", partial);
+          ok(reset > partial, "then the stream was emptied");
+          ok(
+            streamed.slice(reset).every((s) => !s.includes("rambles")),
+            "the retry's text never follows the partial values",
+          );
+          ok(!(await p.inputValue("#positive")).includes("rambles"));
+        } finally {
+          await env.close();
+        }
+      },
+    );
+    await step(
       "Stop keeps the reply so far, marked stopped and not as an error, even after a reload",
       async () => {
         const env = await serve({ fake: { tokenDelayMs: 40, reply: () => "slow ".repeat(200) } });

@@ -403,3 +403,35 @@ Deno.test("an unknown target in chat is a 400 and touches no conversation", asyn
     await t.close();
   }
 });
+
+Deno.test("a chat turn that was only reasoning shows the message in the chat panel, not an empty reply", async () => {
+  const t = await startTestApp({
+    fake: { reply: () => "<think>The user wants a fox. Snow, dawn light, maybe a" },
+  });
+  const form = (headers: Record<string, string>) =>
+    t.app.request("/ui/chat", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams({ input: "a fox", model: "sdxl" }).toString(),
+    });
+  try {
+    const cookie = sessionCookie(t, "reasoning-session-0001");
+    // With htmx: the run's final panel.
+    const started = await (await form({ cookie, "HX-Request": "true" })).text();
+    const id = started.match(/\/ui\/runs\/([\w-]+)\/stream/)![1]!;
+    const stream = await (await t.request(`/ui/runs/${id}/stream`)).text();
+    const final = stream.split("event: final")[1]!;
+    match(final, /The model(&#x27;|&#39;|')s reply was only reasoning/);
+    // Without JavaScript: the page after the redirect shows it too.
+    const res = await form({ cookie });
+    equal(res.status, 303);
+    const page = await (await t.request(res.headers.get("location")!, { headers: { cookie } }))
+      .text();
+    equal(page.match(/reply was only reasoning/g)?.length, 2, "both turns say so");
+    // The LLM is not told the message: the next turn's history holds the (empty) reply only.
+    const stored = await t.services.conversations.messages("reasoning-session-0001", "chat");
+    ok(stored.every((m) => !m.content.includes("only reasoning")));
+  } finally {
+    await t.close();
+  }
+});

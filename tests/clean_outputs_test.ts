@@ -50,11 +50,26 @@ Deno.test("API, history and exports carry only the prompts; alternates and notes
     const row = await (await t.request(`/history/${body.history_id}`)).json();
     equal(row.positive, POSITIVE);
     equal(row.negative, NEGATIVE);
+    deepEqual(row.alternates, ALTERNATES);
+    equal(row.notes, body.notes);
 
     const json = await (await t.request("/history/export?format=json")).json();
     for (const e of json.entries) {
       equal(e.positive, POSITIVE);
       equal(e.negative, NEGATIVE);
+      deepEqual(e.alternates, ALTERNATES, "the JSON export keeps the alternates");
+      equal(e.notes, body.notes, "and the notes");
+    }
+    // An import of that export brings them back (a second app: the first has them already).
+    const other = await startTestApp({ env: TEXT });
+    try {
+      const imported = await (await other.post("/history/import", json)).json();
+      equal(imported.imported, 2, JSON.stringify(imported));
+      const back = (await (await other.request("/history?limit=1")).json()).history[0];
+      deepEqual(back.alternates, ALTERNATES);
+      equal(back.notes, body.notes);
+    } finally {
+      await other.close();
     }
     const txt = await (await t.request("/history/export?format=txt")).text();
     deepEqual(txt.trim().split("\n"), [
@@ -63,6 +78,8 @@ Deno.test("API, history and exports carry only the prompts; alternates and notes
     ]);
     const csv = await (await t.request("/history/export?format=csv")).text();
     ok(csv.includes(`"${POSITIVE}"`) || csv.includes(POSITIVE));
+    ok(csv.split("\r\n")[0]!.endsWith(",alternates,notes"), "the CSV has them as columns");
+    ok(csv.includes(JSON.stringify(ALTERNATES).replaceAll('"', '""')), "alternates as a JSON list");
   } finally {
     await t.close();
   }
@@ -81,6 +98,11 @@ Deno.test("the page without JavaScript shows the clean prompts; with htmx, alter
     const box = (id: string) => page.match(new RegExp(`<textarea id="${id}"[^>]*>([^<]*)<`))?.[1];
     equal(box("positive"), POSITIVE);
     equal(box("negative"), NEGATIVE);
+    // The result is rebuilt from the history row: its alternates and notes come with it.
+    for (const a of ALTERNATES) ok(page.includes(`>${a}<`), `alternate ${a} without JavaScript`);
+    equal((page.match(/data-copy="#alternate-\d"/g) ?? []).length, 2, "a Copy per alternate");
+    ok(/<details class="thinking notes">\s*<summary>Notes from the model/.test(page), "notes");
+    ok(page.includes("the dawn light adds warmth"));
 
     const run = await t.app.request("/ui/generate", {
       method: "POST",

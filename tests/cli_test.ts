@@ -297,12 +297,80 @@ Deno.test("cli: --target takes every target and old ids; the composer's note goe
       env,
     );
     equal(composed.code, 0, composed.err);
-    match(composed.out, /^POSITIVE: Un zorro rojo en la nieve\./);
+    // The prompt alone, never the result's labels.
+    match(composed.out, /^Un zorro rojo en la nieve\./);
     match(composed.err, /^Note: The idea is kept in its own words: the composer cannot translate/m);
     const listed = await cli(["presets", "targets"], env);
     match(listed.out, /^pony\s+Pony Diffusion V6: /m);
     match(listed.out, /^wan\s+WAN 2\.1 \/ 2\.2 \(video\): /m);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** A reply as a chatty model writes it when asked for labelled text. */
+const CHATTY =
+  "Here's your prompt:\n\nPOSITIVE: a red fox in the snow, golden hour light\nNEGATIVE: blurry, lowres\n\n" +
+  "This prompt emphasizes the contrast between the fox and the snow. Let me know if you'd like any changes!";
+
+Deno.test("cli: a chatty text reply prints only the parsed prompt, never labels or commentary", async () => {
+  const fake = startFakeOllama({ reply: () => CHATTY });
+  const dir = await Deno.makeTempDir();
+  try {
+    const env = { DATA_DIR: dir, OLLAMA_URL: fake.url, STRUCTURED_OUTPUT: "off" };
+    const gen = await cli(["generate", "a fox", "--target", "sdxl"], env);
+    equal(gen.code, 0, gen.err);
+    const [positive, negative, ...rest] = gen.out.split("\n\n");
+    equal(positive, "a red fox in the snow, golden hour light");
+    match(negative!, /^blurry, lowres\b/);
+    equal(rest.length, 0, `the prompt and the negative, nothing else: ${gen.out}`);
+    ok(!/POSITIVE|NEGATIVE|Here's|emphasizes|Let me know/.test(gen.out), gen.out);
+    // The composer's labelled result is parsed the same way.
+    const composed = await cli(
+      ["generate", "a heron", "--engine", "composer", "--target", "sdxl"],
+      {
+        ...env,
+      },
+    );
+    equal(composed.code, 0, composed.err);
+    ok(!/POSITIVE|NEGATIVE/.test(composed.out), composed.out);
+    match(composed.out, /heron/);
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli: a structured reply that breaks mid-stream shows only the text retry's clean prompt", async () => {
+  const fake = startFakeOllama({ reply: () => CHATTY, formatReplies: "invalid" });
+  const dir = await Deno.makeTempDir();
+  try {
+    const env = { DATA_DIR: dir, OLLAMA_URL: fake.url, STRUCTURED_OUTPUT: "on" };
+    const gen = await cli(["generate", "a fox", "--target", "sdxl"], env);
+    equal(gen.code, 0, gen.err);
+    equal(fake.requests.length >= 2, true, "asked twice");
+    equal(gen.out.split("a red fox in the snow").length, 2, `the prompt once: ${gen.out}`);
+    ok(gen.out.startsWith("a red fox in the snow, golden hour light\n\nblurry, lowres"), gen.out);
+    ok(!/and then it rambles|POSITIVE|Here's|Let me know/.test(gen.out), gen.out);
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli: a reply that was only reasoning prints no prompt and says why on stderr", async () => {
+  const fake = startFakeOllama({ reply: () => "<think>A fox, maybe in snow, or" });
+  const dir = await Deno.makeTempDir();
+  try {
+    const env = { DATA_DIR: dir, OLLAMA_URL: fake.url, STRUCTURED_OUTPUT: "off" };
+    for (const args of [["generate", "a fox"], ["generate", "-q", "a fox"]]) {
+      const r = await cli(args, env);
+      equal(r.code, 0, r.err);
+      equal(r.out, "", `${args.join(" ")}: no prompt, no blank line`);
+      match(r.err, /only reasoning/);
+    }
+  } finally {
+    await fake.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -132,6 +132,26 @@ Deno.test("invalid JSON from the model falls back once to labelled text, and aut
   }
 });
 
+Deno.test("a structured stream that breaks sends reset before the text retry, and ends clean", async () => {
+  const t = await startTestApp({ fake: { formatReplies: "invalid" } });
+  try {
+    const events = await readSse(await t.post("/generate-stream", SDXL)) as Record<
+      string,
+      unknown
+    >[];
+    const at = events.findIndex((e) => e.reset === true);
+    ok(at > 0, "the partial values came first, then the reset");
+    const before = events.slice(0, at).map((e) => e.token ?? "").join("");
+    ok(before.length > 0 && !/[{}"]/.test(before), before);
+    const done = events.at(-1)!;
+    ok(String(done.positive).startsWith("masterpiece, best quality"), String(done.positive));
+    ok(!String(done.positive).includes("rambles"));
+    ok(!String(done.result).includes("rambles"), "the result is the retry's reply alone");
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("chat and persona turns stay conversational text: no format", async () => {
   const t = await startTestApp();
   try {

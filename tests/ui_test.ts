@@ -127,6 +127,28 @@ Deno.test("an htmx post starts one run; reconnecting resumes it and never starts
   }
 });
 
+Deno.test("a page run whose structured reply breaks clears the shown values before the text retry", async () => {
+  const t = await startTestApp({ fake: { formatReplies: "invalid" } });
+  const server = serveOnPort(t.app);
+  try {
+    const fragment = await (await form(t, "/ui/generate", { input: "a kite", model: "sdxl" }, HX))
+      .text();
+    // The reset event empties the streamed text: htmx swaps its (empty) data into the <pre>.
+    match(fragment, /sse-swap="reset" hx-target="#result \.stream-text" hx-swap="innerHTML"/);
+    const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
+    const events = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const at = events.findIndex((e) => e.event === "reset");
+    ok(at > 0 && events[at - 1]!.event === "token", "the partial values, then the reset");
+    equal(events[at]!.data, "");
+    const final = events.find((e) => e.event === "final")!;
+    ok(!final.data.includes("rambles"), "the final panel holds the retry's prompt alone");
+    match(final.data, /id="positive"[^>]*>masterpiece, best quality/);
+  } finally {
+    await server.close();
+    await t.close();
+  }
+});
+
 Deno.test("the picker fragment cascades and drops choices that no longer apply", async () => {
   const t = await startTestApp();
   try {

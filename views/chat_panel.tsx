@@ -86,7 +86,13 @@ function Reply(
             )}
           </div>
         )
-        : <div class="text">{message.content}</div>}
+        : message.content || !message.message
+        ? <div class="text">{message.content}</div>
+        : (
+          <div class="text">
+            <p class="notice" role="status">{message.message}</p>
+          </div>
+        )}
       {message.stopped && (
         <p class="stopped-tag">
           <span class="badge warn">

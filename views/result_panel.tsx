@@ -260,6 +260,8 @@ export function StreamingPanel({ runId, id = "result" }: { runId: string; id?: s
       <RunBadges runId={runId} label="Writing…" />
       <ThinkingStream />
       <pre class="stream-text" sse-swap="token" hx-swap="beforeend"></pre>
+      {/* A broken structured reply's partial values are cleared before the text retry streams. */}
+      <div hidden sse-swap="reset" hx-target={`#${id} .stream-text`} hx-swap="innerHTML"></div>
       <div sse-swap="final" hx-target={`#${id}`} hx-swap="outerHTML"></div>
     </section>
   );

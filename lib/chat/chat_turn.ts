@@ -105,7 +105,13 @@ export async function prepareChatTurn(
     return {
       plan,
       hooks: {
-        onDone: (result) => store({ content: result.result, history_id: result.history_id }),
+        onDone: (result) =>
+          store({
+            content: result.result,
+            history_id: result.history_id,
+            // A reply that was only reasoning keeps no text: the panel shows why instead.
+            ...(result.message ? { message: result.message } : {}),
+          }),
         onStopped: async (partial) => {
           if (partial.reason === "error" && !partial.result) return release();
           await store({ content: partial.result, stopped: partial.reason });

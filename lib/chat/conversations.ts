@@ -24,6 +24,8 @@ export interface StoredMessage extends ChatMessage {
   stopped?: "stopped" | "error";
   /** The history entry of a finished reply. */
   history_id?: number;
+  /** Shown instead of a reply that held nothing to show (only reasoning); never sent to the LLM. */
+  message?: string;
 }
 
 /** How a reply is kept: its text and, when it has them, how it ended and its history entry. */
@@ -31,6 +33,8 @@ export interface StoredReply {
   content: string;
   stopped?: "stopped" | "error";
   history_id?: number | null;
+  /** What the user is told when the reply held no text (see `GenerationResult.message`). */
+  message?: string;
 }
 
 /** What a conversation is about; changing either starts a new one. */
@@ -178,6 +182,7 @@ export class ConversationStore {
     const assistantMessage: StoredMessage = { role: "assistant", content: stored };
     if (reply.stopped) assistantMessage.stopped = reply.stopped;
     if (typeof reply.history_id === "number") assistantMessage.history_id = reply.history_id;
+    if (reply.message) assistantMessage.message = reply.message;
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await this.#kv.get<Head>(headKey(sid, kind));
       const head = current.value;

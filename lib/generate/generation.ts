@@ -64,6 +64,11 @@ function noteNotSaved(result: GenerationResult, what: string): void {
 export type GenerationEvent =
   | { token: string }
   | { thinking: string }
+  /**
+   * A structured attempt failed and the reply starts again as labelled text: what was shown so far
+   * (partial JSON values, if any) is void, and the tokens that follow are raw text.
+   */
+  | { reset: true }
   | ({ done: true } & GenerationResult);
 
 /** What a generation touches: the LLM client and, when available, the history store. */
@@ -138,6 +143,8 @@ export async function* runGeneration(
           { model: plan.ollamaModel, why: err instanceof Error ? err.message : String(err) },
         );
         Object.assign(reply, { raw: "", shown: "", thinking: "", stats: {}, json: false });
+        // Partial values already on screen must not run into the labelled text that follows.
+        yield { reset: true };
         yield* streamReply(deps, plan, signal, reply, false);
       }
     } else yield* streamReply(deps, plan, signal, reply, false);
@@ -350,6 +357,8 @@ function saveToHistory(
       prompt_hash: result.engine === "ollama" ? promptHash(plan) : null,
       request: plan.request,
       source_image: plan.source ?? null,
+      alternates: result.alternates,
+      notes: result.notes,
     });
   } catch (err) {
     // Losing the history row must not cost the user the prompt they just waited for; a full

@@ -119,6 +119,10 @@ export const MIGRATIONS: string[] = [
      DELETE FROM history_fts WHERE rowid = old.id;
      UPDATE history_count SET n = n - 1 WHERE id = 1;
    END;`,
+  // What the model offered besides the prompt, so a result rebuilt from its row (the page
+  // without JavaScript, exports) shows it too: alternates as a JSON list, notes as text.
+  `ALTER TABLE prompt_history ADD COLUMN alternates TEXT;
+   ALTER TABLE prompt_history ADD COLUMN notes TEXT;`,
 ];
 
 /** Opens (creating if needed) the app database, switches it to WAL and runs pending migrations. */

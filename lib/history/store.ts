@@ -51,6 +51,10 @@ export interface NewHistoryEntry {
   source_image?: NewSourceImage | null;
   /** The import that brings this row, while it runs (see `beginImport`). */
   import_id?: number | null;
+  /** Other prompts the model offered beside this one. */
+  alternates?: string[] | null;
+  /** What the model said besides the prompt. */
+  notes?: string | null;
 }
 
 /** A stored entry as the API returns it. */
@@ -75,6 +79,10 @@ export interface HistoryEntry {
   ollama_digest: string | null;
   prompt_hash: string | null;
   request: Record<string, unknown> | null;
+  /** Other prompts the model offered beside this one (empty when none). */
+  alternates: string[];
+  /** What the model said besides the prompt. */
+  notes: string | null;
   /** Search matches with `[[` and `]]` around the hit words, when searching. */
   snippet?: string;
   /** The picture the prompt came from, when there was one. */
@@ -181,7 +189,7 @@ export function fromDatabaseError(err: unknown): unknown {
 }
 
 const COLUMNS =
-  "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite, ollama_digest, prompt_hash, request";
+  "id, timestamp, user_input, generated_output, positive, negative, model, ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count, duration_ms, favorite, ollama_digest, prompt_hash, request, alternates, notes";
 
 /** `COLUMNS` of the table aliased `h` (searches join it with the index). */
 const H_COLUMNS = COLUMNS.split(", ").map((c) => `h.${c}`).join(", ");
@@ -192,6 +200,17 @@ function parseJsonOrNull(value: unknown): Record<string, unknown> | null {
     return JSON.parse(value);
   } catch {
     return null;
+  }
+}
+
+/** A stored JSON list of strings; anything else (null, a damaged cell) is no list. */
+function stringList(value: unknown): string[] {
+  if (typeof value !== "string") return [];
+  try {
+    const list = JSON.parse(value);
+    return Array.isArray(list) ? list.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
   }
 }
 
@@ -232,6 +251,8 @@ function rowToEntry(r: Row): HistoryEntry {
     ollama_digest: str(r[17]),
     prompt_hash: str(r[18]),
     request: parseJsonOrNull(r[19]),
+    alternates: stringList(r[20]),
+    notes: typeof r[21] === "string" && r[21] ? r[21] : null,
   };
 }
 
@@ -264,8 +285,8 @@ export class HistoryStore {
       `INSERT INTO prompt_history (timestamp, user_input, generated_output, positive, negative, model,
          ollama_model, presets, mode, engine, seed, temperature, eval_count, prompt_eval_count,
          duration_ms, favorite, session_id, fingerprint, ollama_digest, prompt_hash, request,
-         import_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         import_id, alternates, notes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#exists = this.#prepare(
       "SELECT 1 AS x FROM prompt_history WHERE fingerprint = ? LIMIT 1",
@@ -385,6 +406,8 @@ export class HistoryStore {
       entry.prompt_hash ?? null,
       entry.request ? JSON.stringify(entry.request) : null,
       entry.import_id ?? null,
+      entry.alternates?.length ? JSON.stringify(entry.alternates) : null,
+      entry.notes || null,
     );
     const id = Number(result.lastInsertRowid);
     if (entry.source_image) this.sources.add(id, entry.source_image);

@@ -30,6 +30,9 @@ const CSV_COLUMNS = [
   "seed",
   "temperature",
   "favorite",
+  // A JSON list, as presets are.
+  "alternates",
+  "notes",
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -131,6 +134,8 @@ const ImportEntry = z.object({
   prompt_eval_count: z.number().int().nullish(),
   duration_ms: z.number().int().nullish(),
   favorite: z.boolean().optional(),
+  alternates: z.array(z.string().max(1_000_000)).max(100).nullish(),
+  notes: z.string().max(1_000_000).nullish(),
 });
 
 /** What an import did. */

@@ -146,7 +146,9 @@ Deno.test("JsonReplyStream gives JSON.parse's field text for every chunking of r
 
       const parsed = JSON.parse(json) as Record<string, Record<string, unknown>>;
       const inner = (r.wrap ? parsed.prompt : parsed) as Record<string, unknown>;
-      const joined = (v: unknown) => Array.isArray(v) ? v.join(", ") : (v as string | undefined);
+      // An escaped NUL is dropped, as a raw one is (see DECISIONS: hostile replies).
+      const joined = (v: unknown) =>
+        (Array.isArray(v) ? v.join(", ") : (v as string | undefined))?.replaceAll("\u0000", "");
       const want = {
         positive: joined(inner[r.positiveKey]) ?? "",
         negative: joined(inner[r.negativeKey]) ?? "",

@@ -13,6 +13,8 @@ export async function relayRun(
       return result;
     }
     if ("token" in event) emit("token", escapeHtml(event.token));
+    // A structured attempt broke: its values leave the page before the text retry streams.
+    else if ("reset" in event) emit("reset", "");
     else emit("thinking", escapeHtml(event.thinking));
   }
   throw new DOMException("The generation was stopped", "AbortError");

@@ -49,6 +49,8 @@ export function entryResult(
     history_id: entry.id,
     target: targetOrFirst(targets, entry.model),
     ollama_model: entry.ollama_model,
+    alternates: entry.alternates,
+    notes: entry.notes,
   };
 }
 

@@ -64,6 +64,10 @@ async function relay(
     if ("token" in event) {
       seen.text += event.token;
       emit("token", escapeHtml(event.token));
+    } else if ("reset" in event) {
+      // A structured attempt broke: its values leave the page before the text retry streams.
+      seen.text = "";
+      emit("reset", "");
     } else emit("thinking", escapeHtml(event.thinking));
   }
   throw new DOMException("The generation was stopped", "AbortError");
@@ -123,7 +127,7 @@ function chatAnnouncement(view: ChatPanelProps, error?: ErrorView): string {
   if (!last || last.role !== "assistant") return "";
   if (last.stopped) return "Stopped. The reply so far is kept in the conversation.";
   const parsed = parseReply(last.content, view.target);
-  return `${view.speaker.name} replied: ${parsed.positive || last.content}`;
+  return `${view.speaker.name} replied: ${parsed.positive || last.content || last.message || ""}`;
 }
 
 /** The form posts of the page: generate and chat (streamed with htmx, posted without), and runs. */
