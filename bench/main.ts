@@ -188,6 +188,8 @@ async function readStream(
 
 /** What the app sends Ollama for the benchmark's idea (its dry run), so `direct` sends the same. */
 let upstreamMessages: unknown = [{ role: "user", content: "Idea: x" }];
+// The JSON schema the app asks for (structured replies), sent direct too so both get one reply.
+let upstreamFormat: unknown = undefined;
 
 async function direct(
   fakeUrl: string,
@@ -197,7 +199,12 @@ async function direct(
 ) {
   const res = await fetch(`${fakeUrl}/api/chat`, {
     method: "POST",
-    body: JSON.stringify({ model: "llama3.2:latest", messages: upstreamMessages, stream: true }),
+    body: JSON.stringify({
+      model: "llama3.2:latest",
+      messages: upstreamMessages,
+      stream: true,
+      ...(upstreamFormat === undefined ? {} : { format: upstreamFormat }),
+    }),
     client,
   });
   return await readStream(res, false, t0, firstOnly);
@@ -367,6 +374,7 @@ if (want("ttft")) {
     body: JSON.stringify({ input: "x", ollama_model: "llama3.2:latest", dry_run: true }),
   })).json();
   upstreamMessages = plan.messages;
+  upstreamFormat = plan.options?.format;
   const n = full ? 1000 : 200;
   const runs = {
     warmDirect: [] as number[],
@@ -393,7 +401,7 @@ if (want("ttft")) {
   line(`## Time to first token added by us`);
   line();
   line(
-    `\`POST /generate-stream\` against \`POST /api/chat\` on the fake directly with the same messages the app sends (its dry run), ${n} requests each, interleaved; two-token replies read to the end. **Fresh**: a new client connection per request (as a browser's first request or a script); **warmed**: one kept-alive client connection.`,
+    `\`POST /generate-stream\` against \`POST /api/chat\` on the fake directly with the same messages and JSON schema the app sends (its dry run), ${n} requests each, interleaved; two-token replies read to the end. **Fresh**: a new client connection per request (as a browser's first request or a script); **warmed**: one kept-alive client connection.`,
   );
   line();
   line(
