@@ -497,6 +497,10 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
           const lastOnDone = fault === "final-text" ? 3 : 0;
           const body = pieces.slice(0, pieces.length - lastOnDone);
           if (state.stamp) {
+            // Asked for a schema, the stamps are the string value of one JSON object, as a
+            // model held to the schema writes it; the wrapper costs no visible token.
+            const json = wantsFormat && state.formatReplies === "follow";
+            if (json) send(chunkOf('{"positive": "', "", false));
             for (let i = 0; i < state.stampTokens; i++) {
               if (ac.signal.aborted) return;
               const now = performance.timeOrigin + performance.now();
@@ -509,6 +513,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
                 ac.signal,
               );
             }
+            if (json) send(chunkOf('"}', "", false));
             send(chunkOf("", "", true, finalStats(state.stampTokens)));
             controller.close();
             finish(false);
