@@ -176,7 +176,8 @@ async function readStream(
       if (!text) continue;
       if (ttft < 0) ttft = performance.now() - t0;
       const sent = Number(text.trim());
-      tokens.push({ sent, latency: now - sent });
+      // A schema's wrapper (`{"positive": "`, `"}`) carries no stamp.
+      if (Number.isFinite(sent)) tokens.push({ sent, latency: now - sent });
       if (firstOnly) {
         await reader.cancel();
         return { ttft, tokens };
