@@ -1,37 +1,20 @@
+import { CLOSE_THINK_TAG, OPEN_THINK_TAG, partialTagStart } from "./think_tags.ts";
+
 /** A piece of model output, routed either to the visible text or to the reasoning. */
 export interface ThinkPiece {
   kind: "content" | "thinking";
   text: string;
 }
 
-const OPEN_TAGS = ["<think>", "<thinking>", "<reasoning>"];
-const CLOSE_TAGS = ["</think>", "</thinking>", "</reasoning>"];
-const LONGEST = 12;
-
-/** Whether `tag` (lower case) starts at `at` in `text`, in any case. */
-function tagAt(text: string, at: number, tag: string): boolean {
-  if (at + tag.length > text.length) return false;
-  for (let k = 0; k < tag.length; k++) {
-    let c = text.charCodeAt(at + k);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== tag.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
 /**
- * The first of `tags` in `text` (any case) as [index, length]; or, when the text ends with what
- * could still become one, [-1, where that starts]; or [-1, text.length].
+ * The first tag of the kind sought in `text` as [index, length]; or, when the text ends with
+ * what could still become one, [-1, where that starts]; or [-1, text.length].
  */
-function findTag(text: string, tags: string[]): [number, number] {
-  for (let at = text.indexOf("<"); at >= 0; at = text.indexOf("<", at + 1)) {
-    for (const tag of tags) if (tagAt(text, at, tag)) return [at, tag.length];
-    if (text.length - at < LONGEST) {
-      const tail = text.slice(at).toLowerCase();
-      if (tags.some((t) => t.startsWith(tail))) return [-1, at];
-    }
-  }
-  return [-1, text.length];
+function findTag(text: string, closing: boolean): [number, number] {
+  const found = (closing ? CLOSE_THINK_TAG : OPEN_THINK_TAG).exec(text);
+  if (found) return [found.index, found[0].length];
+  const partial = partialTagStart(text, closing);
+  return [-1, partial >= 0 ? partial : text.length];
 }
 
 /**
@@ -50,7 +33,7 @@ export class ThinkFilter {
     this.#pending += chunk;
     const out: ThinkPiece[] = [];
     while (this.#pending) {
-      const [at, length] = findTag(this.#pending, this.#inThink ? CLOSE_TAGS : OPEN_TAGS);
+      const [at, length] = findTag(this.#pending, this.#inThink);
       if (at >= 0) {
         this.#emit(out, this.#pending.slice(0, at));
         this.#pending = this.#pending.slice(at + length);
