@@ -160,6 +160,7 @@ function noEntries(): AppError {
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
@@ -188,6 +189,10 @@ export class JsonListSplitter {
   #element = "";
   #skeleton = "";
   #top: "list" | "object" | null = null;
+  /** The raw text of the last string at the object's top level (capped), while it is read. */
+  #key: string | null = null;
+  /** Whether the last top-level token was the key `"entries"` (1), then its colon (2), or not (0). */
+  #entriesKey: 0 | 1 | 2 = 0;
 
   /** Feeds the next piece of text; returns the elements it completed. */
   feed(text: string): string[] {
@@ -199,7 +204,13 @@ export class JsonListSplitter {
       if (this.#inString) {
         if (this.#escaped) this.#escaped = false;
         else if (code === BACKSLASH) this.#escaped = true;
-        else if (code === QUOTE) this.#inString = false;
+        else if (code === QUOTE) {
+          this.#inString = false;
+          if (this.#key !== null) this.#entriesKey = this.#key === "entries" ? 1 : 0;
+          this.#key = null;
+          continue;
+        }
+        if (this.#key !== null && this.#key.length <= 8) this.#key += text[i];
         continue;
       }
       if (this.#top === null) {
@@ -221,16 +232,22 @@ export class JsonListSplitter {
         this.#inElement = true;
         elementFrom = i;
       }
+      // Whether `[` opens the entries list is decided by the tokens before it, kept as they
+      // pass: testing the text read so far at each `[` made a document of lists quadratic.
+      const opensEntries = this.#entriesKey === 2;
+      if (!isSpace(code)) {
+        this.#entriesKey = code === COLON && this.#entriesKey === 1 && this.#depth === 1 ? 2 : 0;
+      }
       if (code === QUOTE) {
         this.#inString = true;
+        if (this.#top === "object" && this.#depth === 1) this.#key = "";
         continue;
       }
       if (code === OPEN_BRACE || code === OPEN_BRACKET) {
         this.#depth++;
         if (
           code === OPEN_BRACKET && !this.#listDone && !this.#inList() &&
-          (this.#top === "list" ? this.#depth === 1 : this.#depth === 2 &&
-            /"entries"\s*:\s*$/.test(this.#skeletonWith(text, skeletonFrom, i)))
+          (this.#top === "list" ? this.#depth === 1 : this.#depth === 2 && opensEntries)
         ) {
           // The list itself stays in the skeleton as `[]`; its items are cut out.
           this.#skeleton = `${this.#skeletonWith(text, skeletonFrom, i)}[`;

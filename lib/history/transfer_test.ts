@@ -3,6 +3,7 @@ import { openDatabase } from "./db.ts";
 import { HistoryStore } from "./store.ts";
 import { AppError } from "../app/errors.ts";
 import { importStream, JsonListSplitter } from "./transfer.ts";
+import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 
 function store(db = openDatabase(":memory:")) {
   return new HistoryStore(db);
@@ -74,6 +75,42 @@ Deno.test("the list splitter refuses text that is not JSON or holds no list", ()
     })()),
     /entries/,
   );
+});
+
+Deno.test("the list splitter takes 1 MB of other lists before the entries in linear time", async () => {
+  // Each `[` of the object around the list was checked against all the text before it (over a
+  // minute here); linear, it takes about 60 ms, and the budget leaves room for a loaded machine.
+  const doc = `{${'"x":[],'.repeat(150_000)}"entries" : [${JSON.stringify(row(1))}]}`;
+  const timed = await withinBudget(() => {
+    const s = new JsonListSplitter();
+    const found: string[] = [];
+    for (let i = 0; i < doc.length; i += 128 * 1024) {
+      found.push(...s.feed(doc.slice(i, i + 128 * 1024)));
+    }
+    s.end();
+    equal(found.length, 1);
+  }, 300);
+  ok(timed.ok, describeTiming(timed.last));
+});
+
+Deno.test("the list splitter takes the entries only from the top-level entries key", () => {
+  for (
+    const [doc, want] of [
+      ['{"entries" :\n [1, 2]}', [1, 2]],
+      ['{"a": "entries", "b": [3], "entries": [4]}', [4]],
+      ['{"meta": {"entries": [5]}, "entries": [6]}', [6]],
+      ['{"entriesx": [7], "entries": [8]}', [8]],
+      ['{"entr\\u0069es": [9], "entries": [10]}', [10]],
+    ] as const
+  ) {
+    for (let cut = 1; cut <= doc.length; cut++) {
+      const s = new JsonListSplitter();
+      const found: string[] = [];
+      for (let i = 0; i < doc.length; i += cut) found.push(...s.feed(doc.slice(i, i + cut)));
+      s.end();
+      deepEqual(found.map((t) => JSON.parse(t)), want, `${doc} cut ${cut}`);
+    }
+  }
 });
 
 Deno.test("import: timestamps must be real ISO times between 1970 and 9999", async () => {
