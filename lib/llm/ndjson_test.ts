@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type ByteSource, NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import type { ByteSource } from "./line_reader.ts";
+import { NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
 import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 
 const encoder = new TextEncoder();
