@@ -168,3 +168,62 @@ export class LineReader<T> {
     this.#format.line(line, out);
   }
 }
+
+/** Whether the stream ends within a moment (nothing but its end left to read). */
+async function endsSoon(reader: LineReader<unknown>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = await Promise.race([
+    reader.read().then((items) => items === null, () => false),
+    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 50)),
+  ]);
+  clearTimeout(timer);
+  return ended;
+}
+
+/**
+ * Lets go of a streamed reply once the client is done with it. A finished reply's body ends
+ * right after its last event: reading to its end returns the connection to the pool for the next
+ * request, and a server that keeps it open is cut off; an unfinished one is cut off at once.
+ * Anything still unread is dropped, so the connection closes now rather than at GC.
+ */
+export async function releaseReply(
+  upstream: { abortUpstream(): void; stop(): void },
+  reader: LineReader<unknown> | undefined,
+  res: Response | undefined,
+  finished: boolean,
+): Promise<void> {
+  if (finished && reader && !(await endsSoon(reader))) upstream.abortUpstream();
+  upstream.stop();
+  if (!finished) upstream.abortUpstream();
+  if (reader) await reader.cancel();
+  else await res?.body?.cancel().catch(() => {});
+}
+
+/**
+ * The body as text, read no further than `limit` bytes: null when it is longer, so a server that
+ * answers without end costs no more than the limit.
+ */
+export async function readCapped(res: Response, limit: number): Promise<string | null> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) return null;
+      chunks.push(value);
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

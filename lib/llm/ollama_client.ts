@@ -1,4 +1,5 @@
 import { NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import { releaseReply } from "./line_reader.ts";
 import { ThinkFilter } from "./think_filter.ts";
 import {
   llmTotalTimeout,
@@ -180,22 +181,7 @@ export class OllamaClient implements LlmClient {
     } catch (err) {
       throw this.#mapError(err, watchdog);
     } finally {
-      if (finished && reader && res) {
-        // Ollama ends the body right after `done`: reading to its end returns the connection
-        // to the pool for the next request.
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const end = await Promise.race([
-          reader.read().then((r) => r === null || r.length === 0, () => false),
-          new Promise<false>((r) => timer = setTimeout(() => r(false), 50)),
-        ]);
-        clearTimeout(timer);
-        if (!end) watchdog.abortUpstream();
-      }
-      watchdog.stop();
-      if (!finished) watchdog.abortUpstream();
-      // Anything still unread is dropped, so the connection closes now rather than at GC.
-      await reader?.cancel();
-      await res?.body?.cancel().catch(() => {});
+      await releaseReply(watchdog, reader, res, finished);
     }
   }
 
