@@ -1,14 +1,8 @@
-import { NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import { NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
 import { releaseReply } from "./line_reader.ts";
 import { ThinkFilter } from "./think_filter.ts";
-import {
-  llmTotalTimeout,
-  ollamaApiError,
-  ollamaModelNotFound,
-  ollamaTimeout,
-  ollamaUnreachable,
-} from "./errors.ts";
-import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
+import { ollamaApiError, ollamaModelNotFound, ollamaUnreachable } from "./errors.ts";
+import { hasVisibleText, ProgressWatchdog, watchdogError } from "./watchdog.ts";
 import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError, withoutNul } from "./reply_limit.ts";
 import { AppError } from "../app/errors.ts";
 import type {
@@ -246,15 +240,13 @@ export class OllamaClient implements LlmClient {
   }
 
   #mapError(err: unknown, watchdog: ProgressWatchdog): unknown {
-    if (err instanceof AppError) return err;
-    if (watchdog.overTime || err instanceof TotalTimeout) {
-      return llmTotalTimeout(this.baseUrl, "ollama", (watchdog.totalMs ?? 0) / 1000);
-    }
-    if (watchdog.timedOut || err instanceof ProgressTimeout) {
-      return ollamaTimeout(watchdog.ms / 1000);
-    }
-    if (watchdog.callerAborted) return err;
-    if (err instanceof NdjsonTooLongError || err instanceof ReplyTooLongError) {
+    const stopped = watchdogError(err, watchdog, this.baseUrl, "ollama");
+    if (stopped !== null) return stopped;
+    // The stream's own faults first: a malformed line may say "network" and still be one.
+    if (
+      err instanceof NdjsonLineError || err instanceof NdjsonTooLongError ||
+      err instanceof ReplyTooLongError
+    ) {
       return ollamaApiError(err.message);
     }
     if (
@@ -262,7 +254,6 @@ export class OllamaClient implements LlmClient {
     ) {
       return ollamaUnreachable(this.baseUrl, err);
     }
-    if (err instanceof Error && err.name === "NdjsonLineError") return ollamaApiError(err.message);
     return ollamaApiError(err instanceof Error ? err.message : String(err));
   }
 }

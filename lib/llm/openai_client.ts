@@ -1,13 +1,7 @@
 import { AppError } from "../app/errors.ts";
 import type { ChatEvent, InstalledModel } from "./types.ts";
 import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
-import {
-  llmApiError,
-  llmModelNotFound,
-  llmTimeout,
-  llmTotalTimeout,
-  llmUnreachable,
-} from "./errors.ts";
+import { llmApiError, llmModelNotFound, llmUnreachable } from "./errors.ts";
 import {
   capabilitiesOf,
   ChatChunkDecoder,
@@ -25,7 +19,7 @@ import {
 } from "./openai_wire.ts";
 import { SseReader, SseTooLongError } from "./sse_reader.ts";
 import { readCapped, releaseReply } from "./line_reader.ts";
-import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
+import { hasVisibleText, ProgressWatchdog, watchdogError } from "./watchdog.ts";
 import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError, withoutNul } from "./reply_limit.ts";
 
 /** What `version()` reports: the OpenAI dialect has no version route. */
@@ -311,14 +305,8 @@ export class OpenAiClient implements LlmClient {
   }
 
   #mapError(err: unknown, watchdog: ProgressWatchdog, answered: boolean): unknown {
-    if (err instanceof AppError) return err;
-    if (watchdog.overTime || err instanceof TotalTimeout) {
-      return llmTotalTimeout(this.#shown, "openai", (watchdog.totalMs ?? 0) / 1000);
-    }
-    if (watchdog.timedOut || err instanceof ProgressTimeout) {
-      return llmTimeout(this.#shown, "openai", watchdog.ms / 1000);
-    }
-    if (watchdog.callerAborted) return err;
+    const stopped = watchdogError(err, watchdog, this.#shown, "openai");
+    if (stopped !== null) return stopped;
     if (
       err instanceof OpenAiWireError || err instanceof SseTooLongError ||
       err instanceof ReplyTooLongError
