@@ -161,10 +161,10 @@ export class OllamaClient implements LlmClient {
           if (typeof message.content === "string" && message.content) {
             budget.add(message.content);
             if (hasVisibleText(message.content)) watchdog.progress();
-            for (const piece of filter.push(message.content)) yield toEvent(piece);
+            for (const piece of filter.push(message.content)) yield piece;
           }
           if (chunk.done === true) {
-            for (const piece of filter.flush()) yield toEvent(piece);
+            for (const piece of filter.flush()) yield piece;
             finished = true;
             yield { type: "done", stats: statsOf(chunk) };
             return;
@@ -256,12 +256,6 @@ export class OllamaClient implements LlmClient {
     }
     return ollamaApiError(err instanceof Error ? err.message : String(err));
   }
-}
-
-function toEvent(piece: { kind: "content" | "thinking"; text: string }): ChatEvent {
-  return piece.kind === "content"
-    ? { type: "content", text: piece.text }
-    : { type: "thinking", text: piece.text };
 }
 
 function nsToMs(v: unknown): number | undefined {

@@ -339,3 +339,16 @@ Deno.test("OllamaClient reports a malformed line as a 502 whatever words it hold
     await fake.close();
   }
 });
+
+Deno.test("OllamaClient drops NUL characters from the model's text and reasoning", async () => {
+  const fake = startFakeOllama({ reply: () => "a\0 fox\0 at dawn", reasoning: "hm\0m" });
+  try {
+    const client = new OllamaClient({ baseUrl: fake.url, timeoutMs: 2000 });
+    deepEqual(await collect(client, "qwen3:latest", true), {
+      content: "a fox at dawn",
+      thinking: "hmm",
+    });
+  } finally {
+    await fake.close();
+  }
+});

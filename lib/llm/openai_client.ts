@@ -351,7 +351,9 @@ function shownUrl(url: string): string {
 
 /** The event without NUL characters in its text. */
 function clean(event: ChatEvent): ChatEvent {
-  return event.type === "done" ? event : { type: event.type, text: withoutNul(event.text) };
+  // Checked first, so the token path makes no second object for text that has none.
+  if (event.type === "done" || !event.text.includes("\0")) return event;
+  return { type: event.type, text: withoutNul(event.text) };
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -646,3 +646,12 @@ Deno.test("OpenAiClient gives the same events wherever the stream's bytes are cu
     deepEqual(timeless((await collect(client, "legacy-r1")).events), want, `cut at ${cut}`);
   }
 });
+
+Deno.test("OpenAiClient drops NUL characters from the model's text, streamed or whole", async () => {
+  await withFake({ reply: () => "a\0 fox\0 at dawn" }, async (_fake, client) => {
+    for (const stream of [true, false]) {
+      const got = await collect(client({ stream }), "llama3.2:latest");
+      equal(got.content, "a fox at dawn", `stream: ${stream}`);
+    }
+  });
+});

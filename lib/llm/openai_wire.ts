@@ -1,4 +1,4 @@
-import { ThinkFilter, type ThinkPiece } from "./think_filter.ts";
+import { ThinkFilter } from "./think_filter.ts";
 import type { ChatEvent, GenerationStats, InstalledModel } from "./types.ts";
 import type { ChatMessage, GenerationOptions } from "./types.ts";
 
@@ -153,12 +153,6 @@ export function chatRequestBody(
   return body;
 }
 
-function toEvent(piece: ThinkPiece): ChatEvent {
-  return piece.kind === "content"
-    ? { type: "content", text: piece.text }
-    : { type: "thinking", text: piece.text };
-}
-
 function reasoningOf(delta: Json): string {
   // llama.cpp, vLLM and DeepSeek say `reasoning_content`; Ollama says `reasoning`. A server that
   // sends both sends the same text twice, so one is taken.
@@ -200,7 +194,7 @@ export class ChatChunkDecoder {
       const reasoning = reasoningOf(delta);
       if (reasoning) out.push({ type: "thinking", text: reasoning });
       if (typeof delta.content === "string" && delta.content) {
-        for (const piece of this.#filter.push(delta.content)) out.push(toEvent(piece));
+        out.push(...this.#filter.push(delta.content));
       }
     }
     if (typeof choice.finish_reason === "string") this.#finish = choice.finish_reason;
@@ -209,7 +203,7 @@ export class ChatChunkDecoder {
 
   /** What the think filter still holds, at the end of the reply. */
   end(): ChatEvent[] {
-    return this.#filter.flush().map(toEvent);
+    return this.#filter.flush();
   }
 
   /** The stats for the final event. */
