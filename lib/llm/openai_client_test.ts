@@ -2,7 +2,7 @@ import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { AppError } from "../app/errors.ts";
 import type { ChatEvent } from "./types.ts";
 import { OllamaClient } from "./ollama_client.ts";
-import { defaultReply } from "../../tests/fakes/fake_ollama.ts";
+import { defaultReply } from "../../tests/fakes/fake_common.ts";
 import {
   type FakeOpenAi,
   type FakeOpenAiOptions,

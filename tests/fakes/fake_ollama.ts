@@ -5,7 +5,7 @@
  * Tests start it on a random loopback port; `deno task fake-ollama` serves it on 11434 for people.
  */
 
-import { jsonReply } from "./fake_openai.ts";
+import { defaultReply, goJson, jsonReply, type SeenImage, sleep, words } from "./fake_common.ts";
 
 /** A fault the fake can inject into `/api/chat` and `/api/generate`. */
 export type Fault =
@@ -105,14 +105,6 @@ const DEFAULT_MODELS: FakeModel[] = [
   { name: "gemma3:4b", capabilities: ["completion", "vision"] },
 ];
 
-/** What a vision model makes of an image it was sent: its format and size, from its header. */
-export interface SeenImage {
-  format: "png" | "jpeg" | "webp" | "gif";
-  width: number;
-  height: number;
-  bytes: number;
-}
-
 /**
  * Reads an image's header as a vision model's image loader would (Go's `image.DecodeConfig`):
  * PNG, JPEG, WebP and GIF; anything else is "unknown format", as Ollama says.
@@ -163,60 +155,8 @@ function decodeImages(list: unknown): Uint8Array[] | { badByte: number } {
   return out;
 }
 
-/** Go's json.Marshal escapes <, > and & in strings; a faithful fake does the same. */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026");
-}
-
 function goTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.?0+Z$/, "Z");
-}
-
-/** The default reply: a plausible prompt built from the idea, in the format the system prompt asks for. */
-export function defaultReply(
-  messages: { role: string; content: string; seen?: SeenImage[] }[],
-  seed?: number,
-): string {
-  const system = messages.find((m) => m.role === "system")?.content ?? "";
-  const last = [...messages].reverse().find((m) => m.role === "user");
-  const user = last?.content ?? "";
-  const ideaLine = user.split("\n").find((l) => /^(idea|image idea|message):/i.test(l.trim())) ??
-    user.split("\n")[0] ?? "";
-  let idea = ideaLine.replace(/^[^:]*:\s*/, "").trim().replace(/[.!?]+$/, "") || "a scene";
-  // A vision model writes about what it was shown, first, so short tag prompts keep it too.
-  for (const image of (last?.seen ?? []).toReversed()) {
-    idea = `seen in a ${image.width}x${image.height} ${image.format} image: ${idea}`;
-  }
-  const turns = messages.filter((m) => m.role === "user").length;
-  const flavor = seed === undefined ? "" : ` variant ${seed % 97}`;
-  if (/NEGATIVE:/.test(system)) {
-    const tags = idea.toLowerCase().split(/\s+/).slice(0, 8).join(" ");
-    return `POSITIVE: masterpiece, best quality, (${tags}:1.2), dramatic lighting, ` +
-      `highly detailed, sharp focus${flavor}${turns > 1 ? `, refined ${turns}` : ""}\n` +
-      `NEGATIVE: blurry, lowres, watermark, text, deformed hands, jpeg artifacts`;
-  }
-  return `${idea.charAt(0).toUpperCase()}${idea.slice(1)}, rendered as a richly detailed scene ` +
-    `with layered depth, soft directional light raking across textured surfaces, and a calm ` +
-    `palette that lets the subject stand apart from the background${flavor}` +
-    `${turns > 1 ? `, refined in turn ${turns}` : ""}.`;
-}
-
-function words(text: string): string[] {
-  return text.match(/\S+\s*/g) ?? [];
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }
 
 function errorJson(status: number, message: string): Response {

@@ -8,7 +8,7 @@
  * the two ways servers report an error mid-stream. Tests start it on a random loopback port;
  * `deno task fake-openai` serves it on 1234 for people.
  */
-import { defaultReply, goJson } from "./fake_ollama.ts";
+import { defaultReply, goJson, jsonReply, sleep, words } from "./fake_common.ts";
 
 /** A fault the fake can inject. */
 export type OpenAiFault =
@@ -127,85 +127,6 @@ type Settings = Required<Omit<FakeOpenAiOptions, "port" | "hostname" | "apiKey">
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function words(text: string): string[] {
-  return text.match(/\S+\s*/g) ?? [];
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
-
-/** The positive and negative parts of a reply in the `POSITIVE:`/`NEGATIVE:` format, if any. */
-function replyParts(reply: string): { positive: string; negative: string } {
-  let positive = "";
-  let negative = "";
-  for (const line of reply.split("\n")) {
-    if (line.startsWith("POSITIVE:")) positive = line.slice(9).trim();
-    else if (line.startsWith("NEGATIVE:")) negative = line.slice(9).trim();
-  }
-  return positive ? { positive, negative } : { positive: reply.trim(), negative: "" };
-}
-
-/** A value that fits the JSON schema, filled from the reply (what a constrained model writes). */
-function fromSchema(
-  schema: unknown,
-  parts: { positive: string; negative: string },
-  name: string,
-  depth: number,
-): unknown {
-  if (!isObject(schema) || depth > 8) return parts.positive;
-  if ("const" in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
-  const choices = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(choices) && choices.length) {
-    const pick = choices.find((c) => !(isObject(c) && c.type === "null")) ?? choices[0];
-    return fromSchema(pick, parts, name, depth + 1);
-  }
-  let type = schema.type;
-  if (Array.isArray(type)) type = type.find((t) => t !== "null") ?? "null";
-  if (type === undefined && isObject(schema.properties)) type = "object";
-  switch (type) {
-    case "object": {
-      const out: Json = {};
-      const properties = isObject(schema.properties) ? schema.properties : {};
-      for (const [key, sub] of Object.entries(properties)) {
-        out[key] = fromSchema(sub, parts, key, depth + 1);
-      }
-      return out;
-    }
-    case "array": {
-      const count = typeof schema.minItems === "number" && schema.minItems > 1
-        ? Math.min(schema.minItems, 16)
-        : 1;
-      return Array.from({ length: count }, () => fromSchema(schema.items, parts, name, depth + 1));
-    }
-    case "integer":
-      return typeof schema.minimum === "number" ? Math.ceil(schema.minimum) : 1;
-    case "number":
-      return typeof schema.minimum === "number" ? schema.minimum : 0.5;
-    case "boolean":
-      return true;
-    case "null":
-      return null;
-    default:
-      return name.toLowerCase().includes("negative") ? parts.negative : parts.positive;
-  }
-}
-
-/** The JSON text a model constrained to the format writes for this reply. */
-export function jsonReply(schema: unknown, reply: string): string {
-  const parts = replyParts(reply);
-  if (schema !== undefined) return JSON.stringify(fromSchema(schema, parts, "", 0));
-  return JSON.stringify(parts.negative ? parts : { prompt: parts.positive });
 }
 
 /** Starts the fake on loopback (a random port unless one is given). */
