@@ -135,3 +135,74 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, { once: true });
   });
 }
+
+/** The live connection counters a fake shows tests. */
+export interface StreamCounters {
+  /** Streams currently open. */
+  readonly openStreams: number;
+  /** Streams ended because the client went away. */
+  readonly cancelledStreams: number;
+  /** Requests held open without an answer (a hang or stall fault). */
+  readonly hangingRequests: number;
+  /** The most streams that were open at once. */
+  readonly peakStreams: number;
+}
+
+/** Counts a fake's streams and the requests it holds unanswered. */
+export class StreamCounts implements StreamCounters {
+  openStreams = 0;
+  cancelledStreams = 0;
+  hangingRequests = 0;
+  peakStreams = 0;
+  readonly #held = new Set<() => void>();
+
+  /**
+   * Counts a stream as open. The returned function ends it, the first time only (`cancelled`:
+   * the client went away), and says whether this call was that first time.
+   */
+  open(): (cancelled: boolean) => boolean {
+    this.openStreams++;
+    this.peakStreams = Math.max(this.peakStreams, this.openStreams);
+    let counted = true;
+    return (cancelled) => {
+      if (!counted) return false;
+      counted = false;
+      this.openStreams--;
+      if (cancelled) this.cancelledStreams++;
+      return true;
+    };
+  }
+
+  /** Holds a request unanswered until the client goes away or `releaseAll()`; then `answer()`. */
+  hold(signal: AbortSignal, answer: () => Response): Promise<Response> {
+    this.hangingRequests++;
+    return new Promise<Response>((resolve) => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.hangingRequests--;
+        this.#held.delete(release);
+        resolve(answer());
+      };
+      this.#held.add(release);
+      signal.addEventListener("abort", release, { once: true });
+    });
+  }
+
+  /** Answers every held request (the fake is closing or its port is). */
+  releaseAll(): void {
+    for (const release of [...this.#held]) release();
+  }
+
+  /** The fake's `api` with these counters as read-only properties. */
+  on<T extends StreamCounters>(api: Omit<T, keyof StreamCounters>): T {
+    const read = (get: () => number) => ({ get, enumerable: true });
+    return Object.defineProperties(api, {
+      openStreams: read(() => this.openStreams),
+      cancelledStreams: read(() => this.cancelledStreams),
+      hangingRequests: read(() => this.hangingRequests),
+      peakStreams: read(() => this.peakStreams),
+    }) as T;
+  }
+}

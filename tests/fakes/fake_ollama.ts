@@ -5,7 +5,16 @@
  * Tests start it on a random loopback port; `deno task fake-ollama` serves it on 11434 for people.
  */
 
-import { defaultReply, goJson, jsonReply, type SeenImage, sleep, words } from "./fake_common.ts";
+import {
+  defaultReply,
+  goJson,
+  jsonReply,
+  type SeenImage,
+  sleep,
+  type StreamCounters,
+  StreamCounts,
+  words,
+} from "./fake_common.ts";
 
 /** A fault the fake can inject into `/api/chat` and `/api/generate`. */
 export type Fault =
@@ -81,18 +90,11 @@ export interface FakeOllamaOptions {
 }
 
 /** A running fake with its address, its request log and live connection counters. */
-export interface FakeOllama {
+/** A running fake with its address, its request log and live connection counters. */
+export interface FakeOllama extends StreamCounters {
   url: string;
   port: number;
   requests: RecordedRequest[];
-  /** Streams currently open. */
-  readonly openStreams: number;
-  /** Streams ended because the client went away. */
-  readonly cancelledStreams: number;
-  /** Requests held open without an answer (the `hang` fault). */
-  readonly hangingRequests: number;
-  /** The most streams that were open at once. */
-  readonly peakStreams: number;
   set(options: Partial<FakeOllamaOptions>): void;
   chatRequests(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -184,12 +186,8 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     failWhen: options.failWhen ?? (() => false),
     formatReplies: options.formatReplies ?? "follow",
   };
-  let peakStreams = 0;
   const requests: RecordedRequest[] = [];
-  let openStreams = 0;
-  let cancelledStreams = 0;
-  let hangingRequests = 0;
-  const hanging = new Set<() => void>();
+  const counts = new StreamCounts();
   const shutdown = new AbortController();
 
   function findModel(name: unknown): FakeModel | undefined {
@@ -408,15 +406,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
 
     const encoder = new TextEncoder();
     const ac = new AbortController();
-    let counted = true;
-    openStreams++;
-    peakStreams = Math.max(peakStreams, openStreams);
-    const finish = (cancelled: boolean) => {
-      if (!counted) return;
-      counted = false;
-      openStreams--;
-      if (cancelled) cancelledStreams++;
-    };
+    const finish = counts.open();
     const pieces = words(text);
     const thinkPieces = words(reasoning);
     const body$ = new ReadableStream<Uint8Array>({
@@ -424,7 +414,6 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
         const send = (obj: unknown) => controller.enqueue(encoder.encode(goJson(obj) + "\n"));
         const hangForever = () =>
           new Promise<void>((resolve) => {
-            hanging.add(resolve);
             ac.signal.addEventListener("abort", () => resolve(), { once: true });
             shutdown.signal.addEventListener("abort", () => resolve(), { once: true });
           });
@@ -509,18 +498,9 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
 
     const headers = { "content-type": "application/x-ndjson" };
     if (fault === "hang") {
-      hangingRequests++;
-      return new Promise<Response>((resolve) => {
-        let released = false;
-        const release = () => {
-          if (released) return;
-          released = true;
-          hangingRequests--;
-          finish(true);
-          resolve(new Response("", { status: 500 }));
-        };
-        hanging.add(release);
-        req.signal.addEventListener("abort", release, { once: true });
+      return counts.hold(req.signal, () => {
+        finish(true);
+        return new Response("", { status: 500 });
       });
     }
     if (fault === "slow-first-byte") {
@@ -634,22 +614,10 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
   }, handle);
   const port = server.addr.port;
 
-  return {
+  return counts.on<FakeOllama>({
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    get openStreams() {
-      return openStreams;
-    },
-    get cancelledStreams() {
-      return cancelledStreams;
-    },
-    get hangingRequests() {
-      return hangingRequests;
-    },
-    get peakStreams() {
-      return peakStreams;
-    },
     set(update) {
       Object.assign(
         state,
@@ -662,11 +630,11 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
       );
     },
     async close() {
-      for (const release of hanging) release();
+      counts.releaseAll();
       shutdown.abort();
       await server.finished;
     },
-  };
+  });
 }
 
 if (import.meta.main) {

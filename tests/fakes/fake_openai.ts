@@ -8,7 +8,15 @@
  * the two ways servers report an error mid-stream. Tests start it on a random loopback port;
  * `deno task fake-openai` serves it on 1234 for people.
  */
-import { defaultReply, goJson, jsonReply, sleep, words } from "./fake_common.ts";
+import {
+  defaultReply,
+  goJson,
+  jsonReply,
+  sleep,
+  type StreamCounters,
+  StreamCounts,
+  words,
+} from "./fake_common.ts";
 
 /** A fault the fake can inject. */
 export type OpenAiFault =
@@ -91,18 +99,10 @@ export interface FakeOpenAiOptions {
 }
 
 /** A running fake with its address, its request log and live connection counters. */
-export interface FakeOpenAi {
+export interface FakeOpenAi extends StreamCounters {
   url: string;
   port: number;
   requests: OpenAiRecordedRequest[];
-  /** Streams currently open. */
-  readonly openStreams: number;
-  /** Streams ended because the client went away. */
-  readonly cancelledStreams: number;
-  /** Requests held open without an answer (the `stall-headers` fault). */
-  readonly hangingRequests: number;
-  /** The most streams that were open at once. */
-  readonly peakStreams: number;
   /** Changes settings; resolves once they hold (for `refuse`, once the port is closed or open). */
   set(options: Partial<FakeOpenAiOptions>): Promise<void>;
   chatRequests(): Record<string, unknown>[];
@@ -154,13 +154,8 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
   };
   const hostname = options.hostname ?? "127.0.0.1";
   const requests: OpenAiRecordedRequest[] = [];
-  let openStreams = 0;
-  let cancelledStreams = 0;
-  let hangingRequests = 0;
-  let peakStreams = 0;
+  const counts = new StreamCounts();
   let nextId = 0;
-  /** Ends every request held open (stalls), on close or when the port closes. */
-  const hanging = new Set<() => void>();
   const encoder = new TextEncoder();
 
   const json = (value: unknown) => state.goEscape ? goJson(value) : JSON.stringify(value);
@@ -313,20 +308,11 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
     }
   }
 
+  /** Held until the client goes away, the fake closes or its port does. */
   function stall(req: Request, record: OpenAiRecordedRequest): Promise<Response> {
-    hangingRequests++;
-    return new Promise<Response>((resolve) => {
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        hangingRequests--;
-        hanging.delete(release);
-        if (req.signal.aborted) record.closedByClient = true;
-        resolve(new Response("", { status: 503 }));
-      };
-      hanging.add(release);
-      req.signal.addEventListener("abort", release, { once: true });
+    return counts.hold(req.signal, () => {
+      if (req.signal.aborted) record.closedByClient = true;
+      return new Response("", { status: 503 });
     });
   }
 
@@ -493,17 +479,9 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
       () => lifetime.signal.removeEventListener("abort", stopOnShutdown),
       { once: true },
     );
-    let counted = true;
-    openStreams++;
-    peakStreams = Math.max(peakStreams, openStreams);
+    const end = counts.open();
     const finishStream = (cancelled: boolean) => {
-      if (!counted) return;
-      counted = false;
-      openStreams--;
-      if (cancelled) {
-        cancelledStreams++;
-        record.closedByClient = true;
-      }
+      if (end(cancelled) && cancelled) record.closedByClient = true;
     };
     let pinger: ReturnType<typeof setInterval> | undefined;
     const events = new ReadableStream<Uint8Array>({
@@ -723,29 +701,17 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
   let transition = Promise.resolve();
 
   async function stopListening(): Promise<void> {
-    for (const release of [...hanging]) release();
+    counts.releaseAll();
     lifetime.abort();
     const running = server;
     server = null;
     await running?.shutdown();
   }
 
-  return {
+  return counts.on<FakeOpenAi>({
     url: `http://${hostname}:${port}`,
     port,
     requests,
-    get openStreams() {
-      return openStreams;
-    },
-    get cancelledStreams() {
-      return cancelledStreams;
-    },
-    get hangingRequests() {
-      return hangingRequests;
-    },
-    get peakStreams() {
-      return peakStreams;
-    },
     set(update) {
       const before = state.fault;
       Object.assign(
@@ -768,7 +734,7 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
       await transition;
       await stopListening();
     },
-  };
+  });
 }
 
 if (import.meta.main) {
