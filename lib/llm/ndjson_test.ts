@@ -169,3 +169,9 @@ Deno.test("ndjson reader refuses a whole line past the limit that came in one re
   await assert.rejects(drain([encoder.encode(`"${"a".repeat(100)}"\n`)], 50), NdjsonTooLongError);
   assert.deepEqual(await drain([encoder.encode(`"${"a".repeat(40)}"\n`)], 50), ["a".repeat(40)]);
 });
+
+Deno.test("ndjson reader ends lines only at \\n: a \\r is white space inside one", async () => {
+  // Unlike an event stream, where a lone \r ends a line, JSON may hold \r between its tokens.
+  const reads = await readAll(new NdjsonReader(plainStream(['{"a":\r1}\r\n{"b"', ":\r2}\r\n"])));
+  assert.deepEqual(reads.flat(), [{ a: 1 }, { b: 2 }]);
+});
