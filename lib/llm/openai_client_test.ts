@@ -1,5 +1,4 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
-import { AppError } from "../app/errors.ts";
 import type { ChatEvent } from "./types.ts";
 import { OllamaClient } from "./ollama_client.ts";
 import { defaultReply } from "../../tests/fakes/fake_common.ts";
@@ -9,6 +8,7 @@ import {
   type OpenAiFault,
   startFakeOpenAi,
 } from "../../tests/fakes/fake_openai.ts";
+import { closedPortUrl, failsWith } from "../../tests/fakes/llm_failures.ts";
 import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
 import { OPENAI_COMPATIBLE, OpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 
@@ -82,28 +82,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-/** Asserts the promise fails with an AppError of this status; returns it. */
-async function failsWith(promise: Promise<unknown>, status: number): Promise<AppError> {
-  let caught: unknown;
-  await rejects(promise, (err: unknown) => {
-    caught = err;
-    return true;
-  });
-  ok(caught instanceof AppError, `not an AppError: ${caught}`);
-  equal(caught.status, status, caught.message);
-  return caught;
-}
-
 /** A caller's signal that ends a test whose client fails to time out, instead of hanging it. */
 function bail(): AbortSignal {
   return AbortSignal.timeout(3000);
-}
-
-function closedPortUrl(): string {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
-  probe.close();
-  return url;
 }
 
 Deno.test("both clients fit the LlmClient surface the app is wired to", () => {
