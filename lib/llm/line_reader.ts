@@ -12,7 +12,7 @@ export interface ByteSource {
  * A fetch body as a byte source. Byte streams are read into one reused buffer (BYOB): fetch would
  * otherwise allocate a fresh 64 KiB buffer for every read, that is for every token.
  */
-export function streamSource(body: ReadableStream<Uint8Array>): ByteSource {
+function streamSource(body: ReadableStream<Uint8Array>): ByteSource {
   let byob: ReadableStreamBYOBReader | null = null;
   let plain: ReadableStreamDefaultReader<Uint8Array> | null = null;
   let bytes: Uint8Array<ArrayBuffer> | null = null;

@@ -9,7 +9,7 @@ export class NdjsonLineError extends Error {
 }
 
 /** Longest line we accept: a token line is about 150 bytes, a final line with stats a few hundred. */
-export const MAX_NDJSON_LINE = 1024 * 1024;
+const MAX_NDJSON_LINE = 1024 * 1024;
 
 /** A line longer than the limit: the stream is not one we can read. */
 export class NdjsonTooLongError extends Error {

@@ -55,7 +55,7 @@ export function errorInfo(body: string): WireErrorInfo {
 }
 
 /** The error an already parsed object carries, or null when it carries none. */
-export function errorInfoOf(value: Json): WireErrorInfo | null {
+function errorInfoOf(value: Json): WireErrorInfo | null {
   const inner = value.error;
   if (typeof inner === "string") return { message: clip(inner) };
   const holder = isObject(inner) ? inner : value;
@@ -105,7 +105,7 @@ export function refusedField(
 }
 
 /** The MIME type of a base64 image, from its first bytes; PNG when they say nothing we know. */
-export function imageMime(base64: string): string {
+function imageMime(base64: string): string {
   if (base64.startsWith("/9j/")) return "image/jpeg";
   if (base64.startsWith("R0lGOD")) return "image/gif";
   if (base64.startsWith("UklGR")) return "image/webp";

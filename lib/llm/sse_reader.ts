@@ -7,7 +7,7 @@ export interface SseEvent {
 }
 
 /** Longest line, and longest event, we accept: a token event is a few hundred characters. */
-export const MAX_SSE_LINE = 1024 * 1024;
+const MAX_SSE_LINE = 1024 * 1024;
 
 /** A line or an event longer than the limit: the stream is not an event stream we can read. */
 export class SseTooLongError extends Error {
