@@ -1,9 +1,9 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { AppError } from "../app/errors.ts";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { BackendClient, type BackendClientOptions } from "./backend_client.ts";
 import type { ChatMessage } from "./types.ts";
 import { startFakeOllama } from "../../tests/fakes/fake_ollama.ts";
 import { startFakeOpenAi } from "../../tests/fakes/fake_openai.ts";
+import { failsWith, freePort } from "../../tests/fakes/llm_failures.ts";
 
 const MESSAGES: ChatMessage[] = [
   { role: "system", content: "Write one prompt as POSITIVE: … and NEGATIVE: … lines." },
@@ -20,25 +20,6 @@ async function text(c: BackendClient, model = "llama3.2:latest"): Promise<string
     if (e.type === "content") out += e.text;
   }
   return out;
-}
-
-function match(value: string, pattern: RegExp): void {
-  ok(pattern.test(value), `${value} should match ${pattern}`);
-}
-
-async function failsWith(promise: Promise<unknown>, status: number): Promise<AppError> {
-  let caught: unknown;
-  await rejects(promise, (err) => (caught = err, true));
-  ok(caught instanceof AppError, String(caught));
-  equal(caught.status, status, caught.message);
-  return caught;
-}
-
-function freePort(): number {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  return port;
 }
 
 Deno.test("backend auto: finds each kind once, however many callers ask at the same time", async () => {

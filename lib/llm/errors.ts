@@ -94,11 +94,6 @@ export function ollamaUnreachable(baseUrl: string, cause?: unknown): AppError {
   return llmUnreachable(baseUrl, "ollama", cause);
 }
 
-/** Ollama accepted the request but sent nothing useful for longer than the timeout. */
-export function ollamaTimeout(waited: number): AppError {
-  return llmTimeout("", "ollama", waited);
-}
-
 /** The model is not installed in Ollama. */
 export function ollamaModelNotFound(model: string): AppError {
   return llmModelNotFound("", "ollama", model);

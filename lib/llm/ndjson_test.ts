@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type ByteSource, NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import type { ByteSource } from "./line_reader.ts";
+import { NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
 import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 
 const encoder = new TextEncoder();
@@ -167,4 +168,10 @@ Deno.test("ndjson reader stops 8 MiB of spaces without a newline at the line lim
 Deno.test("ndjson reader refuses a whole line past the limit that came in one read", async () => {
   await assert.rejects(drain([encoder.encode(`"${"a".repeat(100)}"\n`)], 50), NdjsonTooLongError);
   assert.deepEqual(await drain([encoder.encode(`"${"a".repeat(40)}"\n`)], 50), ["a".repeat(40)]);
+});
+
+Deno.test("ndjson reader ends lines only at \\n: a \\r is white space inside one", async () => {
+  // Unlike an event stream, where a lone \r ends a line, JSON may hold \r between its tokens.
+  const reads = await readAll(new NdjsonReader(plainStream(['{"a":\r1}\r\n{"b"', ":\r2}\r\n"])));
+  assert.deepEqual(reads.flat(), [{ a: 1 }, { b: 2 }]);
 });

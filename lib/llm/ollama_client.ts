@@ -1,13 +1,8 @@
-import { NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import { NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import { releaseReply } from "./line_reader.ts";
 import { ThinkFilter } from "./think_filter.ts";
-import {
-  llmTotalTimeout,
-  ollamaApiError,
-  ollamaModelNotFound,
-  ollamaTimeout,
-  ollamaUnreachable,
-} from "./errors.ts";
-import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
+import { ollamaApiError, ollamaModelNotFound, ollamaUnreachable } from "./errors.ts";
+import { hasVisibleText, ProgressWatchdog, watchdogError } from "./watchdog.ts";
 import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError, withoutNul } from "./reply_limit.ts";
 import { AppError } from "../app/errors.ts";
 import type {
@@ -166,10 +161,10 @@ export class OllamaClient implements LlmClient {
           if (typeof message.content === "string" && message.content) {
             budget.add(message.content);
             if (hasVisibleText(message.content)) watchdog.progress();
-            for (const piece of filter.push(message.content)) yield toEvent(piece);
+            for (const piece of filter.push(message.content)) yield piece;
           }
           if (chunk.done === true) {
-            for (const piece of filter.flush()) yield toEvent(piece);
+            for (const piece of filter.flush()) yield piece;
             finished = true;
             yield { type: "done", stats: statsOf(chunk) };
             return;
@@ -180,22 +175,7 @@ export class OllamaClient implements LlmClient {
     } catch (err) {
       throw this.#mapError(err, watchdog);
     } finally {
-      if (finished && reader && res) {
-        // Ollama ends the body right after `done`: reading to its end returns the connection
-        // to the pool for the next request.
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const end = await Promise.race([
-          reader.read().then((r) => r === null || r.length === 0, () => false),
-          new Promise<false>((r) => timer = setTimeout(() => r(false), 50)),
-        ]);
-        clearTimeout(timer);
-        if (!end) watchdog.abortUpstream();
-      }
-      watchdog.stop();
-      if (!finished) watchdog.abortUpstream();
-      // Anything still unread is dropped, so the connection closes now rather than at GC.
-      await reader?.cancel();
-      await res?.body?.cancel().catch(() => {});
+      await releaseReply(watchdog, reader, res, finished);
     }
   }
 
@@ -260,15 +240,13 @@ export class OllamaClient implements LlmClient {
   }
 
   #mapError(err: unknown, watchdog: ProgressWatchdog): unknown {
-    if (err instanceof AppError) return err;
-    if (watchdog.overTime || err instanceof TotalTimeout) {
-      return llmTotalTimeout(this.baseUrl, "ollama", (watchdog.totalMs ?? 0) / 1000);
-    }
-    if (watchdog.timedOut || err instanceof ProgressTimeout) {
-      return ollamaTimeout(watchdog.ms / 1000);
-    }
-    if (watchdog.callerAborted) return err;
-    if (err instanceof NdjsonTooLongError || err instanceof ReplyTooLongError) {
+    const stopped = watchdogError(err, watchdog, this.baseUrl, "ollama");
+    if (stopped !== null) return stopped;
+    // The stream's own faults first: a malformed line may say "network" and still be one.
+    if (
+      err instanceof NdjsonLineError || err instanceof NdjsonTooLongError ||
+      err instanceof ReplyTooLongError
+    ) {
       return ollamaApiError(err.message);
     }
     if (
@@ -276,15 +254,8 @@ export class OllamaClient implements LlmClient {
     ) {
       return ollamaUnreachable(this.baseUrl, err);
     }
-    if (err instanceof Error && err.name === "NdjsonLineError") return ollamaApiError(err.message);
     return ollamaApiError(err instanceof Error ? err.message : String(err));
   }
-}
-
-function toEvent(piece: { kind: "content" | "thinking"; text: string }): ChatEvent {
-  return piece.kind === "content"
-    ? { type: "content", text: piece.text }
-    : { type: "thinking", text: piece.text };
 }
 
 function nsToMs(v: unknown): number | undefined {

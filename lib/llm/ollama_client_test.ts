@@ -320,3 +320,35 @@ Deno.test("OllamaClient ends a reply longer than the reply limit with a 502", as
     await fake.close();
   }
 });
+
+Deno.test("OllamaClient reports a malformed line as a 502 whatever words it holds", async () => {
+  // A line that is not JSON is the server's fault, even when it says "network" or "connect".
+  const fake = misbehavingOllama(async (send) => {
+    send(token("a fox"));
+    send("network connect failed, see {\n");
+    await sleep(0);
+  });
+  try {
+    const client = new OllamaClient({ baseUrl: fake.url, timeoutMs: 5000 });
+    await rejects(collect(client, "m"), (err: unknown) => {
+      ok(err instanceof AppError && err.status === 502, String(err));
+      ok(/Malformed line from Ollama: network connect failed/.test(err.message), err.message);
+      return true;
+    });
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("OllamaClient drops NUL characters from the model's text and reasoning", async () => {
+  const fake = startFakeOllama({ reply: () => "a\0 fox\0 at dawn", reasoning: "hm\0m" });
+  try {
+    const client = new OllamaClient({ baseUrl: fake.url, timeoutMs: 2000 });
+    deepEqual(await collect(client, "qwen3:latest", true), {
+      content: "a fox at dawn",
+      thinking: "hmm",
+    });
+  } finally {
+    await fake.close();
+  }
+});

@@ -1,13 +1,7 @@
 import { AppError } from "../app/errors.ts";
 import type { ChatEvent, InstalledModel } from "./types.ts";
 import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
-import {
-  llmApiError,
-  llmModelNotFound,
-  llmTimeout,
-  llmTotalTimeout,
-  llmUnreachable,
-} from "./errors.ts";
+import { llmApiError, llmModelNotFound, llmUnreachable } from "./errors.ts";
 import {
   capabilitiesOf,
   ChatChunkDecoder,
@@ -24,7 +18,8 @@ import {
   type WireErrorInfo,
 } from "./openai_wire.ts";
 import { SseReader, SseTooLongError } from "./sse_reader.ts";
-import { hasVisibleText, ProgressTimeout, ProgressWatchdog, TotalTimeout } from "./watchdog.ts";
+import { readCapped, releaseReply } from "./line_reader.ts";
+import { hasVisibleText, ProgressWatchdog, watchdogError } from "./watchdog.ts";
 import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError, withoutNul } from "./reply_limit.ts";
 
 /** What `version()` reports: the OpenAI dialect has no version route. */
@@ -162,7 +157,7 @@ export class OpenAiClient implements LlmClient {
       const type = res.headers.get("content-type") ?? "";
       if (!type.includes("text/event-stream")) {
         // Asked for whole, or a server that does not stream: one JSON reply.
-        const body = parseJson(await readCapped(res, MAX_JSON_BYTES), "the reply");
+        const body = parseJson(await readAtMost(res, MAX_JSON_BYTES), "the reply");
         const events = wholeReplyEvents(body, Math.round(performance.now() - started));
         for (const event of events) if (event.type !== "done") budget.add(event.text);
         finished = true;
@@ -209,15 +204,7 @@ export class OpenAiClient implements LlmClient {
     } catch (err) {
       throw this.#mapError(err, watchdog, answered);
     } finally {
-      if (finished && reader) {
-        // The body ends right after `[DONE]`: reading to its end returns the connection to the
-        // pool; a server that keeps it open is cut off.
-        if (!(await endsSoon(reader))) watchdog.abortUpstream();
-      }
-      watchdog.stop();
-      if (!finished) watchdog.abortUpstream();
-      await reader?.cancel();
-      if (!reader) await res?.body?.cancel().catch(() => {});
+      await releaseReply(watchdog, reader, res, finished);
     }
   }
 
@@ -252,7 +239,7 @@ export class OpenAiClient implements LlmClient {
       const res = await this.#send("GET", "/models", undefined, { signal: watchdog.signal });
       answered = true;
       if (!res.ok) throw this.#httpError(res.status, await this.#errorInfo(res), undefined);
-      const entries = modelEntries(parseJson(await readCapped(res, MAX_JSON_BYTES), "/v1/models"));
+      const entries = modelEntries(parseJson(await readAtMost(res, MAX_JSON_BYTES), "/v1/models"));
       this.#models = { at: this.#now(), entries };
       return entries;
     } catch (err) {
@@ -287,7 +274,7 @@ export class OpenAiClient implements LlmClient {
   }
 
   async #errorInfo(res: Response): Promise<WireErrorInfo> {
-    const body = await readCapped(res, MAX_ERROR_BYTES).catch(() => "");
+    const body = await readAtMost(res, MAX_ERROR_BYTES).catch(() => "");
     const info = errorInfo(body);
     info.message = this.#redact(info.message);
     return info;
@@ -318,14 +305,8 @@ export class OpenAiClient implements LlmClient {
   }
 
   #mapError(err: unknown, watchdog: ProgressWatchdog, answered: boolean): unknown {
-    if (err instanceof AppError) return err;
-    if (watchdog.overTime || err instanceof TotalTimeout) {
-      return llmTotalTimeout(this.#shown, "openai", (watchdog.totalMs ?? 0) / 1000);
-    }
-    if (watchdog.timedOut || err instanceof ProgressTimeout) {
-      return llmTimeout(this.#shown, "openai", watchdog.ms / 1000);
-    }
-    if (watchdog.callerAborted) return err;
+    const stopped = watchdogError(err, watchdog, this.#shown, "openai");
+    if (stopped !== null) return stopped;
     if (
       err instanceof OpenAiWireError || err instanceof SseTooLongError ||
       err instanceof ReplyTooLongError
@@ -370,7 +351,9 @@ function shownUrl(url: string): string {
 
 /** The event without NUL characters in its text. */
 function clean(event: ChatEvent): ChatEvent {
-  return event.type === "done" ? event : { type: event.type, text: withoutNul(event.text) };
+  // Checked first, so the token path makes no second object for text that has none.
+  if (event.type === "done" || !event.text.includes("\0")) return event;
+  return { type: event.type, text: withoutNul(event.text) };
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -382,38 +365,8 @@ function parseJson(text: string, what: string): unknown {
 }
 
 /** The body as text, or an error once it grows past `limit` bytes. */
-async function readCapped(res: Response, limit: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) throw new OpenAiWireError(`the answer was longer than ${limit} bytes`);
-      chunks.push(value);
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-/** Whether the stream ends within a moment (nothing but its end left to read). */
-async function endsSoon(reader: SseReader): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const ended = await Promise.race([
-    reader.read().then((events) => events === null, () => false),
-    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 50)),
-  ]);
-  clearTimeout(timer);
-  return ended;
+async function readAtMost(res: Response, limit: number): Promise<string> {
+  const text = await readCapped(res, limit);
+  if (text === null) throw new OpenAiWireError(`the answer was longer than ${limit} bytes`);
+  return text;
 }

@@ -1,14 +1,14 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
-import { AppError } from "../app/errors.ts";
 import type { ChatEvent } from "./types.ts";
 import { OllamaClient } from "./ollama_client.ts";
-import { defaultReply } from "../../tests/fakes/fake_ollama.ts";
+import { defaultReply } from "../../tests/fakes/fake_common.ts";
 import {
   type FakeOpenAi,
   type FakeOpenAiOptions,
   type OpenAiFault,
   startFakeOpenAi,
 } from "../../tests/fakes/fake_openai.ts";
+import { closedPortUrl, failsWith } from "../../tests/fakes/llm_failures.ts";
 import type { ChatMessage, GenerationOptions, LlmClient } from "./types.ts";
 import { OPENAI_COMPATIBLE, OpenAiClient, type OpenAiClientOptions } from "./openai_client.ts";
 
@@ -82,28 +82,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-/** Asserts the promise fails with an AppError of this status; returns it. */
-async function failsWith(promise: Promise<unknown>, status: number): Promise<AppError> {
-  let caught: unknown;
-  await rejects(promise, (err: unknown) => {
-    caught = err;
-    return true;
-  });
-  ok(caught instanceof AppError, `not an AppError: ${caught}`);
-  equal(caught.status, status, caught.message);
-  return caught;
-}
-
 /** A caller's signal that ends a test whose client fails to time out, instead of hanging it. */
 function bail(): AbortSignal {
   return AbortSignal.timeout(3000);
-}
-
-function closedPortUrl(): string {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
-  probe.close();
-  return url;
 }
 
 Deno.test("both clients fit the LlmClient surface the app is wired to", () => {
@@ -645,4 +626,13 @@ Deno.test("OpenAiClient gives the same events wherever the stream's bytes are cu
     });
     deepEqual(timeless((await collect(client, "legacy-r1")).events), want, `cut at ${cut}`);
   }
+});
+
+Deno.test("OpenAiClient drops NUL characters from the model's text, streamed or whole", async () => {
+  await withFake({ reply: () => "a\0 fox\0 at dawn" }, async (_fake, client) => {
+    for (const stream of [true, false]) {
+      const got = await collect(client({ stream }), "llama3.2:latest");
+      equal(got.content, "a fox at dawn", `stream: ${stream}`);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { ThinkFilter, type ThinkPiece } from "./think_filter.ts";
+import { ThinkFilter } from "./think_filter.ts";
 import type { ChatEvent, GenerationStats, InstalledModel } from "./types.ts";
 import type { ChatMessage, GenerationOptions } from "./types.ts";
 
@@ -55,7 +55,7 @@ export function errorInfo(body: string): WireErrorInfo {
 }
 
 /** The error an already parsed object carries, or null when it carries none. */
-export function errorInfoOf(value: Json): WireErrorInfo | null {
+function errorInfoOf(value: Json): WireErrorInfo | null {
   const inner = value.error;
   if (typeof inner === "string") return { message: clip(inner) };
   const holder = isObject(inner) ? inner : value;
@@ -105,7 +105,7 @@ export function refusedField(
 }
 
 /** The MIME type of a base64 image, from its first bytes; PNG when they say nothing we know. */
-export function imageMime(base64: string): string {
+function imageMime(base64: string): string {
   if (base64.startsWith("/9j/")) return "image/jpeg";
   if (base64.startsWith("R0lGOD")) return "image/gif";
   if (base64.startsWith("UklGR")) return "image/webp";
@@ -153,12 +153,6 @@ export function chatRequestBody(
   return body;
 }
 
-function toEvent(piece: ThinkPiece): ChatEvent {
-  return piece.kind === "content"
-    ? { type: "content", text: piece.text }
-    : { type: "thinking", text: piece.text };
-}
-
 function reasoningOf(delta: Json): string {
   // llama.cpp, vLLM and DeepSeek say `reasoning_content`; Ollama says `reasoning`. A server that
   // sends both sends the same text twice, so one is taken.
@@ -200,7 +194,7 @@ export class ChatChunkDecoder {
       const reasoning = reasoningOf(delta);
       if (reasoning) out.push({ type: "thinking", text: reasoning });
       if (typeof delta.content === "string" && delta.content) {
-        for (const piece of this.#filter.push(delta.content)) out.push(toEvent(piece));
+        out.push(...this.#filter.push(delta.content));
       }
     }
     if (typeof choice.finish_reason === "string") this.#finish = choice.finish_reason;
@@ -209,7 +203,7 @@ export class ChatChunkDecoder {
 
   /** What the think filter still holds, at the end of the reply. */
   end(): ChatEvent[] {
-    return this.#filter.flush().map(toEvent);
+    return this.#filter.flush();
   }
 
   /** The stats for the final event. */

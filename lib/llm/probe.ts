@@ -1,6 +1,7 @@
 import { AppError } from "../app/errors.ts";
 import { llmApiError, llmTimeout, llmUnreachable } from "./errors.ts";
 import type { BackendKind } from "./types.ts";
+import { readCapped } from "./line_reader.ts";
 
 /** How to ask: the fetch to use, the bearer key, and how long each question may take. */
 export interface ProbeOptions {
@@ -58,39 +59,14 @@ async function ask(url: string, path: string, options: ProbeOptions): Promise<An
   let res: Response;
   try {
     res = await (options.fetch ?? fetch)(url + path, { headers, signal });
-    return { status: res.status, body: await readCapped(res) };
+    // An answer past the limit is not one of the two small answers we look for.
+    return { status: res.status, body: await readCapped(res, MAX_PROBE_BYTES) ?? "" };
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (options.signal?.aborted) throw options.signal.reason ?? err;
     if (timeout.aborted) throw llmTimeout(url, null, options.timeoutMs / 1000);
     throw llmUnreachable(url, null, err);
   }
-}
-
-async function readCapped(res: Response): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size <= MAX_PROBE_BYTES) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      chunks.push(value);
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  // An answer past the limit is not one of the two small answers we look for.
-  if (size > MAX_PROBE_BYTES) return "";
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 function parseObject(text: string): Record<string, unknown> | null {

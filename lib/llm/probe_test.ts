@@ -1,8 +1,8 @@
 import { equal, ok, rejects } from "node:assert/strict";
-import { AppError } from "../app/errors.ts";
 import { probeBackend } from "./probe.ts";
 import { startFakeOllama } from "../../tests/fakes/fake_ollama.ts";
 import { startFakeOpenAi } from "../../tests/fakes/fake_openai.ts";
+import { closedPortUrl, failsWith } from "../../tests/fakes/llm_failures.ts";
 
 /** A server that answers every request with `answer`, recording what it was asked. */
 function serve(answer: (req: Request) => Response | Promise<Response>) {
@@ -12,21 +12,6 @@ function serve(answer: (req: Request) => Response | Promise<Response>) {
     return answer(req);
   });
   return { url: `http://127.0.0.1:${server.addr.port}`, seen, close: () => server.shutdown() };
-}
-
-function closedPortUrl(): string {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
-  probe.close();
-  return url;
-}
-
-async function failsWith(promise: Promise<unknown>, status: number): Promise<AppError> {
-  let caught: unknown;
-  await rejects(promise, (err) => (caught = err, true));
-  ok(caught instanceof AppError, String(caught));
-  equal(caught.status, status, caught.message);
-  return caught;
 }
 
 Deno.test("probe: Ollama is recognised by /api/version, asked first, with the key as a bearer", async () => {

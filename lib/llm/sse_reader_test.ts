@@ -1,7 +1,7 @@
 import { describeTiming, withinBudget } from "../../tests/support/timing.ts";
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import fc from "fast-check";
-import type { ByteSource } from "./ndjson.ts";
+import type { ByteSource } from "./line_reader.ts";
 import { type SseEvent, SseReader, SseTooLongError } from "./sse_reader.ts";
 
 const encoder = new TextEncoder();

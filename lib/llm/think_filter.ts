@@ -1,10 +1,11 @@
+import type { ChatEvent } from "./types.ts";
 import { CLOSE_THINK_TAG, OPEN_THINK_TAG, partialTagStart } from "./think_tags.ts";
 
-/** A piece of model output, routed either to the visible text or to the reasoning. */
-export interface ThinkPiece {
-  kind: "content" | "thinking";
-  text: string;
-}
+/**
+ * A piece of model output, routed either to the visible text or to the reasoning: already the
+ * chat event the clients yield, so the token path builds one object per piece, not two.
+ */
+export type ThinkPiece = Extract<ChatEvent, { text: string }>;
 
 /**
  * The first tag of the kind sought in `text` as [index, length]; or, when the text ends with
@@ -59,7 +60,7 @@ export class ThinkFilter {
   #emit(out: ThinkPiece[], text: string): void {
     if (!text) return;
     if (this.#inThink) {
-      out.push({ kind: "thinking", text });
+      out.push({ type: "thinking", text });
       return;
     }
     // Whitespace between a closing tag and the answer is not part of the answer.
@@ -68,7 +69,7 @@ export class ThinkFilter {
       if (!text) return;
       this.#sawContent = true;
     }
-    out.push({ kind: "content", text });
+    out.push({ type: "content", text });
   }
 }
 
@@ -76,7 +77,7 @@ export class ThinkFilter {
 export function stripThink(text: string): string {
   const filter = new ThinkFilter();
   return [...filter.push(text), ...filter.flush()]
-    .filter((p) => p.kind === "content")
+    .filter((p) => p.type === "content")
     .map((p) => p.text)
     .join("");
 }

@@ -5,8 +5,8 @@ function run(chunks: string[]) {
   const f = new ThinkFilter();
   const pieces = [...chunks.flatMap((c) => f.push(c)), ...f.flush()];
   return {
-    content: pieces.filter((p) => p.kind === "content").map((p) => p.text).join(""),
-    thinking: pieces.filter((p) => p.kind === "thinking").map((p) => p.text).join(""),
+    content: pieces.filter((p) => p.type === "content").map((p) => p.text).join(""),
+    thinking: pieces.filter((p) => p.type === "thinking").map((p) => p.text).join(""),
   };
 }
 
@@ -21,8 +21,8 @@ Deno.test("ThinkFilter handles tags cut across chunks", () => {
 
 Deno.test("ThinkFilter passes text without tags through, holding only a possible tag start", () => {
   const f = new ThinkFilter();
-  deepEqual(f.push("A cat <"), [{ kind: "content", text: "A cat " }]);
-  deepEqual(f.push("lora:x:1>"), [{ kind: "content", text: "<lora:x:1>" }]);
+  deepEqual(f.push("A cat <"), [{ type: "content", text: "A cat " }]);
+  deepEqual(f.push("lora:x:1>"), [{ type: "content", text: "<lora:x:1>" }]);
 });
 
 Deno.test("stripThink() drops an unterminated think block", () => {

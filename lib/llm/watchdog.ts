@@ -1,5 +1,9 @@
+import { AppError } from "../app/errors.ts";
+import { llmTimeout, llmTotalTimeout } from "./errors.ts";
+import type { BackendKind } from "./types.ts";
+
 /** Why the watchdog stopped the upstream request when the time ran out. */
-export class ProgressTimeout extends Error {
+class ProgressTimeout extends Error {
   constructor() {
     super("no useful progress within the timeout");
     this.name = "ProgressTimeout";
@@ -7,7 +11,7 @@ export class ProgressTimeout extends Error {
 }
 
 /** Why the watchdog stopped the upstream request when the whole generation took too long. */
-export class TotalTimeout extends Error {
+class TotalTimeout extends Error {
   constructor() {
     super("the generation took longer than the total time limit");
     this.name = "TotalTimeout";
@@ -113,4 +117,26 @@ export class ProgressWatchdog {
       this.#controller.abort(new ProgressTimeout());
     }, delay);
   }
+}
+
+/**
+ * What a failed request throws when it was not the server's doing: an `AppError` as it is, the
+ * 504 for either time limit, the caller's own abort as it came. Null for anything else, which
+ * the client maps in its own words.
+ */
+export function watchdogError(
+  err: unknown,
+  watchdog: ProgressWatchdog,
+  url: string,
+  kind: BackendKind,
+): unknown {
+  if (err instanceof AppError) return err;
+  if (watchdog.overTime || err instanceof TotalTimeout) {
+    return llmTotalTimeout(url, kind, (watchdog.totalMs ?? 0) / 1000);
+  }
+  if (watchdog.timedOut || err instanceof ProgressTimeout) {
+    return llmTimeout(url, kind, watchdog.ms / 1000);
+  }
+  if (watchdog.callerAborted) return err;
+  return null;
 }

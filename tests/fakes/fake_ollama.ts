@@ -5,7 +5,16 @@
  * Tests start it on a random loopback port; `deno task fake-ollama` serves it on 11434 for people.
  */
 
-import { jsonReply } from "./fake_openai.ts";
+import {
+  defaultReply,
+  goJson,
+  jsonReply,
+  type SeenImage,
+  sleep,
+  type StreamCounters,
+  StreamCounts,
+  words,
+} from "./fake_common.ts";
 
 /** A fault the fake can inject into `/api/chat` and `/api/generate`. */
 export type Fault =
@@ -81,18 +90,11 @@ export interface FakeOllamaOptions {
 }
 
 /** A running fake with its address, its request log and live connection counters. */
-export interface FakeOllama {
+/** A running fake with its address, its request log and live connection counters. */
+export interface FakeOllama extends StreamCounters {
   url: string;
   port: number;
   requests: RecordedRequest[];
-  /** Streams currently open. */
-  readonly openStreams: number;
-  /** Streams ended because the client went away. */
-  readonly cancelledStreams: number;
-  /** Requests held open without an answer (the `hang` fault). */
-  readonly hangingRequests: number;
-  /** The most streams that were open at once. */
-  readonly peakStreams: number;
   set(options: Partial<FakeOllamaOptions>): void;
   chatRequests(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -104,14 +106,6 @@ const DEFAULT_MODELS: FakeModel[] = [
   { name: "deepseek-r1:legacy", capabilities: ["completion"], inlineThink: true },
   { name: "gemma3:4b", capabilities: ["completion", "vision"] },
 ];
-
-/** What a vision model makes of an image it was sent: its format and size, from its header. */
-export interface SeenImage {
-  format: "png" | "jpeg" | "webp" | "gif";
-  width: number;
-  height: number;
-  bytes: number;
-}
 
 /**
  * Reads an image's header as a vision model's image loader would (Go's `image.DecodeConfig`):
@@ -163,60 +157,8 @@ function decodeImages(list: unknown): Uint8Array[] | { badByte: number } {
   return out;
 }
 
-/** Go's json.Marshal escapes <, > and & in strings; a faithful fake does the same. */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026");
-}
-
 function goTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.?0+Z$/, "Z");
-}
-
-/** The default reply: a plausible prompt built from the idea, in the format the system prompt asks for. */
-export function defaultReply(
-  messages: { role: string; content: string; seen?: SeenImage[] }[],
-  seed?: number,
-): string {
-  const system = messages.find((m) => m.role === "system")?.content ?? "";
-  const last = [...messages].reverse().find((m) => m.role === "user");
-  const user = last?.content ?? "";
-  const ideaLine = user.split("\n").find((l) => /^(idea|image idea|message):/i.test(l.trim())) ??
-    user.split("\n")[0] ?? "";
-  let idea = ideaLine.replace(/^[^:]*:\s*/, "").trim().replace(/[.!?]+$/, "") || "a scene";
-  // A vision model writes about what it was shown, first, so short tag prompts keep it too.
-  for (const image of (last?.seen ?? []).toReversed()) {
-    idea = `seen in a ${image.width}x${image.height} ${image.format} image: ${idea}`;
-  }
-  const turns = messages.filter((m) => m.role === "user").length;
-  const flavor = seed === undefined ? "" : ` variant ${seed % 97}`;
-  if (/NEGATIVE:/.test(system)) {
-    const tags = idea.toLowerCase().split(/\s+/).slice(0, 8).join(" ");
-    return `POSITIVE: masterpiece, best quality, (${tags}:1.2), dramatic lighting, ` +
-      `highly detailed, sharp focus${flavor}${turns > 1 ? `, refined ${turns}` : ""}\n` +
-      `NEGATIVE: blurry, lowres, watermark, text, deformed hands, jpeg artifacts`;
-  }
-  return `${idea.charAt(0).toUpperCase()}${idea.slice(1)}, rendered as a richly detailed scene ` +
-    `with layered depth, soft directional light raking across textured surfaces, and a calm ` +
-    `palette that lets the subject stand apart from the background${flavor}` +
-    `${turns > 1 ? `, refined in turn ${turns}` : ""}.`;
-}
-
-function words(text: string): string[] {
-  return text.match(/\S+\s*/g) ?? [];
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }
 
 function errorJson(status: number, message: string): Response {
@@ -244,12 +186,8 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
     failWhen: options.failWhen ?? (() => false),
     formatReplies: options.formatReplies ?? "follow",
   };
-  let peakStreams = 0;
   const requests: RecordedRequest[] = [];
-  let openStreams = 0;
-  let cancelledStreams = 0;
-  let hangingRequests = 0;
-  const hanging = new Set<() => void>();
+  const counts = new StreamCounts();
   const shutdown = new AbortController();
 
   function findModel(name: unknown): FakeModel | undefined {
@@ -468,15 +406,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
 
     const encoder = new TextEncoder();
     const ac = new AbortController();
-    let counted = true;
-    openStreams++;
-    peakStreams = Math.max(peakStreams, openStreams);
-    const finish = (cancelled: boolean) => {
-      if (!counted) return;
-      counted = false;
-      openStreams--;
-      if (cancelled) cancelledStreams++;
-    };
+    const finish = counts.open();
     const pieces = words(text);
     const thinkPieces = words(reasoning);
     const body$ = new ReadableStream<Uint8Array>({
@@ -484,7 +414,6 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
         const send = (obj: unknown) => controller.enqueue(encoder.encode(goJson(obj) + "\n"));
         const hangForever = () =>
           new Promise<void>((resolve) => {
-            hanging.add(resolve);
             ac.signal.addEventListener("abort", () => resolve(), { once: true });
             shutdown.signal.addEventListener("abort", () => resolve(), { once: true });
           });
@@ -569,18 +498,9 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
 
     const headers = { "content-type": "application/x-ndjson" };
     if (fault === "hang") {
-      hangingRequests++;
-      return new Promise<Response>((resolve) => {
-        let released = false;
-        const release = () => {
-          if (released) return;
-          released = true;
-          hangingRequests--;
-          finish(true);
-          resolve(new Response("", { status: 500 }));
-        };
-        hanging.add(release);
-        req.signal.addEventListener("abort", release, { once: true });
+      return counts.hold(req.signal, () => {
+        finish(true);
+        return new Response("", { status: 500 });
       });
     }
     if (fault === "slow-first-byte") {
@@ -694,22 +614,10 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
   }, handle);
   const port = server.addr.port;
 
-  return {
+  return counts.on<FakeOllama>({
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    get openStreams() {
-      return openStreams;
-    },
-    get cancelledStreams() {
-      return cancelledStreams;
-    },
-    get hangingRequests() {
-      return hangingRequests;
-    },
-    get peakStreams() {
-      return peakStreams;
-    },
     set(update) {
       Object.assign(
         state,
@@ -722,11 +630,11 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): FakeOllama {
       );
     },
     async close() {
-      for (const release of hanging) release();
+      counts.releaseAll();
       shutdown.abort();
       await server.finished;
     },
-  };
+  });
 }
 
 if (import.meta.main) {

@@ -8,7 +8,15 @@
  * the two ways servers report an error mid-stream. Tests start it on a random loopback port;
  * `deno task fake-openai` serves it on 1234 for people.
  */
-import { defaultReply, goJson } from "./fake_ollama.ts";
+import {
+  defaultReply,
+  goJson,
+  jsonReply,
+  sleep,
+  type StreamCounters,
+  StreamCounts,
+  words,
+} from "./fake_common.ts";
 
 /** A fault the fake can inject. */
 export type OpenAiFault =
@@ -91,18 +99,10 @@ export interface FakeOpenAiOptions {
 }
 
 /** A running fake with its address, its request log and live connection counters. */
-export interface FakeOpenAi {
+export interface FakeOpenAi extends StreamCounters {
   url: string;
   port: number;
   requests: OpenAiRecordedRequest[];
-  /** Streams currently open. */
-  readonly openStreams: number;
-  /** Streams ended because the client went away. */
-  readonly cancelledStreams: number;
-  /** Requests held open without an answer (the `stall-headers` fault). */
-  readonly hangingRequests: number;
-  /** The most streams that were open at once. */
-  readonly peakStreams: number;
   /** Changes settings; resolves once they hold (for `refuse`, once the port is closed or open). */
   set(options: Partial<FakeOpenAiOptions>): Promise<void>;
   chatRequests(): Record<string, unknown>[];
@@ -127,85 +127,6 @@ type Settings = Required<Omit<FakeOpenAiOptions, "port" | "hostname" | "apiKey">
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function words(text: string): string[] {
-  return text.match(/\S+\s*/g) ?? [];
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
-
-/** The positive and negative parts of a reply in the `POSITIVE:`/`NEGATIVE:` format, if any. */
-function replyParts(reply: string): { positive: string; negative: string } {
-  let positive = "";
-  let negative = "";
-  for (const line of reply.split("\n")) {
-    if (line.startsWith("POSITIVE:")) positive = line.slice(9).trim();
-    else if (line.startsWith("NEGATIVE:")) negative = line.slice(9).trim();
-  }
-  return positive ? { positive, negative } : { positive: reply.trim(), negative: "" };
-}
-
-/** A value that fits the JSON schema, filled from the reply (what a constrained model writes). */
-function fromSchema(
-  schema: unknown,
-  parts: { positive: string; negative: string },
-  name: string,
-  depth: number,
-): unknown {
-  if (!isObject(schema) || depth > 8) return parts.positive;
-  if ("const" in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
-  const choices = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(choices) && choices.length) {
-    const pick = choices.find((c) => !(isObject(c) && c.type === "null")) ?? choices[0];
-    return fromSchema(pick, parts, name, depth + 1);
-  }
-  let type = schema.type;
-  if (Array.isArray(type)) type = type.find((t) => t !== "null") ?? "null";
-  if (type === undefined && isObject(schema.properties)) type = "object";
-  switch (type) {
-    case "object": {
-      const out: Json = {};
-      const properties = isObject(schema.properties) ? schema.properties : {};
-      for (const [key, sub] of Object.entries(properties)) {
-        out[key] = fromSchema(sub, parts, key, depth + 1);
-      }
-      return out;
-    }
-    case "array": {
-      const count = typeof schema.minItems === "number" && schema.minItems > 1
-        ? Math.min(schema.minItems, 16)
-        : 1;
-      return Array.from({ length: count }, () => fromSchema(schema.items, parts, name, depth + 1));
-    }
-    case "integer":
-      return typeof schema.minimum === "number" ? Math.ceil(schema.minimum) : 1;
-    case "number":
-      return typeof schema.minimum === "number" ? schema.minimum : 0.5;
-    case "boolean":
-      return true;
-    case "null":
-      return null;
-    default:
-      return name.toLowerCase().includes("negative") ? parts.negative : parts.positive;
-  }
-}
-
-/** The JSON text a model constrained to the format writes for this reply. */
-export function jsonReply(schema: unknown, reply: string): string {
-  const parts = replyParts(reply);
-  if (schema !== undefined) return JSON.stringify(fromSchema(schema, parts, "", 0));
-  return JSON.stringify(parts.negative ? parts : { prompt: parts.positive });
 }
 
 /** Starts the fake on loopback (a random port unless one is given). */
@@ -233,13 +154,8 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
   };
   const hostname = options.hostname ?? "127.0.0.1";
   const requests: OpenAiRecordedRequest[] = [];
-  let openStreams = 0;
-  let cancelledStreams = 0;
-  let hangingRequests = 0;
-  let peakStreams = 0;
+  const counts = new StreamCounts();
   let nextId = 0;
-  /** Ends every request held open (stalls), on close or when the port closes. */
-  const hanging = new Set<() => void>();
   const encoder = new TextEncoder();
 
   const json = (value: unknown) => state.goEscape ? goJson(value) : JSON.stringify(value);
@@ -392,20 +308,11 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
     }
   }
 
+  /** Held until the client goes away, the fake closes or its port does. */
   function stall(req: Request, record: OpenAiRecordedRequest): Promise<Response> {
-    hangingRequests++;
-    return new Promise<Response>((resolve) => {
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        hangingRequests--;
-        hanging.delete(release);
-        if (req.signal.aborted) record.closedByClient = true;
-        resolve(new Response("", { status: 503 }));
-      };
-      hanging.add(release);
-      req.signal.addEventListener("abort", release, { once: true });
+    return counts.hold(req.signal, () => {
+      if (req.signal.aborted) record.closedByClient = true;
+      return new Response("", { status: 503 });
     });
   }
 
@@ -572,17 +479,9 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
       () => lifetime.signal.removeEventListener("abort", stopOnShutdown),
       { once: true },
     );
-    let counted = true;
-    openStreams++;
-    peakStreams = Math.max(peakStreams, openStreams);
+    const end = counts.open();
     const finishStream = (cancelled: boolean) => {
-      if (!counted) return;
-      counted = false;
-      openStreams--;
-      if (cancelled) {
-        cancelledStreams++;
-        record.closedByClient = true;
-      }
+      if (end(cancelled) && cancelled) record.closedByClient = true;
     };
     let pinger: ReturnType<typeof setInterval> | undefined;
     const events = new ReadableStream<Uint8Array>({
@@ -802,29 +701,17 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
   let transition = Promise.resolve();
 
   async function stopListening(): Promise<void> {
-    for (const release of [...hanging]) release();
+    counts.releaseAll();
     lifetime.abort();
     const running = server;
     server = null;
     await running?.shutdown();
   }
 
-  return {
+  return counts.on<FakeOpenAi>({
     url: `http://${hostname}:${port}`,
     port,
     requests,
-    get openStreams() {
-      return openStreams;
-    },
-    get cancelledStreams() {
-      return cancelledStreams;
-    },
-    get hangingRequests() {
-      return hangingRequests;
-    },
-    get peakStreams() {
-      return peakStreams;
-    },
     set(update) {
       const before = state.fault;
       Object.assign(
@@ -847,7 +734,7 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
       await transition;
       await stopListening();
     },
-  };
+  });
 }
 
 if (import.meta.main) {

@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { defaultReply } from "./fake_ollama.ts";
+import { defaultReply } from "./fake_common.ts";
 import { type FakeOpenAi, type FakeOpenAiOptions, startFakeOpenAi } from "./fake_openai.ts";
 
 const MESSAGES = [{ role: "user", content: "Idea: a red fox at dawn" }];
