@@ -6,6 +6,7 @@ import { mergeNegatives } from "../lib/prompt/negatives.ts";
 import { compose } from "../lib/prompt/composer.ts";
 import { loadTargets } from "../lib/prompt/targets.ts";
 import { ComfyClient } from "../lib/comfy/client.ts";
+import { parseComfyAddress } from "../lib/comfy/address.ts";
 import { markedParts, parseSearch, snippet } from "../lib/history/search.ts";
 import { joinLines } from "../lib/app/text_scan.ts";
 import { MAX_TEXT } from "../routes/http/schemas.ts";
@@ -76,6 +77,12 @@ Deno.test("the longest idea the API takes, pathological, composes within 50 ms",
 Deno.test("1 MB of pathological text: the ComfyUI address", async () => {
   await fast("slashes, then a letter", () => new ComfyClient("http://h/" + "/".repeat(MB) + "x"));
   equal(new ComfyClient("http://h:8188///").baseUrl, "http://h:8188");
+  // The address typed on the page is checked (and its trailing slashes cut) before the client.
+  await fast(
+    "slashes typed on the page",
+    () => parseComfyAddress("http://h/" + "/".repeat(MB) + "x"),
+  );
+  equal(parseComfyAddress(" http://h:8188/comfy/// "), "http://h:8188/comfy");
 });
 
 Deno.test("1 MB of pathological text: search snippets and their marks", async () => {

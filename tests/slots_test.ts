@@ -263,6 +263,29 @@ function inventedCookie(i: number): string {
   return `promptsmith_session=invented-session-${String(i).padStart(6, "0")}.${"x".repeat(22)}`;
 }
 
+/**
+ * Opens `count` generation streams at once, stream `i` with `cookie(i)`; each status is pushed to
+ * `statuses` as it arrives and the body dropped. Resolves when all have ended (or been aborted).
+ */
+function openStreams(
+  url: string,
+  count: number,
+  cookie: (i: number) => string,
+  signal: AbortSignal,
+  statuses: number[],
+): Promise<void[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) =>
+    fetch(`${url}/generate-stream`, {
+      method: "POST",
+      headers: { ...JSON_TYPE, cookie: cookie(i) },
+      body: JSON.stringify({ input: `idea ${i}` }),
+      signal,
+    }).then(async (res) => {
+      statuses.push(res.status);
+      await res.body?.cancel();
+    }).catch(() => {})));
+}
+
 Deno.test("200 streams with invented session cookies from one peer run only the peer's cap", async () => {
   const t = await startTestApp({
     env: { MAX_GENERATIONS_PER_CLIENT: "2" },
@@ -272,21 +295,12 @@ Deno.test("200 streams with invented session cookies from one peer run only the 
   const stop = new AbortController();
   try {
     const statuses: number[] = [];
-    const all = Array.from({ length: 200 }, (_, i) =>
-      fetch(`${server.url}/generate-stream`, {
-        method: "POST",
-        headers: { ...JSON_TYPE, cookie: inventedCookie(i) },
-        body: JSON.stringify({ input: `idea ${i}` }),
-        signal: stop.signal,
-      }).then(async (res) => {
-        statuses.push(res.status);
-        await res.body?.cancel();
-      }).catch(() => {}));
+    const all = openStreams(server.url, 200, inventedCookie, stop.signal, statuses);
     await waitFor(() => statuses.length >= 198, 20_000, "the refused streams");
     equal(statuses.filter((s) => s === 429).length, 198, `statuses: ${statuses}`);
     equal(t.services.slots.held(), 2, "only the peer's cap runs upstream");
     stop.abort();
-    await Promise.all(all);
+    await all;
     await waitFor(() => t.services.slots.held() === 0, 5000, "the slots back");
   } finally {
     stop.abort();
@@ -333,21 +347,13 @@ Deno.test("sessions we signed each get the cap, but one peer's sessions share fo
   const stop = new AbortController();
   try {
     const statuses: number[] = [];
-    const all = Array.from({ length: 20 }, (_, i) =>
-      fetch(`${server.url}/generate-stream`, {
-        method: "POST",
-        headers: { ...JSON_TYPE, cookie: sessionCookie(t, `signed-session-${i}-0000`) },
-        body: JSON.stringify({ input: `idea ${i}` }),
-        signal: stop.signal,
-      }).then(async (res) => {
-        statuses.push(res.status);
-        await res.body?.cancel();
-      }).catch(() => {}));
+    const cookie = (i: number) => sessionCookie(t, `signed-session-${i}-0000`);
+    const all = openStreams(server.url, 20, cookie, stop.signal, statuses);
     await waitFor(() => statuses.length >= 16, 10_000, "the refused streams");
     equal(statuses.filter((s) => s === 429).length, 16);
     equal(t.services.slots.held(), 4, "the peer's ceiling: four clients' worth");
     stop.abort();
-    await Promise.all(all);
+    await all;
   } finally {
     stop.abort();
     await server.close();

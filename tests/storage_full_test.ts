@@ -229,8 +229,11 @@ Deno.test("a full disk: a prompt written from a picture answers 507 and still gi
   }
 });
 
-/** A KV store on a full disk: reads work, every commit fails as Deno KV fails there. */
-function fullDiskKv(kv: Deno.Kv): Deno.Kv {
+/**
+ * A KV store on a full disk: reads work, every commit fails as Deno KV fails there, while
+ * `disk.full` is set (clear it to free space).
+ */
+function fullDiskKv(kv: Deno.Kv, disk = { full: true }): Deno.Kv {
   return new Proxy(kv, {
     get(target, prop) {
       if (prop === "atomic") {
@@ -239,7 +242,10 @@ function fullDiskKv(kv: Deno.Kv): Deno.Kv {
           const wrapped: Deno.AtomicOperation = new Proxy(op, {
             get(o, p) {
               if (p === "commit") {
-                return () => Promise.reject(new TypeError("database or disk is full"));
+                return () =>
+                  disk.full
+                    ? Promise.reject(new TypeError("database or disk is full"))
+                    : o.commit();
               }
               const v = Reflect.get(o, p, o);
               return typeof v === "function"
@@ -259,17 +265,22 @@ function fullDiskKv(kv: Deno.Kv): Deno.Kv {
   });
 }
 
-Deno.test("a full disk under the conversations: /chat says so and /healthz reports sessions full", async () => {
+Deno.test("a full disk under the conversations: /chat says so, /healthz reports sessions full until a turn saves", async () => {
   const t = await startTestApp();
   try {
     equal((await (await t.request("/healthz")).json()).sessions, "ok");
+    const disk = { full: true };
     (t.services as { conversations: ConversationStore }).conversations = new ConversationStore(
-      fullDiskKv(await Deno.openKv(":memory:")),
+      fullDiskKv(await Deno.openKv(":memory:"), disk),
     );
     const res = await t.post("/chat", { message: "a fox", session_id: "kv-full-session-0001" });
     equal(res.status, 507);
     isStorageFullBody(await res.json());
     equal((await (await t.request("/healthz")).json()).sessions, "storage_full");
+    disk.full = false;
+    const again = await t.post("/chat", { message: "a fox", session_id: "kv-full-session-0001" });
+    equal(again.status, 200);
+    equal((await (await t.request("/healthz")).json()).sessions, "ok");
   } finally {
     await t.close();
   }

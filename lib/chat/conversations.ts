@@ -159,23 +159,6 @@ export class ConversationStore {
     assistant: string | StoredReply,
     typed?: string,
   ): Promise<void> {
-    try {
-      await this.#append(sid, kind, scope, user, assistant, typed);
-      this.#full = false;
-    } catch (err) {
-      if (isStorageFull(err)) this.#full = true;
-      throw err;
-    }
-  }
-
-  async #append(
-    sid: string,
-    kind: ConversationKind,
-    scope: ConversationScope,
-    user: string,
-    assistant: string | StoredReply,
-    typed?: string,
-  ): Promise<void> {
     const reply: StoredReply = typeof assistant === "string" ? { content: assistant } : assistant;
     const text = reply.content;
     const stored = text.length > MAX_STORED_CHARS ? `${text.slice(0, MAX_STORED_CHARS)} […]` : text;
@@ -183,33 +166,42 @@ export class ConversationStore {
     if (reply.stopped) assistantMessage.stopped = reply.stopped;
     if (typeof reply.history_id === "number") assistantMessage.history_id = reply.history_id;
     if (reply.message) assistantMessage.message = reply.message;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.#kv.get<Head>(headKey(sid, kind));
-      const head = current.value;
-      const keep = this.#live(head) && sameScope(head, scope);
-      const base = head ? head.end : 0;
-      const start = keep ? head.start : base;
-      const op = this.#kv.atomic().check(current);
-      if (head && !keep) {
-        for (let i = head.start; i < head.end; i++) op.delete(msgKey(sid, kind, i));
+    const userMessage: StoredMessage = { role: "user", content: user };
+    if (typed !== undefined && typed !== user) userMessage.typed = typed;
+    try {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const current = await this.#kv.get<Head>(headKey(sid, kind));
+        const head = current.value;
+        const keep = this.#live(head) && sameScope(head, scope);
+        const base = head ? head.end : 0;
+        const start = keep ? head.start : base;
+        const op = this.#kv.atomic().check(current);
+        if (head && !keep) {
+          for (let i = head.start; i < head.end; i++) op.delete(msgKey(sid, kind, i));
+        }
+        op.set(msgKey(sid, kind, base), userMessage);
+        op.set(msgKey(sid, kind, base + 1), assistantMessage);
+        const newStart = Math.max(start, base + 2 - STORED_MESSAGES);
+        for (let i = start; i < newStart; i++) op.delete(msgKey(sid, kind, i));
+        const next: Head = {
+          target: scope.target,
+          persona: scope.persona ?? null,
+          start: newStart,
+          end: base + 2,
+          updatedAt: this.#now(),
+        };
+        op.set(headKey(sid, kind), next);
+        if ((await op.commit()).ok) {
+          this.#full = false;
+          return;
+        }
       }
-      const userMessage: StoredMessage = { role: "user", content: user };
-      if (typed !== undefined && typed !== user) userMessage.typed = typed;
-      op.set(msgKey(sid, kind, base), userMessage);
-      op.set(msgKey(sid, kind, base + 1), assistantMessage);
-      const newStart = Math.max(start, base + 2 - STORED_MESSAGES);
-      for (let i = start; i < newStart; i++) op.delete(msgKey(sid, kind, i));
-      const next: Head = {
-        target: scope.target,
-        persona: scope.persona ?? null,
-        start: newStart,
-        end: base + 2,
-        updatedAt: this.#now(),
-      };
-      op.set(headKey(sid, kind), next);
-      if ((await op.commit()).ok) return;
+      throw new Error("Could not save the conversation turn after repeated conflicts");
+    } catch (err) {
+      // Noted for /healthz, which says so while reads still work.
+      if (isStorageFull(err)) this.#full = true;
+      throw err;
     }
-    throw new Error("Could not save the conversation turn after repeated conflicts");
   }
 
   /** Marks a session's conversations as a browser's: only its signed cookie reaches them. */

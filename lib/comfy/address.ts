@@ -1,4 +1,5 @@
 import { badInput } from "../app/errors.ts";
+import { oneOf, trimEndWhere } from "../app/text_scan.ts";
 
 /** KV key of the ComfyUI address set from the page. */
 const ADDRESS_KEY = ["settings", "comfyui_url"];
@@ -24,7 +25,7 @@ export function parseComfyAddress(raw: string): string {
       "url: give only the address, e.g. http://127.0.0.1:8188, without a login or query",
     );
   }
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+  return `${url.protocol}//${url.host}${trimEndWhere(url.pathname, oneOf("/"))}`;
 }
 
 /**

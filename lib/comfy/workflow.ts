@@ -1,3 +1,4 @@
+import { own } from "../app/own.ts";
 import { badInput } from "../app/errors.ts";
 
 /** One node of an API-format workflow. */
@@ -55,12 +56,12 @@ const SEED_INPUTS = new Map<string, string>([
 
 /** The node with this id, if the workflow has one (never something inherited). */
 export function nodeOf(graph: ComfyGraph, id: string): ComfyNode | undefined {
-  return Object.hasOwn(graph, id) ? graph[id] : undefined;
+  return own(graph, id);
 }
 
 /** The value of a node's input, if it has one of that name (never something inherited). */
 export function inputOf(node: ComfyNode, name: string): unknown {
-  return Object.hasOwn(node.inputs, name) ? node.inputs[name] : undefined;
+  return own(node.inputs, name);
 }
 
 /** Whether an input value is a link `[source node id, output slot]` rather than a literal. */

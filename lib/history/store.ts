@@ -102,15 +102,16 @@ interface RankedWindow {
   stamp: string;
   /** Ids of the matches in the window, best first. */
   ranked: number[];
-  /** Whether the window was full (older matches follow it). */
-  full: boolean;
   total: number;
   /** Snippets made for this search so far, by id (paging back and retyping reuse them). */
   snippets: Map<number, string>;
   words: string[];
   /** The filters besides the words, as a key. */
   filters: string;
-  /** Every match, when the window holds them all: the next keystroke narrows these. */
+  /**
+   * Every match, when the window holds them all: the next keystroke narrows these. Null when the
+   * window was full and older matches follow it.
+   */
   rows: SearchRow[] | null;
 }
 
@@ -489,7 +490,6 @@ export class HistoryStore {
     const win: RankedWindow = {
       stamp,
       ranked,
-      full,
       total,
       snippets: new Map(),
       words: search.words,
@@ -551,7 +551,7 @@ export class HistoryStore {
       const win = this.#rankedWindow(search, where, params, from);
       const page = this.#byIds(win.ranked.slice(offset, offset + query.limit));
       const missing = query.limit - page.length;
-      if (missing > 0 && win.full) {
+      if (missing > 0 && win.rows === null) {
         // Past the ranked window the older matches follow, newest first.
         const older = this.#prepareRows(`SELECT ${H_COLUMNS} ${from} LIMIT ? OFFSET ?`)
           .all(

@@ -299,7 +299,7 @@ export function buildCatalog(builtin: PresetFiles, user?: PresetFiles): Catalog 
       parseFile(UniversalSchema, user.universal.text, user.universal.name),
     );
     for (const [key, group] of Object.entries(extra)) {
-      const base = Object.hasOwn(universal, key) ? universal[key] : undefined;
+      const base = own(universal, key);
       universal[key] = base
         ? {
           ...base,

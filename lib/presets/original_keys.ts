@@ -2,6 +2,7 @@
  * The original app's names for hierarchical selections, and ours. Requests may use either; the
  * original's response shapes are built from the same tables, so the two can never drift apart.
  */
+import { own } from "../app/own.ts";
 
 /** The original's level keys and the selection key each one means. */
 export const LEVEL_KEYS = {
@@ -28,5 +29,5 @@ export function originalUniversalKey(ours: string): string | undefined {
 
 /** Our universal group for a key a request used (ours, or the original's alias). */
 export function universalGroupKey(sent: string): string {
-  return Object.hasOwn(UNIVERSAL_ALIASES, sent) ? UNIVERSAL_ALIASES[sent]! : sent;
+  return own(UNIVERSAL_ALIASES, sent) ?? sent;
 }

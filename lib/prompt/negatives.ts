@@ -1,5 +1,5 @@
 import { stripEmphasis } from "./emphasis.ts";
-import { trimEndOf } from "./reply_text.ts";
+import { oneOf, trimEndWhere } from "../app/text_scan.ts";
 import type { PresetLine, ResolvedPresets } from "./assembly.ts";
 import type { Target } from "./targets.ts";
 
@@ -24,7 +24,7 @@ function withoutWeight(tag: string): string {
 
 function tagKey(tag: string): string {
   // Loops rather than `/\)+$/` and `/:\d+(\.\d+)?$/`, which rescan long runs from each start.
-  return withoutWeight(trimEndOf(tag.toLowerCase().replace(/^\(+/, ""), ")")).trim();
+  return withoutWeight(trimEndWhere(tag.toLowerCase().replace(/^\(+/, ""), oneOf(")"))).trim();
 }
 
 /** A word without the endings that make "photography" of "photograph" or "flowers" of "flower". */

@@ -1,5 +1,4 @@
-import { tightenPunctuation } from "../app/text_scan.ts";
-import { SPACE_CHARS, trimEndOf } from "./reply_text.ts";
+import { isSpace, tightenPunctuation, trimEndWhere } from "../app/text_scan.ts";
 /** LoRA and LyCORIS tags such as `<lora:name:0.8>`, which must reach the image model verbatim. */
 const LORA_TAG = /<(?:lora|lyco|hypernet):[^<>\s]+>/gi;
 
@@ -33,7 +32,7 @@ export function restoreTerms(
   const joined = restored.join(", ");
   if (!positive.trim()) return { positive: joined, restored };
   const text = style === "tags"
-    ? `${trimEndOf(positive, "," + SPACE_CHARS)}, ${joined}`
+    ? `${trimEndWhere(positive, (c) => c === "," || isSpace(c))}, ${joined}`
     : `${positive.trim()} ${joined}`;
   return { positive: text, restored };
 }

@@ -379,13 +379,3 @@ export function joinNotes(lines: string[]): string | null {
   }
   return notes.length ? notes.map((n) => n.join(" ")).join("\n") : null;
 }
-
-/** `text` without any of `chars` at its end; a loop, not `/[…]+$/`, which is quadratic. */
-export function trimEndOf(text: string, chars: string): string {
-  let end = text.length;
-  while (end > 0 && chars.includes(text[end - 1]!)) end--;
-  return end === text.length ? text : text.slice(0, end);
-}
-
-/** Whitespace characters `trimEndOf` callers pass along with punctuation. */
-export const SPACE_CHARS = " \t\n\r\v\f\u00a0\u3000";
