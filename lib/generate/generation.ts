@@ -135,9 +135,11 @@ export async function* runGeneration(
     if (structured) {
       try {
         yield* streamReply(deps, plan, signal, reply, true);
+        if (reply.json) deps.structured?.held(plan.ollamaModel);
       } catch (err) {
         if (signal.aborted || !(err instanceof BrokenJsonReply || isFormatRefusal(err))) throw err;
-        if (!(err instanceof BrokenJsonReply)) deps.structured?.refused(plan.ollamaModel);
+        if (err instanceof BrokenJsonReply) deps.structured?.broken(plan.ollamaModel);
+        else deps.structured?.refused(plan.ollamaModel);
         log("generation").warn(
           "{model} gave no structured reply ({why}); asking again for labelled text",
           { model: plan.ollamaModel, why: err instanceof Error ? err.message : String(err) },
