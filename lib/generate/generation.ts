@@ -264,32 +264,30 @@ async function* streamReply(
   const hider = new CloseTagHider();
   const json = structured ? new JsonReplyStream() : null;
   let negativeStarted = false;
-  const emit = function* (token: string): Generator<GenerationEvent> {
-    if (!token) return;
-    reply.shown += token;
-    yield { token };
-  };
-  const pieces = function* (list: JsonFieldText[]): Generator<GenerationEvent> {
+  // Plain functions, not nested generators: this runs for every token of every stream.
+  const values = (list: JsonFieldText[]): string => {
+    let text = "";
     for (const piece of list) {
-      if (piece.field === "positive") yield* emit(piece.text);
-      else if (negativeStarted) yield* emit(piece.text);
+      if (piece.field === "positive" || negativeStarted) text += piece.text;
       else {
         // The negative goes after a blank line, once it has more than spaces to show.
-        const text = piece.text.trimStart();
-        if (!text) continue;
+        const rest = piece.text.trimStart();
+        if (!rest) continue;
         negativeStarted = true;
-        yield* emit(`\n\n${text}`);
+        text += `\n\n${rest}`;
       }
     }
+    return text;
   };
-  const show = function* (text: string): Generator<GenerationEvent> {
-    if (json) yield* pieces(json.push(text));
-    else yield* emit(text);
-  };
+  const visible = (text: string): string => json ? values(json.push(text)) : text;
   for await (const event of deps.llm.chat(plan.ollamaModel, messages, options, signal)) {
     if (event.type === "content") {
       reply.raw += event.text;
-      yield* show(hider.push(event.text));
+      const token = visible(hider.push(event.text));
+      if (token) {
+        reply.shown += token;
+        yield { token };
+      }
     } else if (event.type === "thinking") {
       reply.thinking += event.text;
       yield { thinking: event.text };
@@ -298,9 +296,12 @@ async function* streamReply(
     }
   }
   if (signal.aborted) return;
-  yield* show(hider.flush());
+  const rest = visible(hider.flush()) + (json ? values(json.end()) : "");
+  if (rest) {
+    reply.shown += rest;
+    yield { token: rest };
+  }
   if (json) {
-    yield* pieces(json.end());
     if (json.state !== "done") {
       throw new BrokenJsonReply(json.error ?? "the JSON object never closed");
     }
