@@ -248,7 +248,8 @@ function structuredOk(reply: Reply): boolean {
 /**
  * Streams one request into `reply`, yielding what the user may see: the text without reasoning
  * tags, or for a structured request only the JSON's string values (the negative after a blank
- * line). A structured reply that is not one whole JSON object throws `BrokenJsonReply`.
+ * line). A structured reply that is not one whole JSON object throws `BrokenJsonReply`, as soon
+ * as the text shows it is not one (its request ended), else at its end.
  */
 async function* streamReply(
   deps: GenerationDeps,
@@ -288,6 +289,9 @@ async function* streamReply(
         reply.shown += token;
         yield { token };
       }
+      // The text retry is certain now: leaving the loop ends the request instead of waiting out
+      // a reply nobody will see.
+      if (json?.notJson) break;
     } else if (event.type === "thinking") {
       reply.thinking += event.text;
       yield { thinking: event.text };
