@@ -4,6 +4,7 @@ import { parseReply, type ReplyKind } from "../prompt/reply_parser.ts";
 import { CloseTagHider, splitThinking } from "../prompt/thinking.ts";
 import { type JsonFieldText, JsonReplyStream } from "../prompt/json_reply_stream.ts";
 import {
+  asksForJson,
   BrokenJsonReply,
   isFormatRefusal,
   replySchema,
@@ -130,7 +131,7 @@ export async function* runGeneration(
   const digest = deps.digestOf?.(plan.ollamaModel).catch(() => null) ?? Promise.resolve(null);
   const reply: Reply = { raw: "", shown: "", thinking: "", stats: {} };
   let ended: PartialReply["reason"] | "done" = "stopped";
-  const structured = plan.structured === true && (deps.structured?.use(plan.ollamaModel) ?? false);
+  const structured = asksForJson(plan, deps.structured);
   try {
     if (structured) {
       try {

@@ -5,6 +5,7 @@
  */
 import type { ChatMessage } from "../llm/types.ts";
 import type { Target } from "../prompt/targets.ts";
+import type { GenerationPlan } from "../prompt/plans.ts";
 import { AppError } from "../app/errors.ts";
 
 /** What `STRUCTURED_OUTPUT` says: ask for JSON always, never, or until a server refuses it. */
@@ -58,6 +59,14 @@ export class StructuredPolicy {
     if (this.#failures.size >= 256 && !this.#failures.has(model)) this.#failures.clear();
     this.#failures.set(model, failures);
   }
+}
+
+/** Whether `plan`'s request asks for JSON: a one-shot plan, and the policy says ask its model. */
+export function asksForJson(
+  plan: Pick<GenerationPlan, "structured" | "ollamaModel">,
+  policy: StructuredPolicy | undefined,
+): boolean {
+  return plan.structured === true && (policy?.use(plan.ollamaModel) ?? false);
 }
 
 /** The JSON schema of a reply for `target`: `positive`, and `negative` only when it takes one. */
