@@ -1,4 +1,4 @@
-import type { GenerationSettings } from "../lib/images/generation_settings.ts";
+import { settingRows } from "../lib/images/generation_settings.ts";
 import { readImage, saveReading } from "../lib/images/read_image.ts";
 import { findTarget } from "../lib/prompt/plans.ts";
 import { parseArgs, UsageError } from "./args.ts";
@@ -18,16 +18,6 @@ the negative prompt, and the seed, steps, sampler and model.
   --target ID     the target a saved reading is filed under (default flux)
 
 Exit codes: 0 read (also when the picture carries no prompt), 2 not a picture we read.`;
-
-const SETTINGS: [keyof GenerationSettings, string][] = [
-  ["seed", "Seed"],
-  ["steps", "Steps"],
-  ["sampler", "Sampler"],
-  ["scheduler", "Scheduler"],
-  ["cfg", "CFG"],
-  ["guidance", "Guidance"],
-  ["model", "Model"],
-];
 
 const SOURCES = { a1111: "A1111/Forge parameters", comfyui: "a ComfyUI graph", none: "nothing" };
 
@@ -79,11 +69,7 @@ export async function readImageCommand(args: string[]): Promise<number> {
       } else {
         out(`\nPrompt:\n${r.positive}\n`);
         if (r.negative) out(`\nNegative prompt:\n${r.negative}\n`);
-        const parts = SETTINGS.filter(([k]) => r.settings[k] !== undefined)
-          .map(([k, label]) => `${label} ${r.settings[k]}`);
-        if (r.settings.width && r.settings.height) {
-          parts.push(`Size ${r.settings.width}×${r.settings.height}`);
-        }
+        const parts = settingRows(r.settings).map(([label, value]) => `${label} ${value}`);
         if (parts.length) out(`\n${parts.join(" · ")}\n`);
       }
       for (const w of r.warnings) out(`Note: ${w}\n`);
