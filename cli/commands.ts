@@ -8,6 +8,7 @@ import {
 import { AppError } from "../lib/app/errors.ts";
 import { type OneShotRequest, planOneShot } from "../lib/prompt/plans.ts";
 import { generatePrompt, streamPrompt } from "../lib/generate/generate.ts";
+import { asksForJson } from "../lib/generate/structured.ts";
 import { intFlag, parseArgs, UsageError } from "./args.ts";
 import { resolveConfig } from "./serve.ts";
 import { cliHint } from "./lookup_hint.ts";
@@ -187,8 +188,7 @@ export async function generate(args: string[]): Promise<number> {
         } else out(`${joinLines(result.positive || result.result).trim()}\n`);
         return 0;
       }
-      const cleanTokens = engine === "ollama" && plan.structured === true &&
-        services.structured.use(plan.ollamaModel);
+      const cleanTokens = engine === "ollama" && asksForJson(plan, services.structured);
       await printStream(streamPrompt(deps, plan, options), cleanTokens);
       return 0;
     } catch (err) {

@@ -1,5 +1,5 @@
-import type { GenerationSettings } from "../lib/images/generation_settings.ts";
-import { readImage, saveReading } from "../lib/images/read_image.ts";
+import { settingRows } from "../lib/images/generation_settings.ts";
+import { readImageReport } from "../lib/images/read_image.ts";
 import { findTarget } from "../lib/prompt/plans.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { failure, out, withServices } from "./commands.ts";
@@ -18,16 +18,6 @@ the negative prompt, and the seed, steps, sampler and model.
   --target ID     the target a saved reading is filed under (default flux)
 
 Exit codes: 0 read (also when the picture carries no prompt), 2 not a picture we read.`;
-
-const SETTINGS: [keyof GenerationSettings, string][] = [
-  ["seed", "Seed"],
-  ["steps", "Steps"],
-  ["sampler", "Sampler"],
-  ["scheduler", "Scheduler"],
-  ["cfg", "CFG"],
-  ["guidance", "Guidance"],
-  ["model", "Model"],
-];
 
 const SOURCES = { a1111: "A1111/Forge parameters", comfyui: "a ComfyUI graph", none: "nothing" };
 
@@ -50,27 +40,13 @@ export async function readImageCommand(args: string[]): Promise<number> {
       const target = flags.save
         ? findTarget(services.targets, flags.target as string | undefined).id
         : null;
-      const read = await readImage(services.images, bytes, { thumbnail: !!flags.save });
-      const historyId = target
-        ? saveReading(services.history.use(), {
-          reading: read.reading,
-          image: read.image,
-          thumbnail: read.thumbnail ?? null,
-          target,
-        })
-        : null;
+      const keep = target ? { history: services.history.use(), target } : undefined;
+      const r = await readImageReport(services.images, bytes, { keep });
       if (flags.json) {
-        const body = {
-          image: read.image,
-          ...read.reading,
-          api_graph: read.apiGraph,
-          history_id: historyId,
-        };
-        out(`${JSON.stringify(body, null, 2)}\n`);
+        out(`${JSON.stringify(r, null, 2)}\n`);
         return 0;
       }
-      const r = read.reading;
-      const { format, width, height } = read.image;
+      const { format, width, height } = r.image;
       out(`${path}: ${format.toUpperCase()} ${width}×${height}, carries ${SOURCES[r.source]}\n`);
       if (r.source === "none") {
         out(
@@ -79,15 +55,11 @@ export async function readImageCommand(args: string[]): Promise<number> {
       } else {
         out(`\nPrompt:\n${r.positive}\n`);
         if (r.negative) out(`\nNegative prompt:\n${r.negative}\n`);
-        const parts = SETTINGS.filter(([k]) => r.settings[k] !== undefined)
-          .map(([k, label]) => `${label} ${r.settings[k]}`);
-        if (r.settings.width && r.settings.height) {
-          parts.push(`Size ${r.settings.width}×${r.settings.height}`);
-        }
+        const parts = settingRows(r.settings).map(([label, value]) => `${label} ${value}`);
         if (parts.length) out(`\n${parts.join(" · ")}\n`);
       }
       for (const w of r.warnings) out(`Note: ${w}\n`);
-      if (historyId !== null) out(`Saved to history as #${historyId}.\n`);
+      if (r.history_id !== null) out(`Saved to history as #${r.history_id}.\n`);
       return 0;
     } catch (err) {
       throw failure(err);

@@ -17,7 +17,7 @@ export interface PrinterOutput {
 }
 
 /** The clean text of a result as stdout shows it: the positive, then the negative after a blank line. */
-export function finalText(result: GenerationResult): string {
+function finalText(result: GenerationResult): string {
   if (!result.positive) return "";
   return result.negative ? `${result.positive}\n\n${result.negative}` : result.positive;
 }

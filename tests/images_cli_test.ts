@@ -96,6 +96,11 @@ Deno.test("cli: read-image prints the prompt, negative and settings a picture ca
       plain.out,
       /Seed 1234567 · Steps 28 · Sampler DPM\+\+ 2M Karras · CFG 6\.5 · Model sd_xl_base_1\.0 · Size 832×1216/,
     );
+    // The same settings the page's reading shows, denoise included.
+    match(
+      (await cli(["read-image", "comfy.png"], env, dir)).out,
+      /Seed 8566257 · Steps 20 · Sampler euler · Scheduler normal · CFG 8 · Model juggernautXL\.safetensors · Denoise 1 · Size 1024×1024/,
+    );
     const comfy = JSON.parse((await cli(["read-image", "comfy.png", "--json"], env, dir)).out);
     equal(comfy.source, "comfyui");
     equal(comfy.positive, "a red fox in fresh snow, golden hour");

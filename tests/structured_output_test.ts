@@ -132,6 +132,38 @@ Deno.test("invalid JSON from the model falls back once to labelled text, and aut
   }
 });
 
+Deno.test("auto stops asking a model whose JSON keeps breaking; a reply that holds restarts the count", async () => {
+  const t = await startTestApp({ fake: { formatReplies: "invalid" } });
+  const asked = () => t.fake.chatRequests().map((r) => r.format !== undefined);
+  try {
+    // One slip, then a good reply: the model is still asked, and its count starts again.
+    await t.post("/generate", SDXL);
+    t.fake.set({ formatReplies: "follow" });
+    await t.post("/generate", SDXL);
+    t.fake.set({ formatReplies: "invalid" });
+    deepEqual(asked(), [true, false, true]);
+    for (let i = 0; i < 3; i++) await t.post("/generate", SDXL);
+    deepEqual(asked().slice(3), [true, false, true, false, true, false]);
+    const body = await (await t.post("/generate", SDXL)).json();
+    ok(body.positive.startsWith("masterpiece, best quality"), body.positive);
+    deepEqual(asked().slice(9), [false], "three broken replies in a row: one text request");
+    const dry = await (await t.post("/generate", { ...SDXL, dry_run: true })).json();
+    equal(dry.options.format, undefined, "the dry run shows the text request it would make");
+  } finally {
+    await t.close();
+  }
+  const on = await startTestApp({
+    fake: { formatReplies: "invalid" },
+    env: { STRUCTURED_OUTPUT: "on" },
+  });
+  try {
+    for (let i = 0; i < 4; i++) await on.post("/generate", SDXL);
+    equal(on.fake.chatRequests().filter((r) => r.format !== undefined).length, 4, "on asks on");
+  } finally {
+    await on.close();
+  }
+});
+
 Deno.test("a structured stream that breaks sends reset before the text retry, and ends clean", async () => {
   const t = await startTestApp({ fake: { formatReplies: "invalid" } });
   try {

@@ -91,3 +91,42 @@ Deno.test("structured streams show only the values at every chunk boundary", asy
     await t.close();
   }
 });
+
+Deno.test("a structured reply that is plainly not JSON is given up at once, not read to its end", async () => {
+  const t = await startTestApp();
+  try {
+    const plan = planOneShot(planContext(t.services), { input: "a fox", model: "sdxl" });
+    let read = 0;
+    let stopped = false;
+    const prose = Array.from({ length: 400 }, (_, i) => `rambling thought ${i}, `);
+    const llm: LlmClient = {
+      ...replying([]),
+      async *chat(_model, _messages, options): AsyncGenerator<ChatEvent> {
+        if (options?.format === undefined) {
+          yield { type: "content", text: "POSITIVE: a red fox\nNEGATIVE: blurry" };
+          yield { type: "done", stats: {} };
+          return;
+        }
+        try {
+          for (const text of prose) {
+            read++;
+            yield { type: "content", text };
+          }
+          yield { type: "done", stats: {} };
+        } finally {
+          stopped = read < prose.length;
+        }
+      },
+    };
+    const deps = { llm, history: null, structured: new StructuredPolicy("on") };
+    const events = [];
+    for await (const e of runGeneration(deps, plan, new AbortController().signal)) events.push(e);
+    ok(stopped, "the structured request was ended early");
+    ok(read < 40, `read ${read} chunks of a reply with no JSON object in its first 500 characters`);
+    ok(events.some((e) => "reset" in e), "the text retry follows a reset");
+    const done = events.at(-1) as { positive?: string };
+    ok(done.positive?.includes("a red fox"), done.positive);
+  } finally {
+    await t.close();
+  }
+});

@@ -1,4 +1,4 @@
-import type { GenerationSettings } from "../lib/images/generation_settings.ts";
+import { type GenerationSettings, settingRows } from "../lib/images/generation_settings.ts";
 import type { ImageReading } from "../lib/images/image_reading.ts";
 import type { ImageFacts } from "../lib/images/read_image.ts";
 import { ErrorAlert, type ErrorView } from "./error_alert.tsx";
@@ -23,24 +23,8 @@ const SOURCES: Record<ImageReading["source"], string> = {
   none: "No prompt found",
 };
 
-const SETTING_LABELS: [keyof GenerationSettings, string][] = [
-  ["seed", "Seed"],
-  ["steps", "Steps"],
-  ["sampler", "Sampler"],
-  ["scheduler", "Scheduler"],
-  ["cfg", "CFG"],
-  ["guidance", "Guidance"],
-  ["model", "Model"],
-  ["denoise", "Denoise"],
-  ["clipSkip", "Clip skip"],
-];
-
 function SettingsTable({ settings }: { settings: GenerationSettings }) {
-  const rows = SETTING_LABELS.filter(([key]) => settings[key] !== undefined)
-    .map(([key, label]) => [label, String(settings[key])]);
-  if (settings.width !== undefined && settings.height !== undefined) {
-    rows.push(["Size", `${settings.width}×${settings.height}`]);
-  }
+  const rows = settingRows(settings);
   if (!rows.length) return null;
   return (
     <dl class="settings">

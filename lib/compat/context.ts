@@ -12,7 +12,7 @@ const MARKER = 0x50534d31; // "PSM1"
 /** Past messages a context keeps (the newest), like a chat conversation's window. */
 export const CONTEXT_MESSAGES = 18;
 /** Longest message kept in a context, in characters; longer ones are cut. */
-export const CONTEXT_MESSAGE_CHARS = 20_000;
+const CONTEXT_MESSAGE_CHARS = 20_000;
 /** Most integers a context we read may have; anything longer is not one of ours. */
 const MAX_CONTEXT_INTS = 400_000;
 

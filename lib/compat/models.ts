@@ -10,7 +10,7 @@ export const NAMESPACE = "promptsmith";
 export type CompatOutput = "positive" | "negative";
 
 /** The suffix of the model part that turns a target into its negative-prompt variant. */
-export const NEGATIVE_SUFFIX = "-negative";
+const NEGATIVE_SUFFIX = "-negative";
 
 /** One model the Ollama- and OpenAI-compatible endpoints serve: a target, a pack, an output. */
 export interface CompatModel {

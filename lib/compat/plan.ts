@@ -27,7 +27,7 @@ export interface CompatRequest {
 }
 
 /** Adds the caller's guidance after our system prompt, which it never replaces. */
-export function withGuidance(messages: ChatMessage[], guidance: string): ChatMessage[] {
+function withGuidance(messages: ChatMessage[], guidance: string): ChatMessage[] {
   const [system, ...rest] = messages;
   if (!system || system.role !== "system") return messages;
   const content = `${system.content}\n\nThe workflow that asks for this prompt adds instructions ` +

@@ -35,7 +35,7 @@ export interface CompatRunOptions {
  * negative model: same client, same LLM, same messages (idea, presets, guidance, history), same
  * sampling.
  */
-export function pairKey(requester: Requester, plan: GenerationPlan): string {
+function pairKey(requester: Requester, plan: GenerationPlan): string {
   return createHash("sha256").update(JSON.stringify([
     requester.key,
     plan.target.id,

@@ -1,7 +1,12 @@
 import { AppError } from "../app/errors.ts";
 import type { GenerationSlots, Requester } from "../app/slots.ts";
 import type { GenerationPlan } from "../prompt/plans.ts";
-import { replySchema, structuredMessages, type StructuredPolicy } from "./structured.ts";
+import {
+  asksForJson,
+  replySchema,
+  structuredMessages,
+  type StructuredPolicy,
+} from "./structured.ts";
 import {
   canFallBack,
   composeResult,
@@ -37,7 +42,7 @@ export interface GenerateOptions extends TurnHooks {
  * system prompt and the schema in `options.format`.
  */
 export function describePlan(plan: GenerationPlan, structured?: StructuredPolicy) {
-  const asJson = plan.structured === true && (structured?.use(plan.ollamaModel) ?? false);
+  const asJson = asksForJson(plan, structured);
   const messages = asJson ? structuredMessages(plan.messages, plan.target) : plan.messages;
   return {
     dry_run: true,

@@ -4,6 +4,7 @@ import { parseReply, type ReplyKind } from "../prompt/reply_parser.ts";
 import { CloseTagHider, splitThinking } from "../prompt/thinking.ts";
 import { type JsonFieldText, JsonReplyStream } from "../prompt/json_reply_stream.ts";
 import {
+  asksForJson,
   BrokenJsonReply,
   isFormatRefusal,
   replySchema,
@@ -130,14 +131,16 @@ export async function* runGeneration(
   const digest = deps.digestOf?.(plan.ollamaModel).catch(() => null) ?? Promise.resolve(null);
   const reply: Reply = { raw: "", shown: "", thinking: "", stats: {} };
   let ended: PartialReply["reason"] | "done" = "stopped";
-  const structured = plan.structured === true && (deps.structured?.use(plan.ollamaModel) ?? false);
+  const structured = asksForJson(plan, deps.structured);
   try {
     if (structured) {
       try {
         yield* streamReply(deps, plan, signal, reply, true);
+        if (reply.json) deps.structured?.held(plan.ollamaModel);
       } catch (err) {
         if (signal.aborted || !(err instanceof BrokenJsonReply || isFormatRefusal(err))) throw err;
-        if (!(err instanceof BrokenJsonReply)) deps.structured?.refused(plan.ollamaModel);
+        if (err instanceof BrokenJsonReply) deps.structured?.broken(plan.ollamaModel);
+        else deps.structured?.refused(plan.ollamaModel);
         log("generation").warn(
           "{model} gave no structured reply ({why}); asking again for labelled text",
           { model: plan.ollamaModel, why: err instanceof Error ? err.message : String(err) },
@@ -246,7 +249,8 @@ function structuredOk(reply: Reply): boolean {
 /**
  * Streams one request into `reply`, yielding what the user may see: the text without reasoning
  * tags, or for a structured request only the JSON's string values (the negative after a blank
- * line). A structured reply that is not one whole JSON object throws `BrokenJsonReply`.
+ * line). A structured reply that is not one whole JSON object throws `BrokenJsonReply`, as soon
+ * as the text shows it is not one (its request ended), else at its end.
  */
 async function* streamReply(
   deps: GenerationDeps,
@@ -262,32 +266,33 @@ async function* streamReply(
   const hider = new CloseTagHider();
   const json = structured ? new JsonReplyStream() : null;
   let negativeStarted = false;
-  const emit = function* (token: string): Generator<GenerationEvent> {
-    if (!token) return;
-    reply.shown += token;
-    yield { token };
-  };
-  const pieces = function* (list: JsonFieldText[]): Generator<GenerationEvent> {
+  // Plain functions, not nested generators: this runs for every token of every stream.
+  const values = (list: JsonFieldText[]): string => {
+    let text = "";
     for (const piece of list) {
-      if (piece.field === "positive") yield* emit(piece.text);
-      else if (negativeStarted) yield* emit(piece.text);
+      if (piece.field === "positive" || negativeStarted) text += piece.text;
       else {
         // The negative goes after a blank line, once it has more than spaces to show.
-        const text = piece.text.trimStart();
-        if (!text) continue;
+        const rest = piece.text.trimStart();
+        if (!rest) continue;
         negativeStarted = true;
-        yield* emit(`\n\n${text}`);
+        text += `\n\n${rest}`;
       }
     }
+    return text;
   };
-  const show = function* (text: string): Generator<GenerationEvent> {
-    if (json) yield* pieces(json.push(text));
-    else yield* emit(text);
-  };
+  const visible = (text: string): string => json ? values(json.push(text)) : text;
   for await (const event of deps.llm.chat(plan.ollamaModel, messages, options, signal)) {
     if (event.type === "content") {
       reply.raw += event.text;
-      yield* show(hider.push(event.text));
+      const token = visible(hider.push(event.text));
+      if (token) {
+        reply.shown += token;
+        yield { token };
+      }
+      // The text retry is certain now: leaving the loop ends the request instead of waiting out
+      // a reply nobody will see.
+      if (json?.notJson) break;
     } else if (event.type === "thinking") {
       reply.thinking += event.text;
       yield { thinking: event.text };
@@ -296,9 +301,12 @@ async function* streamReply(
     }
   }
   if (signal.aborted) return;
-  yield* show(hider.flush());
+  const rest = visible(hider.flush()) + (json ? values(json.end()) : "");
+  if (rest) {
+    reply.shown += rest;
+    yield { token: rest };
+  }
   if (json) {
-    yield* pieces(json.end());
     if (json.state !== "done") {
       throw new BrokenJsonReply(json.error ?? "the JSON object never closed");
     }

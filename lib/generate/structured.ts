@@ -5,6 +5,7 @@
  */
 import type { ChatMessage } from "../llm/types.ts";
 import type { Target } from "../prompt/targets.ts";
+import type { GenerationPlan } from "../prompt/plans.ts";
 import { AppError } from "../app/errors.ts";
 
 /** What `STRUCTURED_OUTPUT` says: ask for JSON always, never, or until a server refuses it. */
@@ -13,14 +14,20 @@ export type StructuredSetting = "auto" | "on" | "off";
 /** The accepted values of `STRUCTURED_OUTPUT`. */
 export const STRUCTURED_SETTINGS: readonly StructuredSetting[] = ["auto", "on", "off"];
 
+/** Broken JSON replies in a row after which `auto` stops asking a model for JSON. */
+const BROKEN_REPLIES_LIMIT = 3;
+
 /**
  * Whether to ask a model for JSON. `auto` stops asking a model its server refused `format` for
- * (an older Ollama answers 400), so only its first request pays for the retry; `on` asks every
- * time (and still falls back per request); `off` never asks.
+ * (an older Ollama answers 400), or whose replies broke the JSON `BROKEN_REPLIES_LIMIT` times in
+ * a row (each costs a second, text request), so only those first requests pay for the retry; one
+ * slip between good replies does not stop it. `on` asks every time (and still falls back per
+ * request); `off` never asks.
  */
 export class StructuredPolicy {
   readonly setting: StructuredSetting;
-  readonly #refused = new Set<string>();
+  /** Per model: broken replies in a row; a refusal counts as the limit at once. */
+  readonly #failures = new Map<string, number>();
 
   constructor(setting: StructuredSetting) {
     this.setting = setting;
@@ -29,15 +36,37 @@ export class StructuredPolicy {
   /** Whether to ask `model` for a JSON reply now. */
   use(model: string): boolean {
     if (this.setting === "off") return false;
-    return this.setting === "on" || !this.#refused.has(model);
+    return this.setting === "on" || (this.#failures.get(model) ?? 0) < BROKEN_REPLIES_LIMIT;
   }
 
   /** Notes that the server refused `format` for `model`. */
   refused(model: string): void {
-    // A bounded memory: a script naming thousands of models cannot grow it without end.
-    if (this.#refused.size >= 256) this.#refused.clear();
-    this.#refused.add(model);
+    this.#note(model, BROKEN_REPLIES_LIMIT);
   }
+
+  /** Notes that `model`'s reply to a structured request was not one whole JSON object. */
+  broken(model: string): void {
+    this.#note(model, (this.#failures.get(model) ?? 0) + 1);
+  }
+
+  /** Notes that `model` answered a structured request with whole JSON: its slips start again. */
+  held(model: string): void {
+    this.#failures.delete(model);
+  }
+
+  #note(model: string, failures: number): void {
+    // A bounded memory: a script naming thousands of models cannot grow it without end.
+    if (this.#failures.size >= 256 && !this.#failures.has(model)) this.#failures.clear();
+    this.#failures.set(model, failures);
+  }
+}
+
+/** Whether `plan`'s request asks for JSON: a one-shot plan, and the policy says ask its model. */
+export function asksForJson(
+  plan: Pick<GenerationPlan, "structured" | "ollamaModel">,
+  policy: StructuredPolicy | undefined,
+): boolean {
+  return plan.structured === true && (policy?.use(plan.ollamaModel) ?? false);
 }
 
 /** The JSON schema of a reply for `target`: `positive`, and `negative` only when it takes one. */

@@ -94,3 +94,34 @@ export function saveReading(history: HistoryStore, save: ReadingToSave): number 
     source_image: source,
   });
 }
+
+/** A reading as the API and `read-image --json` give it. */
+export type ReadingReport = ImageReading & {
+  image: ImageFacts;
+  /** The embedded ComfyUI API graph; null when there is none. */
+  api_graph: ComfyGraph | null;
+  /** The history entry a kept reading got; null when it was not kept. */
+  history_id: number | null;
+};
+
+/**
+ * Reads an image's metadata and, with `keep`, files the reading in history under its target
+ * (with a thumbnail); the report the API route and the CLI both give.
+ */
+export async function readImageReport(
+  images: ImageProcessor,
+  bytes: Uint8Array,
+  options: { keep?: { history: HistoryStore; target: string }; signal?: AbortSignal } = {},
+): Promise<ReadingReport> {
+  const { keep, signal } = options;
+  const read = await readImage(images, bytes, { thumbnail: keep !== undefined, signal });
+  const history_id = keep
+    ? saveReading(keep.history, {
+      reading: read.reading,
+      image: read.image,
+      thumbnail: read.thumbnail ?? null,
+      target: keep.target,
+    })
+    : null;
+  return { image: read.image, ...read.reading, api_graph: read.apiGraph, history_id };
+}

@@ -258,10 +258,3 @@ export function clipPieces(text: string): ClipPiece[] {
   for (const { word, index } of words) pieces[index]!.tokens = letterRunCost(word, foreign);
   return pieces;
 }
-
-/** Estimated CLIP tokens of already-stripped text (no start and end tokens). */
-export function estimateClipPieces(text: string): number {
-  let total = 0;
-  for (const p of clipPieces(text)) total += p.tokens;
-  return Math.round(total);
-}

@@ -141,10 +141,10 @@ export class JsonReplyStream {
     this.#out = [];
     if (final && this.#held) {
       // The stream ended on a lone high surrogate: release it as it is.
-      out.push({ field: this.#heldField!, text: this.#held });
+      this.#append(out, this.#heldField!, this.#held);
       this.#held = "";
     }
-    return merge(out);
+    return out;
   }
 
   #heldField: Field | null = null;
@@ -156,7 +156,7 @@ export class JsonReplyStream {
   }
 
   #release(): void {
-    if (this.#held) this.#out.push({ field: this.#heldField!, text: this.#held });
+    if (this.#held) this.#append(this.#out, this.#heldField!, this.#held);
     this.#held = "";
   }
 
@@ -172,11 +172,15 @@ export class JsonReplyStream {
       this.#heldField = field;
       text = text.slice(0, -1);
     }
-    if (!text) return;
+    if (text) this.#append(this.#out, field, text);
+  }
+
+  /** Adds text to `out`, extending its last piece when that is the same field's. */
+  #append(out: JsonFieldText[], field: Field, text: string): void {
     // Escapes arrive a character at a time: extend the last piece rather than add one.
-    const prev = this.#out[this.#out.length - 1];
+    const prev = out[out.length - 1];
     if (prev && prev.field === field) prev.text += text;
-    else this.#out.push({ field, text });
+    else out.push({ field, text });
   }
 
   #step(c: string): void {
@@ -334,15 +338,4 @@ function isHex(c: string): boolean {
 function isLiteralChar(c: string): boolean {
   return (c >= "0" && c <= "9") || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") ||
     c === "-" || c === "+" || c === ".";
-}
-
-/** Joins neighbouring pieces of the same field. */
-function merge(pieces: JsonFieldText[]): JsonFieldText[] {
-  const out: JsonFieldText[] = [];
-  for (const p of pieces) {
-    const last = out[out.length - 1];
-    if (last && last.field === p.field) last.text += p.text;
-    else out.push({ ...p });
-  }
-  return out;
 }

@@ -5,52 +5,13 @@
  * may repeat.
  */
 
-const SMALL = new Set([
-  "a",
-  "an",
-  "the",
-  "of",
-  "and",
-  "or",
-  "with",
-  "in",
-  "on",
-  "at",
-  "to",
-  "for",
-  "by",
-  "from",
-  "into",
-  "over",
-  "under",
-  "as",
-  "its",
-  "their",
-  "his",
-  "her",
-  "through",
-  "style",
-  "is",
-  "are",
-  "up",
-]);
+/** Words that may not start or end a phrase; one left dangling there is trimmed. */
+const DANGLING = new Set("of and or with in on at to for by a an the as".split(" "));
 
-/** Words that may end a phrase; anything else left dangling there is trimmed. */
-const DANGLING = new Set([
-  "of",
-  "and",
-  "or",
-  "with",
-  "in",
-  "on",
-  "at",
-  "to",
-  "for",
-  "by",
-  "a",
-  "an",
-  "the",
-  "as",
+/** Words that may repeat: the dangling ones and a few more that carry little meaning. */
+const SMALL = new Set([
+  ...DANGLING,
+  ..."from into over under its their his her through style is are up".split(" "),
 ]);
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;

@@ -32,7 +32,7 @@ const FIELDS: Record<string, ReplyField> = {
 };
 
 /** Lower-case letters and digits of a key: `positive_prompt`, `positivePrompt` → `positiveprompt`. */
-export function keyName(key: string): string {
+function keyName(key: string): string {
   let out = "";
   for (let i = 0; i < key.length && out.length < 40; i++) {
     const c = key[i]!.toLowerCase();

@@ -38,7 +38,7 @@ const MAX_ALTERNATES = 20;
  */
 export const MAX_ANSWER_CHARS = 32 * 1024;
 /** Answer lines read: a reply is a few dozen lines; thousands are a model gone wrong. */
-export const MAX_ANSWER_LINES = 400;
+const MAX_ANSWER_LINES = 400;
 
 type Role = "positive" | "negative" | "item" | "items" | "note" | "other" | "plain" | "chatter";
 

@@ -241,7 +241,7 @@ function numbered(items: string[], start = 1): string {
 }
 
 /** The template a target and mode use: tags, prose or video, one-shot or chat. */
-export function templateName(target: Target, mode: PromptMode): string {
+function templateName(target: Target, mode: PromptMode): string {
   return `${target.medium === "video" ? "video" : target.style}_${mode}`;
 }
 

@@ -321,8 +321,3 @@ export function countForEncoders(
     return { encoder: id, tokens, limit };
   });
 }
-
-/** Tokens of a prompt for a target's main encoder: CLIP for tag targets, T5 for prose ones. */
-export function estimateTokens(text: string, style: "prose" | "tags"): number {
-  return style === "tags" ? estimateClipTokens(text) : estimateT5Tokens(text);
-}

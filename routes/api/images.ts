@@ -8,7 +8,7 @@ import {
   planImagePrompt,
   streamImagePrompt,
 } from "../../lib/generate/image_prompt.ts";
-import { readImage, saveReading } from "../../lib/images/read_image.ts";
+import { readImageReport } from "../../lib/images/read_image.ts";
 import { visionListing } from "../../lib/images/vision.ts";
 import { findTarget } from "../../lib/prompt/plans.ts";
 import { ImagePromptSchema, ImageReadSchema } from "../http/image_schemas.ts";
@@ -81,24 +81,10 @@ export function imageRoutes(services: Deps): Hono {
       const { body, bytes } = await readImageRequest(c, ImageReadSchema);
       // The target is checked before any work, so a typo never costs a decode.
       const target = body.save ? findTarget(services.targets, body.model).id : null;
-      const read = await readImage(services.images, bytes, {
-        thumbnail: body.save,
-        signal: c.req.raw.signal,
-      });
-      const history_id = target
-        ? saveReading(services.history.use(), {
-          reading: read.reading,
-          image: read.image,
-          thumbnail: read.thumbnail ?? null,
-          target,
-        })
-        : null;
-      return c.json({
-        image: read.image,
-        ...read.reading,
-        api_graph: read.apiGraph,
-        history_id,
-      });
+      const keep = target ? { history: services.history.use(), target } : undefined;
+      return c.json(
+        await readImageReport(services.images, bytes, { keep, signal: c.req.raw.signal }),
+      );
     })
     .get("/api/images/vision-models", async (c) => {
       return c.json(await visionListing(services.llm, c.req.raw.signal));
