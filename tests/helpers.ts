@@ -85,6 +85,23 @@ export async function startAppAt(
   };
 }
 
+/** The header htmx sends with its requests (the app answers them with fragments). */
+export const HX = { "HX-Request": "true" };
+
+/** POSTs form fields urlencoded, as a browser's form (or htmx) sends them. */
+export async function postForm(
+  t: Pick<TestApp, "app">,
+  path: string,
+  fields: Record<string, string> | [string, string][],
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return await t.app.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
 /** The address of a loopback port nothing listens on. */
 export function closedPortUrl(): string {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -1,20 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
-import { serveOnPort, startTestApp, type TestApp } from "./helpers.ts";
-
-function form(
-  t: TestApp,
-  path: string,
-  fields: Record<string, string> | [string, string][],
-  headers: Record<string, string> = {},
-) {
-  return t.app.request(path, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
-
-const HX = { "HX-Request": "true" };
+import { HX, postForm, serveOnPort, startTestApp } from "./helpers.ts";
 
 /** The events of a stream as a browser's EventSource sees them: `\r\n`, `\r` and `\n` end lines. */
 async function browserEvents(
@@ -49,7 +34,7 @@ Deno.test("a model reply holding lone \\r cannot add event: or id: lines to the 
   const t = await startTestApp({ fake: { reply: () => hostile, fault: "final-text" } });
   const server = serveOnPort(t.app);
   try {
-    const res = await form(t, "/ui/generate", { input: "a kite" }, HX);
+    const res = await postForm(t, "/ui/generate", { input: "a kite" }, HX);
     const runId = (await res.text()).match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
     const events = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     const names = events.map((e) => e.event);
@@ -182,7 +167,7 @@ Deno.test("NUL in any text a client sends is refused with a 400 naming the field
       await t.post("/ollama/api/generate", { model: "flux", prompt: "a\0b", stream: false }),
       "prompt",
     );
-    const page = await form(t, "/ui/generate", { input: "before\0after" });
+    const page = await postForm(t, "/ui/generate", { input: "before\0after" });
     equal(page.status, 400);
     match(await page.text(), /input: [^<]*NUL/);
     equal(t.fake.chatRequests().length, 0);

@@ -1,20 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
-import { serveOnPort, sessionCookie, startTestApp, type TestApp } from "./helpers.ts";
-
-function form(
-  t: TestApp,
-  path: string,
-  fields: Record<string, string>,
-  headers: Record<string, string> = {},
-) {
-  return t.app.request(path, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
-
-const HX = { "HX-Request": "true" };
+import { HX, postForm, serveOnPort, sessionCookie, startTestApp } from "./helpers.ts";
 
 async function readEvents(res: Response): Promise<{ id: string; event: string; data: string }[]> {
   const text = await res.text();
@@ -64,7 +49,7 @@ Deno.test("GET / renders the whole app under 100 KB with every target and preset
 Deno.test("a form post without htmx redirects to the saved result (Post/Redirect/Get)", async () => {
   const t = await startTestApp();
   try {
-    const res = await form(t, "/ui/generate", {
+    const res = await postForm(t, "/ui/generate", {
       input: "a teapot",
       model: "sdxl",
       style: "Watercolor",
@@ -83,10 +68,10 @@ Deno.test("a form post without htmx redirects to the saved result (Post/Redirect
 Deno.test("form errors are shown in the page with the field named, nothing generated", async () => {
   const t = await startTestApp();
   try {
-    const res = await form(t, "/ui/generate", { input: "  ", model: "sdxl" });
+    const res = await postForm(t, "/ui/generate", { input: "  ", model: "sdxl" });
     equal(res.status, 400);
     match(await res.text(), /input must not be empty/);
-    const hx = await form(t, "/ui/generate", { input: "x", seed: "-4" }, HX);
+    const hx = await postForm(t, "/ui/generate", { input: "x", seed: "-4" }, HX);
     equal(hx.status, 200, "htmx swaps only 2xx, so errors come as a fragment");
     match(await hx.text(), /role="alert"[\s\S]*seed/);
     equal(t.fake.chatRequests().length, 0);
@@ -99,7 +84,7 @@ Deno.test("an htmx post starts one run; reconnecting resumes it and never starts
   const t = await startTestApp({ fake: { tokenDelayMs: 5 } });
   const server = serveOnPort(t.app);
   try {
-    const res = await form(t, "/ui/generate", { input: "a kite" }, HX);
+    const res = await postForm(t, "/ui/generate", { input: "a kite" }, HX);
     const fragment = await res.text();
     const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
     equal(t.fake.chatRequests().length, 0, "nothing runs until the browser connects");
@@ -131,8 +116,9 @@ Deno.test("a page run whose structured reply breaks clears the shown values befo
   const t = await startTestApp({ fake: { formatReplies: "invalid" } });
   const server = serveOnPort(t.app);
   try {
-    const fragment = await (await form(t, "/ui/generate", { input: "a kite", model: "sdxl" }, HX))
-      .text();
+    const fragment =
+      await (await postForm(t, "/ui/generate", { input: "a kite", model: "sdxl" }, HX))
+        .text();
     // The reset event empties the streamed text: htmx swaps its (empty) data into the <pre>.
     match(fragment, /sse-swap="reset" hx-target="#result \.stream-text" hx-swap="innerHTML"/);
     const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
@@ -173,7 +159,7 @@ Deno.test("every user- and LLM-provided text is escaped in the page", async () =
   const evil = `<script>alert(1)</script><img src=x onerror=alert(2)>"'`;
   const t = await startTestApp({ fake: { reply: () => `PROMPT: ${evil}` } });
   try {
-    const res = await form(t, "/ui/generate", { input: evil });
+    const res = await postForm(t, "/ui/generate", { input: evil });
     const page = await (await t.request(res.headers.get("location")!)).text();
     ok(!page.includes("<script>alert"), "no raw script tag");
     ok(!page.includes("<img src=x"), "no raw img tag");
@@ -190,7 +176,7 @@ Deno.test("the form's protect field keeps trigger words and LoRA tags in the pro
     fake: { reply: () => "POSITIVE: masterpiece, a portrait\nNEGATIVE: blurry" },
   });
   try {
-    const res = await form(t, "/ui/generate", {
+    const res = await postForm(t, "/ui/generate", {
       input: "a portrait <lora:face_v1:0.7>",
       model: "sdxl",
       protect: "ohwx woman, ",
@@ -210,7 +196,7 @@ Deno.test("without JavaScript a persona chat turn comes back to the persona's ow
   const t = await startTestApp();
   try {
     const cookie = sessionCookie(t, "persona-ui-session-0001");
-    const res = await form(t, "/ui/chat", {
+    const res = await postForm(t, "/ui/chat", {
       input: "a knight at dawn",
       persona_id: "quick_sketch",
       model: "sdxl",
@@ -263,7 +249,7 @@ Deno.test("a Replay that fails shows why, on the form filled from the entry", as
       (await (await t.post("/generate", { input: "a moth at a lamp", model: "sdxl" })).json())
         .history_id;
     await t.fake.close();
-    const res = await form(t, `/ui/history/${id}/replay`, {});
+    const res = await postForm(t, `/ui/history/${id}/replay`, {});
     equal(res.status, 503);
     const page = await res.text();
     // Offline is said calmly, the same way everywhere: a notice, not a red alert.
