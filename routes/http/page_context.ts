@@ -30,7 +30,10 @@ export interface Chrome {
 }
 
 /** The status pill's data; read after the listing, which is when `auto` learns the kind. */
-function llmStatus(services: Pick<Services, "config" | "llm">, reachable: boolean): LlmStatus {
+export function llmStatus(
+  services: Pick<Services, "config" | "llm">,
+  reachable: boolean,
+): LlmStatus {
   return { reachable, url: services.config.llmUrl, name: backendName(services.llm.kind) };
 }
 
