@@ -120,6 +120,33 @@ export async function readSse(res: Response): Promise<Record<string, unknown>[]>
   });
 }
 
+/** The events of a stream as a browser's EventSource sees them: `\r\n`, `\r` and `\n` end lines. */
+export async function browserEvents(
+  res: Response,
+): Promise<{ id: string; event: string; data: string }[]> {
+  const text = await res.text();
+  const out: { id: string; event: string; data: string }[] = [];
+  let id = "";
+  let event = "";
+  let data: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line === "") {
+      if (data.length) out.push({ id, event: event || "message", data: data.join("\n") });
+      event = "";
+      data = [];
+      continue;
+    }
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "id") id = value;
+    else if (field === "event") event = value;
+    else if (field === "data") data.push(value);
+  }
+  return out;
+}
+
 /** Serves the app on a real loopback port, for tests that need sockets (disconnects, browsers). */
 export function serveOnPort(app: Hono): { url: string; close: () => Promise<void> } {
   const ac = new AbortController();

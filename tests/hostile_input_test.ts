@@ -1,32 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
-import { HX, postForm, serveOnPort, startTestApp } from "./helpers.ts";
-
-/** The events of a stream as a browser's EventSource sees them: `\r\n`, `\r` and `\n` end lines. */
-async function browserEvents(
-  res: Response,
-): Promise<{ id: string; event: string; data: string }[]> {
-  const text = await res.text();
-  const out: { id: string; event: string; data: string }[] = [];
-  let id = "";
-  let event = "";
-  let data: string[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line === "") {
-      if (data.length) out.push({ id, event: event || "message", data: data.join("\n") });
-      event = "";
-      data = [];
-      continue;
-    }
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? "" : line.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
-    if (field === "id") id = value;
-    else if (field === "event") event = value;
-    else if (field === "data") data.push(value);
-  }
-  return out;
-}
+import { browserEvents, HX, postForm, serveOnPort, startTestApp } from "./helpers.ts";
 
 Deno.test("a model reply holding lone \\r cannot add event: or id: lines to the page's stream", async () => {
   // The fake sends its last three words as one piece, line breaks and all.

@@ -1,17 +1,12 @@
 import { equal, match, ok } from "node:assert/strict";
-import { HX, postForm, serveOnPort, sessionCookie, startTestApp } from "./helpers.ts";
-
-async function readEvents(res: Response): Promise<{ id: string; event: string; data: string }[]> {
-  const text = await res.text();
-  return text.split("\n\n").filter((b) => b.trim()).map((block) => {
-    const lines = block.split("\n");
-    return {
-      id: lines.find((l) => l.startsWith("id: "))?.slice(4) ?? "",
-      event: lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "",
-      data: lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n"),
-    };
-  });
-}
+import {
+  browserEvents,
+  HX,
+  postForm,
+  serveOnPort,
+  sessionCookie,
+  startTestApp,
+} from "./helpers.ts";
 
 Deno.test("GET / renders the whole app under 100 KB with every target and preset kind", async () => {
   const t = await startTestApp();
@@ -88,23 +83,23 @@ Deno.test("an htmx post starts one run; reconnecting resumes it and never starts
     const fragment = await res.text();
     const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
     equal(t.fake.chatRequests().length, 0, "nothing runs until the browser connects");
-    const first = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const first = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     ok(first.some((e) => e.event === "token"));
     const final = first.find((e) => e.event === "final")!;
     match(final.data, /id="positive"/);
     equal(first.at(-1)!.event, "close");
-    const again = await readEvents(
+    const again = await browserEvents(
       await fetch(`${server.url}/ui/runs/${runId}/stream`, {
         headers: { "Last-Event-ID": final.id },
       }),
     );
     equal(again.length, 1);
     equal(again[0]!.event, "close");
-    const replay = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const replay = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     equal(replay.length, first.length, "a fresh connection replays the same run");
     equal(t.fake.chatRequests().length, 1);
     equal(t.services.history.use().list({ limit: 5 }).total, 1);
-    const gone = await readEvents(await fetch(`${server.url}/ui/runs/nope/stream`));
+    const gone = await browserEvents(await fetch(`${server.url}/ui/runs/nope/stream`));
     match(gone[0]!.data, /no longer available/);
   } finally {
     await server.close();
@@ -122,7 +117,7 @@ Deno.test("a page run whose structured reply breaks clears the shown values befo
     // The reset event empties the streamed text: htmx swaps its (empty) data into the <pre>.
     match(fragment, /sse-swap="reset" hx-target="#result \.stream-text" hx-swap="innerHTML"/);
     const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
-    const events = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const events = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     const at = events.findIndex((e) => e.event === "reset");
     ok(at > 0 && events[at - 1]!.event === "token", "the partial values, then the reset");
     equal(events[at]!.data, "");
