@@ -28,8 +28,10 @@
     const preview = input.closest("[data-image-drop]")?.querySelector(".image-preview");
     if (preview) preview.hidden = true;
     if (!file) return;
-    if (file.size > Number(input.dataset.maxBytes || Infinity)) {
-      say(`That file is ${(file.size / 1048576).toFixed(1)} MB; pictures may be at most 20 MB.`);
+    const max = Number(input.dataset.maxBytes || Infinity);
+    if (file.size > max) {
+      const mb = (file.size / 1048576).toFixed(1);
+      say(`That file is ${mb} MB; pictures may be at most ${max / 1048576} MB.`);
       input.value = "";
       return;
     }

@@ -85,6 +85,23 @@ export async function startAppAt(
   };
 }
 
+/** The header htmx sends with its requests (the app answers them with fragments). */
+export const HX = { "HX-Request": "true" };
+
+/** POSTs form fields urlencoded, as a browser's form (or htmx) sends them. */
+export async function postForm(
+  t: Pick<TestApp, "app">,
+  path: string,
+  fields: Record<string, string> | [string, string][],
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return await t.app.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
 /** The address of a loopback port nothing listens on. */
 export function closedPortUrl(): string {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -101,6 +118,33 @@ export async function readSse(res: Response): Promise<Record<string, unknown>[]>
       .join("\n");
     return JSON.parse(data);
   });
+}
+
+/** The events of a stream as a browser's EventSource sees them: `\r\n`, `\r` and `\n` end lines. */
+export async function browserEvents(
+  res: Response,
+): Promise<{ id: string; event: string; data: string }[]> {
+  const text = await res.text();
+  const out: { id: string; event: string; data: string }[] = [];
+  let id = "";
+  let event = "";
+  let data: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line === "") {
+      if (data.length) out.push({ id, event: event || "message", data: data.join("\n") });
+      event = "";
+      data = [];
+      continue;
+    }
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "id") id = value;
+    else if (field === "event") event = value;
+    else if (field === "data") data.push(value);
+  }
+  return out;
 }
 
 /** Serves the app on a real loopback port, for tests that need sockets (disconnects, browsers). */

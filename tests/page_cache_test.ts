@@ -1,5 +1,7 @@
 import { equal, notEqual, ok } from "node:assert/strict";
 import { startTestApp } from "./helpers.ts";
+import { reloadSystemPrompts } from "../lib/prompt/targets.ts";
+import { readBundledText } from "../lib/app/bundled.ts";
 
 Deno.test("GET / answers 304 to its own ETag and a fresh page once the LLM status changes", async () => {
   const t = await startTestApp();
@@ -38,6 +40,27 @@ Deno.test("GET / keeps pages for another tab or theme apart from the cached defa
     const darkHtml = await dark.text();
     ok(darkHtml.includes('data-theme="dark"'), "the dark theme's page, not the cached default");
     equal(await (await t.request("/")).text(), plain);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("GET / shows the targets a prompt reload put in place, not the page cached before it", async () => {
+  const t = await startTestApp();
+  try {
+    const before = await (await t.request("/")).text();
+    const first = t.services.targets[0]!;
+    ok(before.includes(first.name), "the first target is on the page");
+    // The reload refills the list the app holds (the same array) with what the files now say.
+    reloadSystemPrompts(t.services.targets, (file) => {
+      const text = readBundledText(file);
+      if (file !== "presets/targets.json") return text;
+      const json = JSON.parse(text);
+      json.targets[0].name = "Renamed For The Reload Test";
+      return JSON.stringify(json);
+    });
+    const after = await (await t.request("/")).text();
+    ok(after.includes("Renamed For The Reload Test"), "the reloaded target's name is on the page");
   } finally {
     await t.close();
   }

@@ -1,32 +1,12 @@
 import { equal, match, ok } from "node:assert/strict";
-import { serveOnPort, sessionCookie, startTestApp, type TestApp } from "./helpers.ts";
-
-function form(
-  t: TestApp,
-  path: string,
-  fields: Record<string, string>,
-  headers: Record<string, string> = {},
-) {
-  return t.app.request(path, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
-
-const HX = { "HX-Request": "true" };
-
-async function readEvents(res: Response): Promise<{ id: string; event: string; data: string }[]> {
-  const text = await res.text();
-  return text.split("\n\n").filter((b) => b.trim()).map((block) => {
-    const lines = block.split("\n");
-    return {
-      id: lines.find((l) => l.startsWith("id: "))?.slice(4) ?? "",
-      event: lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "",
-      data: lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n"),
-    };
-  });
-}
+import {
+  browserEvents,
+  HX,
+  postForm,
+  serveOnPort,
+  sessionCookie,
+  startTestApp,
+} from "./helpers.ts";
 
 Deno.test("GET / renders the whole app under 100 KB with every target and preset kind", async () => {
   const t = await startTestApp();
@@ -64,7 +44,7 @@ Deno.test("GET / renders the whole app under 100 KB with every target and preset
 Deno.test("a form post without htmx redirects to the saved result (Post/Redirect/Get)", async () => {
   const t = await startTestApp();
   try {
-    const res = await form(t, "/ui/generate", {
+    const res = await postForm(t, "/ui/generate", {
       input: "a teapot",
       model: "sdxl",
       style: "Watercolor",
@@ -83,10 +63,10 @@ Deno.test("a form post without htmx redirects to the saved result (Post/Redirect
 Deno.test("form errors are shown in the page with the field named, nothing generated", async () => {
   const t = await startTestApp();
   try {
-    const res = await form(t, "/ui/generate", { input: "  ", model: "sdxl" });
+    const res = await postForm(t, "/ui/generate", { input: "  ", model: "sdxl" });
     equal(res.status, 400);
     match(await res.text(), /input must not be empty/);
-    const hx = await form(t, "/ui/generate", { input: "x", seed: "-4" }, HX);
+    const hx = await postForm(t, "/ui/generate", { input: "x", seed: "-4" }, HX);
     equal(hx.status, 200, "htmx swaps only 2xx, so errors come as a fragment");
     match(await hx.text(), /role="alert"[\s\S]*seed/);
     equal(t.fake.chatRequests().length, 0);
@@ -99,27 +79,27 @@ Deno.test("an htmx post starts one run; reconnecting resumes it and never starts
   const t = await startTestApp({ fake: { tokenDelayMs: 5 } });
   const server = serveOnPort(t.app);
   try {
-    const res = await form(t, "/ui/generate", { input: "a kite" }, HX);
+    const res = await postForm(t, "/ui/generate", { input: "a kite" }, HX);
     const fragment = await res.text();
     const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
     equal(t.fake.chatRequests().length, 0, "nothing runs until the browser connects");
-    const first = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const first = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     ok(first.some((e) => e.event === "token"));
     const final = first.find((e) => e.event === "final")!;
     match(final.data, /id="positive"/);
     equal(first.at(-1)!.event, "close");
-    const again = await readEvents(
+    const again = await browserEvents(
       await fetch(`${server.url}/ui/runs/${runId}/stream`, {
         headers: { "Last-Event-ID": final.id },
       }),
     );
     equal(again.length, 1);
     equal(again[0]!.event, "close");
-    const replay = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const replay = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     equal(replay.length, first.length, "a fresh connection replays the same run");
     equal(t.fake.chatRequests().length, 1);
     equal(t.services.history.use().list({ limit: 5 }).total, 1);
-    const gone = await readEvents(await fetch(`${server.url}/ui/runs/nope/stream`));
+    const gone = await browserEvents(await fetch(`${server.url}/ui/runs/nope/stream`));
     match(gone[0]!.data, /no longer available/);
   } finally {
     await server.close();
@@ -131,12 +111,13 @@ Deno.test("a page run whose structured reply breaks clears the shown values befo
   const t = await startTestApp({ fake: { formatReplies: "invalid" } });
   const server = serveOnPort(t.app);
   try {
-    const fragment = await (await form(t, "/ui/generate", { input: "a kite", model: "sdxl" }, HX))
-      .text();
+    const fragment =
+      await (await postForm(t, "/ui/generate", { input: "a kite", model: "sdxl" }, HX))
+        .text();
     // The reset event empties the streamed text: htmx swaps its (empty) data into the <pre>.
     match(fragment, /sse-swap="reset" hx-target="#result \.stream-text" hx-swap="innerHTML"/);
     const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
-    const events = await readEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
+    const events = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     const at = events.findIndex((e) => e.event === "reset");
     ok(at > 0 && events[at - 1]!.event === "token", "the partial values, then the reset");
     equal(events[at]!.data, "");
@@ -173,7 +154,7 @@ Deno.test("every user- and LLM-provided text is escaped in the page", async () =
   const evil = `<script>alert(1)</script><img src=x onerror=alert(2)>"'`;
   const t = await startTestApp({ fake: { reply: () => `PROMPT: ${evil}` } });
   try {
-    const res = await form(t, "/ui/generate", { input: evil });
+    const res = await postForm(t, "/ui/generate", { input: evil });
     const page = await (await t.request(res.headers.get("location")!)).text();
     ok(!page.includes("<script>alert"), "no raw script tag");
     ok(!page.includes("<img src=x"), "no raw img tag");
@@ -190,7 +171,7 @@ Deno.test("the form's protect field keeps trigger words and LoRA tags in the pro
     fake: { reply: () => "POSITIVE: masterpiece, a portrait\nNEGATIVE: blurry" },
   });
   try {
-    const res = await form(t, "/ui/generate", {
+    const res = await postForm(t, "/ui/generate", {
       input: "a portrait <lora:face_v1:0.7>",
       model: "sdxl",
       protect: "ohwx woman, ",
@@ -210,7 +191,7 @@ Deno.test("without JavaScript a persona chat turn comes back to the persona's ow
   const t = await startTestApp();
   try {
     const cookie = sessionCookie(t, "persona-ui-session-0001");
-    const res = await form(t, "/ui/chat", {
+    const res = await postForm(t, "/ui/chat", {
       input: "a knight at dawn",
       persona_id: "quick_sketch",
       model: "sdxl",
@@ -263,7 +244,7 @@ Deno.test("a Replay that fails shows why, on the form filled from the entry", as
       (await (await t.post("/generate", { input: "a moth at a lamp", model: "sdxl" })).json())
         .history_id;
     await t.fake.close();
-    const res = await form(t, `/ui/history/${id}/replay`, {});
+    const res = await postForm(t, `/ui/history/${id}/replay`, {});
     equal(res.status, 503);
     const page = await res.text();
     // Offline is said calmly, the same way everywhere: a notice, not a red alert.

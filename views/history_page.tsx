@@ -6,7 +6,7 @@ import { bothPrompts } from "./result_panel.tsx";
 import { SourceThumbnail } from "./source_thumbnail.tsx";
 
 /** How each generation mode is named on the page; `api` rows come from ComfyUI and other clients. */
-export const MODE_LABELS: Record<string, string> = {
+const MODE_LABELS: Record<string, string> = {
   oneshot: "One-shot",
   chat: "Chat",
   "persona-chat": "Persona chat",

@@ -1,4 +1,7 @@
 import { Fragment } from "preact";
+import { MAX_IMAGE_BYTES } from "../lib/images/limits.ts";
+
+const MAX_MB = MAX_IMAGE_BYTES / 1048576;
 
 /** Shared by the describe and read buttons: they post the whole form, with the file, elsewhere. */
 const UPLOAD = {
@@ -15,7 +18,7 @@ const UPLOAD = {
 /**
  * A picture to start from, inside the generate form: the file posts with the form's target,
  * LLM and presets. Without JavaScript the two buttons post the form as multipart; with it,
- * htmx does, and `static/app.js` adds drag and drop, paste and reading on pick.
+ * htmx does, and `static/image_input.js` adds drag and drop, paste and reading on pick.
  */
 export function ImageInput() {
   return (
@@ -24,13 +27,13 @@ export function ImageInput() {
       <div class="image-pick">
         <img class="image-preview" alt="" hidden />
         <div class="field">
-          <label for="image">Picture: PNG, JPEG or WebP, up to 20 MB</label>
+          <label for="image">{`Picture: PNG, JPEG or WebP, up to ${MAX_MB} MB`}</label>
           <input
             id="image"
             type="file"
             name="image"
             accept="image/png,image/jpeg,image/webp"
-            data-max-bytes={20 * 1024 * 1024}
+            data-max-bytes={MAX_IMAGE_BYTES}
           />
           <p class="hint image-drop-hint">
             You can also drop a picture on this box or paste one (Ctrl+V).

@@ -153,7 +153,7 @@ export const GenerateBody = z.object({
 });
 
 /** One chat message. */
-export const MessageBody = z.object({
+const MessageBody = z.object({
   role: z.string().optional(),
   content: z.string().optional(),
   images: z.array(z.string()).optional(),

@@ -37,30 +37,18 @@ export function errorType(status: number): string {
 export function openAiErrorBody(
   err: unknown,
 ): { status: number; body: { error: OpenAiErrorObject }; headers: Record<string, string> } {
-  if (err instanceof OpenAiError) {
-    return {
-      status: err.status,
-      body: {
-        error: {
-          message: err.message,
-          type: errorType(err.status),
-          param: err.param,
-          code: err.code,
-        },
-      },
-      headers: err.headers,
-    };
-  }
   if (err instanceof AppError) {
-    const code = err.type === "model_not_found" ? "model_not_found" : null;
+    // Our own errors name the parameter at fault; an unknown model is OpenAI's model_not_found.
+    const notFound = err.type === "model_not_found";
+    const own = err instanceof OpenAiError;
     return {
       status: err.status,
       body: {
         error: {
           message: err.message,
           type: errorType(err.status),
-          param: code ? "model" : null,
-          code,
+          param: own ? err.param : notFound ? "model" : null,
+          code: own ? err.code : notFound ? "model_not_found" : null,
         },
       },
       headers: err.headers,

@@ -11,8 +11,9 @@ const ids = new WeakMap<object, number>();
 let nextId = 1;
 
 /**
- * A number for an object's identity: the catalog, targets and personas are replaced (never
- * edited) when they change, so their identity stands for their content in a cache key.
+ * A number for an object's identity: the catalog and each target and persona are replaced (never
+ * edited) when they change, so their identity stands for their content in a cache key. (The
+ * target list is not: a reload refills the same array.)
  */
 export function identityOf(value: object): number {
   let id = ids.get(value);

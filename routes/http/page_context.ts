@@ -8,6 +8,9 @@ import { nulMessage } from "../../lib/app/nul.ts";
 import { log } from "../../lib/app/logger.ts";
 import { fromDatabaseError } from "../../lib/history/store.ts";
 import { backendName } from "../../lib/llm/backend_name.ts";
+import type { Theme } from "../../views/layout.tsx";
+import { themeOf } from "./theme.ts";
+import { isMultipart } from "./image_upload.ts";
 
 /** Whether the LLM server answers, where it is, and what it is (for the status pill). */
 export interface LlmStatus {
@@ -16,8 +19,6 @@ export interface LlmStatus {
   /** "Ollama", "OpenAI-compatible server", or "LLM server" while that is not known. */
   name: string;
 }
-import type { Theme } from "../../views/layout.tsx";
-import { themeOf } from "./theme.ts";
 
 /** What the page shell shows on every page: whether the LLM server answers, and the theme. */
 export interface Chrome {
@@ -30,7 +31,10 @@ export interface Chrome {
 }
 
 /** The status pill's data; read after the listing, which is when `auto` learns the kind. */
-function llmStatus(services: Pick<Services, "config" | "llm">, reachable: boolean): LlmStatus {
+export function llmStatus(
+  services: Pick<Services, "config" | "llm">,
+  reachable: boolean,
+): LlmStatus {
   return { reachable, url: services.config.llmUrl, name: backendName(services.llm.kind) };
 }
 
@@ -133,7 +137,7 @@ export async function formEntries(c: Context): Promise<[string, string][]> {
 
 async function readEntries(c: Context): Promise<[string, string][]> {
   if (c.req.method === "GET") return [...new URL(c.req.url).searchParams.entries()];
-  if ((c.req.header("content-type") ?? "").startsWith("multipart/form-data")) {
+  if (isMultipart(c)) {
     const data = await c.req.formData();
     const out: [string, string][] = [];
     data.forEach((value, key) => {

@@ -72,13 +72,14 @@ export async function renderHome(
   if (!chat && !extra.error && !extra.presetMessage && !extra.panel && status === 200) {
     // Every prop is in the key (the model list and status too), so the cache cannot show a
     // stale page; the big read-only parts stand in by identity, as they are replaced on change.
-    const byIdentity = new Set<unknown>([props.catalog, props.targets]);
+    // Each target counts, not the list: a prompt reload refills that same array in place.
+    const byIdentity = new Set<unknown>([
+      props.catalog,
+      ...props.targets,
+      ...Object.values(props.personas),
+    ]);
     const key = JSON.stringify(
-      {
-        ...props,
-        personas: Object.values(props.personas).map(identityOf),
-        result: extra.result ?? null,
-      },
+      { ...props, result: extra.result ?? null },
       (_k, v) => byIdentity.has(v) ? `#${identityOf(v as object)}` : v,
     );
     const page = homePages.get(

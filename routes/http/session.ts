@@ -1,11 +1,10 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { SESSION_ID } from "../../lib/app/session_id.ts";
 
 /** Name of the cookie that holds the signed session id. */
 export const SESSION_COOKIE = "promptsmith_session";
-import { SESSION_ID } from "../../lib/app/session_id.ts";
-export { SESSION_ID };
 
 /** A new opaque session id: 128 random bits, URL-safe. */
 export function newSessionId(): string {

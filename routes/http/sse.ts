@@ -1,31 +1,6 @@
 import { AppError } from "../../lib/app/errors.ts";
 import { log } from "../../lib/app/logger.ts";
-
-const encoder = new TextEncoder();
-
-/** Bytes per shared output buffer that token frames are cut from. */
-const SLAB_BYTES = 64 * 1024;
-let slab = new Uint8Array(SLAB_BYTES);
-let slabUsed = 0;
-
-/**
- * Encodes text into a slice of a shared buffer. A fresh ArrayBuffer per token made every young
- * GC sweep thousands of them, which showed up as pauses of a millisecond in the token stream.
- * Slices are never written twice: a full buffer is dropped (and freed once sent) for a new one.
- */
-function encodeShared(text: string): Uint8Array {
-  const worst = text.length * 3;
-  if (worst > SLAB_BYTES / 8) return encoder.encode(text);
-  // A consumer that took the buffer for itself (transfer) leaves it detached: start a new one.
-  if (slabUsed + worst > SLAB_BYTES || slab.buffer.detached) {
-    slab = new Uint8Array(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const { written } = encoder.encodeInto(text, slab.subarray(slabUsed));
-  const out = slab.subarray(slabUsed, slabUsed + written);
-  slabUsed += written;
-  return out;
-}
+import { encodeFrame, frameStream } from "./wire_stream.ts";
 
 /** The fields of one SSE event. */
 export interface SseEvent {
@@ -55,7 +30,7 @@ export function sseText(e: SseEvent): string {
 
 /** One SSE frame with a JSON payload (JSON text never holds a raw line break). */
 export function sseFrame(payload: unknown): Uint8Array {
-  return encodeShared(sseText({ data: JSON.stringify(payload) }));
+  return encodeFrame(sseText({ data: JSON.stringify(payload) }));
 }
 
 /** The SSE error payload for a failure after the stream has started. */
@@ -90,35 +65,10 @@ export async function sseResponse(
   events: AsyncGenerator<unknown>,
   controller: AbortController,
 ): Promise<Response> {
-  const first = await events.next();
-  let sentFirst = false;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(out) {
-      try {
-        if (!sentFirst) {
-          sentFirst = true;
-          if (first.done) return out.close();
-          out.enqueue(sseFrame(first.value));
-          return;
-        }
-        const next = await events.next();
-        if (next.done) out.close();
-        else out.enqueue(sseFrame(next.value));
-      } catch (err) {
-        // A client that left gets nothing more; anyone else is told why the stream ends.
-        if (controller.signal.aborted) return;
-        try {
-          out.enqueue(sseFrame(sseErrorPayload(err)));
-          out.close();
-        } catch {
-          // The client is already gone.
-        }
-      }
-    },
-    async cancel() {
-      controller.abort();
-      await events.return(undefined).catch(() => {});
-    },
+  return await frameStream(events, controller, {
+    headers: SSE_HEADERS,
+    frame: (payload) => sseText({ data: JSON.stringify(payload) }),
+    // A client that left gets nothing more; anyone else is told why the stream ends.
+    errorFrame: (err) => sseText({ data: JSON.stringify(sseErrorPayload(err)) }),
   });
-  return new Response(stream, { headers: SSE_HEADERS });
 }

@@ -1,4 +1,3 @@
-import { backendName } from "../../lib/llm/backend_name.ts";
 import { type Context, Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import type { BatchOutcome, BatchResult } from "../../lib/batch/batch.ts";
@@ -13,6 +12,7 @@ import {
   type FormPageDeps,
   formPageProps,
   isHtmx,
+  llmStatus,
   toErrorView,
 } from "../http/page_context.ts";
 import { requesterOf } from "../http/requester.ts";
@@ -154,16 +154,7 @@ export function batchPageRoutes(services: Deps): Hono {
                 text={`Batch finished: ${written} of ${record.total} prompts written.`}
                 oob
               />
-              {composed && (
-                <OllamaStatus
-                  ollama={{
-                    reachable: false,
-                    url: services.config.llmUrl,
-                    name: backendName(services.llm.kind),
-                  }}
-                  oob
-                />
-              )}
+              {composed && <OllamaStatus ollama={llmStatus(services, false)} oob />}
             </>,
           ),
         );

@@ -1,4 +1,3 @@
-import { backendName } from "../../lib/llm/backend_name.ts";
 import { type Context, Hono } from "hono";
 import { generationDeps, planContext, type Services } from "../../lib/app/services.ts";
 import { formFromEntries, formToRequest } from "../http/form_state.ts";
@@ -24,7 +23,14 @@ import { parseReply } from "../../lib/prompt/reply_parser.ts";
 import { ChatSchema, GenerateSchema, PersonaChatSchema } from "../http/schemas.ts";
 import { cookieSession, sessionOf } from "../http/session.ts";
 import { validateForm } from "../http/form_validation.ts";
-import { errorStatus, formEntries, isHtmx, isOffline, toErrorView } from "../http/page_context.ts";
+import {
+  errorStatus,
+  formEntries,
+  isHtmx,
+  isOffline,
+  llmStatus,
+  toErrorView,
+} from "../http/page_context.ts";
 import { chatView, type HomeDeps, renderHome } from "../http/render_home.tsx";
 import { rememberForm } from "../http/page_memory.ts";
 import { requesterOf } from "../http/requester.ts";
@@ -103,10 +109,7 @@ function extras(
   if (reachable !== undefined) {
     services.models.noteReachable(reachable, reason);
     out += renderFragment(
-      <OllamaStatus
-        ollama={{ reachable, url: services.config.llmUrl, name: backendName(services.llm.kind) }}
-        oob
-      />,
+      <OllamaStatus ollama={llmStatus(services, reachable)} oob />,
     );
   }
   return out;
