@@ -161,3 +161,31 @@ export function readPngText(bytes: Uint8Array): ImageTexts {
   }
   return { texts, warnings };
 }
+
+/**
+ * A copy of a PNG with only the chunks its pixels depend on (the critical ones and tRNS), for
+ * the codec: it fails on any text chunk over 1 MiB, and a ComfyUI workflow can be larger. The
+ * structure is not checked here (`readPngText` does that); a break is copied as it is, for the
+ * codec to refuse.
+ */
+export function pngPixelsOnly(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kept: Uint8Array[] = [bytes.subarray(0, 8)];
+  let at = 8;
+  while (at < bytes.length) {
+    const end = at + 12 <= bytes.length ? at + 12 + view.getUint32(at) : Infinity;
+    if (end > bytes.length) {
+      kept.push(bytes.subarray(at));
+      break;
+    }
+    const type = latin1(bytes.subarray(at + 4, at + 8));
+    // A chunk is critical when its type starts with an upper-case letter (bit 5 clear).
+    if ((bytes[at + 4]! & 0x20) === 0 || type === "tRNS") kept.push(bytes.subarray(at, end));
+    if (type === "IEND") break;
+    at = end;
+  }
+  const out = new Uint8Array(kept.reduce((n, part) => n + part.length, 0));
+  let o = 0;
+  for (const part of kept) (out.set(part, o), o += part.length);
+  return out;
+}

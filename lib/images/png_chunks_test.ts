@@ -12,7 +12,7 @@ import {
 } from "../../tests/support/png_writer.ts";
 import { zlibZeros } from "../../tests/support/zip_bomb.ts";
 import { AppError } from "../app/errors.ts";
-import { readPngText } from "./png_chunks.ts";
+import { pngPixelsOnly, readPngText } from "./png_chunks.ts";
 
 /** A 400 about the image whose message matches. */
 function imageError(pattern: RegExp) {
@@ -142,4 +142,23 @@ Deno.test("readPngText() refuses a compressed iTXt bomb the same way", () => {
     () => readPngText(makePng(1, 1, [pngChunk("iTXt", data)])),
     imageError(/"workflow" inflates to more than 2 MB/),
   );
+});
+
+Deno.test("pngPixelsOnly() keeps the critical chunks and tRNS, drops text and the rest", () => {
+  const p = pngParts(2, 2);
+  const trns = pngChunk("tRNS", Uint8Array.of(0, 0, 0, 0, 0, 0));
+  const png = joinBytes(
+    p.signature,
+    p.header,
+    textChunk("workflow", "x".repeat(5000)),
+    trns,
+    pngChunk("tIMe", new Uint8Array(7)),
+    p.data,
+    itxtChunk("prompt", "y"),
+    p.end,
+  );
+  deepEqual(pngPixelsOnly(png), joinBytes(p.signature, p.header, trns, p.data, p.end));
+  // A chunk running past the end is copied as it is, for the codec to refuse.
+  const cut = joinBytes(p.signature, p.header, p.data.subarray(0, 10));
+  deepEqual(pngPixelsOnly(cut), cut);
 });
