@@ -9,16 +9,12 @@ import {
 } from "../../tests/support/exif_writer.ts";
 import { jpegFrom } from "../../tests/support/image_encoders.ts";
 import { gradient } from "../../tests/support/png_writer.ts";
-import { AppError } from "../app/errors.ts";
+import { imageError } from "../../tests/support/image_errors.ts";
 import { readJpegText } from "./jpeg_segments.ts";
 
 const PARAMS =
   "portrait, rim light\nNegative prompt: lowres\nSteps: 30, Sampler: DPM++ 2M, Seed: 9";
 const plain = await jpegFrom(gradient(16, 12), 16, 12);
-
-function imageError(pattern: RegExp) {
-  return (e: unknown) => e instanceof AppError && e.status === 400 && pattern.test(e.message);
-}
 
 Deno.test("readJpegText() reads an A1111 UserComment from Exif APP1 and COM comments", () => {
   const jpeg = insertJpegSegments(

@@ -11,15 +11,8 @@ import {
   ztxtChunk,
 } from "../../tests/support/png_writer.ts";
 import { zlibZeros } from "../../tests/support/zip_bomb.ts";
-import { AppError } from "../app/errors.ts";
+import { imageError } from "../../tests/support/image_errors.ts";
 import { pngPixelsOnly, readPngText } from "./png_chunks.ts";
-
-/** A 400 about the image whose message matches. */
-function imageError(pattern: RegExp) {
-  return (e: unknown) =>
-    e instanceof AppError && e.status === 400 && e.type === "invalid_image" &&
-    pattern.test(e.message);
-}
 
 Deno.test("readPngText() reads tEXt, zTXt and iTXt (plain and compressed, with language)", () => {
   const png = makePng(2, 2, [

@@ -11,17 +11,11 @@ import {
   pngParts,
   textChunk,
 } from "../../tests/support/png_writer.ts";
-import { AppError } from "../app/errors.ts";
+import { imageError } from "../../tests/support/image_errors.ts";
 import { decodePixels } from "./codecs.ts";
 import { MAX_IMAGE_BYTES } from "./limits.ts";
 import { scaleForVision, thumbnail, visionAndThumbnail } from "./resize.ts";
 import { sniffImage } from "./sniff.ts";
-
-function imageError(pattern: RegExp) {
-  return (e: unknown) =>
-    e instanceof AppError && e.status === 400 && e.type === "invalid_image" &&
-    pattern.test(e.message);
-}
 
 function meanOf(data: Uint8ClampedArray, channel: number): number {
   let sum = 0;

@@ -9,15 +9,11 @@ import {
 } from "../../tests/support/exif_writer.ts";
 import { webpFrom } from "../../tests/support/image_encoders.ts";
 import { gradient } from "../../tests/support/png_writer.ts";
-import { AppError } from "../app/errors.ts";
+import { imageError } from "../../tests/support/image_errors.ts";
 import { sniffImage } from "./sniff.ts";
 import { readWebpText } from "./webp_chunks.ts";
 
 const simple = await webpFrom(gradient(20, 10), 20, 10);
-
-function imageError(pattern: RegExp) {
-  return (e: unknown) => e instanceof AppError && e.status === 400 && pattern.test(e.message);
-}
 
 Deno.test("readWebpText() reads the EXIF chunk of an extended WebP, with or without the Exif prefix", () => {
   const tiff = buildTiff({
