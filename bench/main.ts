@@ -406,21 +406,26 @@ if (want("ttft")) {
   );
   line();
   line(
-    `| client connection | direct p50 | via app p50 | added p50 (target ≤ 1 ms) | direct p99 | via app p99 | added p99 |`,
+    `| client connection | direct p50 | via app p50 | added p50 | direct p99 | via app p99 | added p99 |`,
   );
   line(`|---|---|---|---|---|---|---|`);
-  const row = (label: string, d: number[], a: number[]) => {
+  // Each row is judged only on its own target, as in the verdicts: fresh p50, warmed p99.
+  const row = (label: string, d: number[], a: number[], target: "p50" | "p99") => {
     const added50 = percentile(a, 50) - percentile(d, 50);
     const added99 = percentile(a, 99) - percentile(d, 99);
+    const judged50 = target === "p50" ? ` (target ≤ 1 ms) ${mark(added50 <= 1)}` : "";
+    const judged99 = target === "p99" ? ` (target ≤ 5 ms) ${mark(added99 <= 5)}` : "";
     line(
-      `| ${label} | ${f2(percentile(d, 50))} ms | ${f2(percentile(a, 50))} ms | ${f2(added50)} ms ${
-        mark(added50 <= 1)
-      } | ${f2(percentile(d, 99))} ms | ${f2(percentile(a, 99))} ms | ${f2(added99)} ms |`,
+      `| ${label} | ${f2(percentile(d, 50))} ms | ${f2(percentile(a, 50))} ms | ${
+        f2(added50)
+      } ms${judged50} | ${f2(percentile(d, 99))} ms | ${f2(percentile(a, 99))} ms | ${
+        f2(added99)
+      } ms${judged99} |`,
     );
     return { added50, added99 };
   };
-  const fresh = row("fresh", runs.freshDirect, runs.freshApp);
-  const warm = row("warmed", runs.warmDirect, runs.warmApp);
+  const fresh = row("fresh", runs.freshDirect, runs.freshApp, "p50");
+  const warm = row("warmed", runs.warmDirect, runs.warmApp, "p99");
   verdict(
     "time to first token added p50 ≤ 1 ms, fresh connection",
     fresh.added50 <= 1,
@@ -556,13 +561,14 @@ if (want("memory")) {
   );
   line();
   line(
-    `| idle, before any load | before this phase | 3 s after | ${settleSeconds} s after | growth from idle at ${settleSeconds} s (target ≤ 25 %) |`,
+    `| idle, before any load | before this phase | 3 s after | ${settleSeconds} s after | growth from idle at ${settleSeconds} s (target ≤ 25 % after 10,000) |`,
   );
   line(`|---|---|---|---|---|`);
+  // The target is for 10,000 generations: a quick run's growth is shown, not judged.
   line(
     `| ${idleRss.toFixed(1)} MB | ${beforeLoad.toFixed(1)} MB | ${rightAfter.toFixed(1)} MB | ${
       afterRss.toFixed(1)
-    } MB | ${growth.toFixed(1)} % ${mark(growth <= 25)} |`,
+    } MB | ${growth.toFixed(1)} % ${full ? mark(growth <= 25) : "(judged by `--full`)"} |`,
   );
   verdict(
     `memory growth ≤ 25 % from idle after 10,000 generations`,

@@ -42,7 +42,7 @@ for (const rows of (Deno.args.length ? Deno.args : ["120", "1000", "10000"]).map
   const seed = new HistoryStore(openDatabase(path));
   seedHistory(seed, rows, 7);
   seed.db.close();
-  const cold = new HistoryStore(openDatabase(path), { searchCache: 0 } as never);
+  const cold = new HistoryStore(openDatabase(path), { searchCache: 0 });
   const warm = new HistoryStore(openDatabase(path));
   // deno-lint-ignore no-console
   console.log(`${rows.toLocaleString("en")} rows, pages of 50`);

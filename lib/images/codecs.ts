@@ -3,6 +3,7 @@ import mozjpegEncoder from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
 import { defaultOptions as JPEG_DEFAULTS } from "@jsquash/jpeg/meta.js";
 import { decode as decodePngWasm, init as initPngDecoder } from "@jsquash/png/decode.js";
 import webpDecoder from "@jsquash/webp/codec/dec/webp_dec.js";
+import { pngPixelsOnly } from "./png_chunks.ts";
 import type { ImageFormat } from "./sniff.ts";
 
 /** Decoded pixels: 8-bit RGBA, row by row. */
@@ -110,7 +111,7 @@ export async function decodePixels(bytes: Uint8Array, format: ImageFormat): Prom
     // The PNG codec (wasm-bindgen) can only be set up once per process; it keeps its memory.
     pngReady ??= wasmModule("pngDecoder").then((m) => initPngDecoder(m));
     await pngReady;
-    return asPixels(await decodePngWasm(bytes.slice().buffer));
+    return asPixels(await decodePngWasm(pngPixelsOnly(bytes).buffer as ArrayBuffer));
   } catch (e) {
     throw codecError(e, log);
   }

@@ -3,6 +3,7 @@ import {
   type ComfyGraph,
   type ComfyNode,
   isLink,
+  nodeOf,
   type TextSlot,
 } from "../comfy/workflow.ts";
 import { type GenerationSettings, toNumber } from "./generation_settings.ts";
@@ -50,19 +51,18 @@ const TEXT_INPUTS = new Set([
   "prompt",
 ]);
 
-function nodeAt(graph: ComfyGraph, v: unknown): [string, ComfyNode] | null {
-  if (!isLink(v) || !Object.hasOwn(graph, v[0])) return null;
-  const node = graph[v[0]];
-  return node && typeof node.inputs === "object" && node.inputs ? [v[0], node] : null;
+/** The node a link points at; null for a literal or a link to no node. */
+function linked(graph: ComfyGraph, v: unknown): ComfyNode | null {
+  return (isLink(v) && nodeOf(graph, v[0])) || null;
 }
 
 /** An input's value, following links to primitive nodes (a seed set by a "Seed" node…). */
 function scalar(graph: ComfyGraph, value: unknown): string | number | undefined {
   for (let hops = 0; hops < MAX_HOPS; hops++) {
     if (typeof value === "string" || typeof value === "number") return value;
-    const found = nodeAt(graph, value);
+    const found = linked(graph, value);
     if (!found) return undefined;
-    const inputs = found[1].inputs;
+    const inputs = found.inputs;
     const key = VALUE_INPUTS.find((k) => Object.hasOwn(inputs, k)) ??
       (Object.keys(inputs).length === 1 ? Object.keys(inputs)[0] : undefined);
     if (key === undefined) return undefined;
@@ -80,12 +80,12 @@ function upstream(
 ): ComfyNode | null {
   let link = start;
   for (let hops = 0; hops < MAX_HOPS; hops++) {
-    const found = nodeAt(graph, link);
+    const found = linked(graph, link);
     if (!found) return null;
-    if (wanted(found[1])) return found[1];
-    const next = via.find((k) => isLink(found[1].inputs[k]));
+    if (wanted(found)) return found;
+    const next = via.find((k) => isLink(found.inputs[k]));
     if (!next) return null;
-    link = found[1].inputs[next];
+    link = found.inputs[next];
   }
   return null;
 }
@@ -106,10 +106,6 @@ function readSlots(graph: ComfyGraph, slots: TextSlot[], warnings: string[], wha
     }
   }
   return texts.join("\n\n");
-}
-
-function linked(graph: ComfyGraph, v: unknown): ComfyNode | null {
-  return nodeAt(graph, v)?.[1] ?? null;
 }
 
 function settingsOf(graph: ComfyGraph, sampler: ComfyNode): GenerationSettings {

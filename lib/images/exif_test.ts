@@ -5,14 +5,10 @@ import {
   type TiffEntry,
   userCommentEntry,
 } from "../../tests/support/exif_writer.ts";
-import { AppError } from "../app/errors.ts";
+import { imageError } from "../../tests/support/image_errors.ts";
 import { decodeUserComment, readExifTexts } from "./exif.ts";
 
 const PARAMS = "a red fox, snow\nNegative prompt: blurry\nSteps: 20, Sampler: Euler, Seed: 7";
-
-function imageError(pattern: RegExp) {
-  return (e: unknown) => e instanceof AppError && e.status === 400 && pattern.test(e.message);
-}
 
 Deno.test("decodeUserComment() reads UNICODE big-endian as piexif (A1111) writes it, in an II block too", () => {
   const entry = userCommentEntry(PARAMS, "unicode-be");

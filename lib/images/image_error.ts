@@ -1,8 +1,16 @@
 import { AppError, badInput } from "../app/errors.ts";
+import { MAX_IMAGE_BYTES } from "./limits.ts";
 
 /** A 400 about an uploaded image; the message says what is wrong with it. */
 export function imageError(message: string): AppError {
   return badInput(`image: ${message}`, "invalid_image");
+}
+
+/** The 400 for an image file of `size` bytes, over the limit. */
+export function imageTooLarge(size: number): AppError {
+  return imageError(
+    `the file is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_IMAGE_BYTES / 1048576} MB`,
+  );
 }
 
 /**

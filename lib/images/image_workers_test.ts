@@ -1,4 +1,5 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { imageError } from "../../tests/support/image_errors.ts";
 import { gradient, makePng, textChunk } from "../../tests/support/png_writer.ts";
 import { AppError } from "../app/errors.ts";
 import { ImageWorkers } from "./image_workers.ts";
@@ -38,13 +39,11 @@ Deno.test("a bad upload comes back from the worker as the same 400, and the work
   try {
     await rejects(
       pool.prepare(new TextEncoder().encode("GIF89a....."), { vision: true }),
-      (e: unknown) =>
-        e instanceof AppError && e.status === 400 && e.type === "invalid_image" &&
-        /GIF/.test(e.message),
+      imageError(/GIF/),
     );
     await rejects(
       pool.prepare(makePng(8, 8).subarray(0, 40), { prompt: true, metadataRequired: true }),
-      errorOf(400, "invalid_image"),
+      imageError(/cut short/),
     );
     equal(pool.started, 1, "one worker served both jobs");
     equal(pool.workers, 1);

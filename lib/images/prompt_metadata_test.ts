@@ -9,7 +9,8 @@ import {
 } from "../../tests/support/exif_writer.ts";
 import { jpegFrom, webpFrom } from "../../tests/support/image_encoders.ts";
 import { gradient, itxtChunk, makePng, textChunk } from "../../tests/support/png_writer.ts";
-import { AppError } from "../app/errors.ts";
+import { imageError } from "../../tests/support/image_errors.ts";
+import { A1111_PARAMETERS, a1111Jpeg } from "../../tests/support/sample_images.ts";
 import { promptFromTexts, readImagePrompt } from "./prompt_metadata.ts";
 
 const fixtureText = (name: string) =>
@@ -98,12 +99,11 @@ Deno.test("readImagePrompt() reports a broken ComfyUI graph and still uses the e
 });
 
 Deno.test("readImagePrompt() reads an A1111 JPEG (Exif UserComment, UNICODE big-endian)", async () => {
-  const tiff = buildTiff({ exif: [userCommentEntry(PARAMETERS, "unicode-be")] });
-  const jpeg = insertJpegSegments(await jpegFrom(px, 24, 16), exifApp1(tiff));
-  const r = readImagePrompt(jpeg);
+  const r = readImagePrompt(await a1111Jpeg(24, 16));
   equal(r.source, "a1111");
-  equal(r.source === "a1111" && r.settings.seed, 1234);
-  equal(r.image.format, "jpeg");
+  equal(r.source === "a1111" && r.settings.seed, 1234567);
+  equal(r.source === "a1111" && r.parameters, A1111_PARAMETERS);
+  deepEqual(r.image, { format: "jpeg", mime: "image/jpeg", width: 24, height: 16 });
 });
 
 Deno.test("readImagePrompt() reads a ComfyUI WebP (prompt: and workflow: in Exif IFD0)", async () => {
@@ -145,9 +145,7 @@ Deno.test("readImagePrompt() says plainly when an image has no prompt", async ()
 Deno.test("readImagePrompt() turns a file that is not an image into a 400 naming the problem", () => {
   throws(
     () => readImagePrompt(new TextEncoder().encode("GIF89a")),
-    (e: unknown) =>
-      e instanceof AppError && e.status === 400 &&
-      e.message === "image: this is a GIF image; use a PNG, JPEG or WebP image",
+    imageError(/^image: this is a GIF image; use a PNG, JPEG or WebP image$/),
   );
 });
 

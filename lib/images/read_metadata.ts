@@ -1,4 +1,4 @@
-import { guardImage, imageError } from "./image_error.ts";
+import { guardImage, imageError, imageTooLarge } from "./image_error.ts";
 import type { ImageTexts } from "./image_text.ts";
 import { readJpegText } from "./jpeg_segments.ts";
 import { MAX_IMAGE_BYTES } from "./limits.ts";
@@ -13,13 +13,7 @@ export interface ImageMetadata extends ImageTexts {
 
 /** Refuses files over the byte cap and formats we do not read; returns what the header says. */
 export function checkImage(bytes: Uint8Array): ImageKind {
-  if (bytes.length > MAX_IMAGE_BYTES) {
-    throw imageError(
-      `the file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${
-        MAX_IMAGE_BYTES / 1048576
-      } MB`,
-    );
-  }
+  if (bytes.length > MAX_IMAGE_BYTES) throw imageTooLarge(bytes.length);
   const kind = sniffImage(bytes);
   if (kind.format === "unsupported") throw imageError(kind.reason);
   return kind;

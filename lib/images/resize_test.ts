@@ -4,22 +4,18 @@ import { jpegFrom, webpFrom } from "../../tests/support/image_encoders.ts";
 import {
   gradient,
   ihdr,
+  itxtChunk,
   joinBytes,
   makePng,
   pngChunk,
   pngParts,
+  textChunk,
 } from "../../tests/support/png_writer.ts";
-import { AppError } from "../app/errors.ts";
+import { imageError } from "../../tests/support/image_errors.ts";
 import { decodePixels } from "./codecs.ts";
 import { MAX_IMAGE_BYTES } from "./limits.ts";
 import { scaleForVision, thumbnail, visionAndThumbnail } from "./resize.ts";
 import { sniffImage } from "./sniff.ts";
-
-function imageError(pattern: RegExp) {
-  return (e: unknown) =>
-    e instanceof AppError && e.status === 400 && e.type === "invalid_image" &&
-    pattern.test(e.message);
-}
 
 function meanOf(data: Uint8ClampedArray, channel: number): number {
   let sum = 0;
@@ -119,6 +115,29 @@ Deno.test("damaged pixel data ends in a 400 that says the file may be damaged", 
 Deno.test("a truncated PNG is refused by the structure check before it reaches the codec", async () => {
   const png = makePng(300, 300);
   await rejects(thumbnail(png.subarray(0, png.length - 100)), imageError(/cut short/));
+});
+
+Deno.test("thumbnail() decodes a PNG whose text chunks are over 1 MB (a large ComfyUI workflow)", async () => {
+  // The PNG codec refused any chunk over 1 MiB; a ComfyUI graph can be that large.
+  const workflow = JSON.stringify({ nodes: [], links: [], notes: "x".repeat(1_500_000) });
+  const png = makePng(300, 200, [
+    textChunk("workflow", workflow),
+    itxtChunk("prompt", "y".repeat(1_200_000)),
+  ]);
+  const t = await thumbnail(png);
+  deepEqual([t.mime, t.width, t.height], ["image/jpeg", 256, 171]);
+  const both = await visionAndThumbnail(png);
+  equal(both.vision.bytes, png, "small enough to go to the model as it is");
+  const a = await decodePixels(t.bytes, "jpeg");
+  const b = await decodePixels((await thumbnail(makePng(300, 200))).bytes, "jpeg");
+  for (const channel of [0, 1, 2]) {
+    const diff = Math.abs(meanOf(a.data, channel) - meanOf(b.data, channel));
+    equal(
+      diff < 1,
+      true,
+      `channel ${channel} differs by ${diff} from the same picture without text`,
+    );
+  }
 });
 
 Deno.test("overlapping decodes each keep their own codec instance", async () => {

@@ -41,14 +41,6 @@ export async function visionListing(
   };
 }
 
-/** The installed models that say they read images. */
-export async function visionModels(
-  llm: Pick<LlmClient, "tags" | "capabilities">,
-  signal?: AbortSignal,
-): Promise<string[]> {
-  return (await visionListing(llm, signal)).models;
-}
-
 /** What to do: the models that read images, or how to get one. */
 export function visionAdvice({ models, declared, reachable }: VisionListing): string {
   if (models.length) return `pick one that does: ${models.join(", ")}`;

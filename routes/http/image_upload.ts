@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { AppError, badInput } from "../../lib/app/errors.ts";
 import { imageFromBase64 } from "../../lib/images/base64_image.ts";
-import { imageError } from "../../lib/images/image_error.ts";
+import { imageTooLarge } from "../../lib/images/image_error.ts";
 import { MAX_IMAGE_BYTES } from "../../lib/images/limits.ts";
 import { parseJsonBody } from "./request_body.ts";
 
@@ -80,13 +80,8 @@ export async function readUploadForm(c: Context): Promise<UploadForm> {
   for (const [key, value] of form.entries()) {
     if (typeof value === "string") fields.push([key, value]);
     else if (key === "image" && value.size > 0 && !image) {
-      if (value.size > MAX_IMAGE_BYTES) {
-        throw imageError(
-          `the file is ${(value.size / 1048576).toFixed(1)} MB; the limit is ${
-            MAX_IMAGE_BYTES / 1048576
-          } MB`,
-        );
-      }
+      // Refused before its bytes are read; the same 400 the image check gives.
+      if (value.size > MAX_IMAGE_BYTES) throw imageTooLarge(value.size);
       image = new Uint8Array(await value.arrayBuffer());
       filename = value.name.slice(0, 200);
     }

@@ -22,7 +22,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** One PNG chunk: length, type, data, CRC (zlib's own CRC-32, not ours). */
+/** One PNG chunk: length, type, data, CRC (zlib's CRC-32). */
 export function pngChunk(type: string, data: Uint8Array, options: ChunkOptions = {}): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
