@@ -148,6 +148,9 @@ export async function generate(args: string[]): Promise<number> {
       'generate: give the idea in quotes, e.g. promptsmith generate "a fox in the snow"',
     );
   }
+  if (flags.json && flags["positive-only"]) {
+    throw new UsageError("generate: use either --json or --positive-only, not both");
+  }
   if (flags.engine !== undefined && flags.engine !== "composer" && flags.engine !== "ollama") {
     throw new UsageError("generate: --engine must be composer or ollama");
   }

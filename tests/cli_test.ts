@@ -87,6 +87,7 @@ Deno.test("cli: usage errors exit 2, upstream failures exit 1, each with one lin
         /^promptsmith: --style: unknown preset "Watercolour"\. Did you mean "Watercolor"\? .*see: promptsmith presets styles/,
       ],
       [["generate", "x", "--pack", "nope"], {}, 2, /see: promptsmith presets packs/],
+      [["generate", "x", "-q", "--json"], {}, 2, /use either --json or --positive-only, not both/],
       [["history", "--limit", "0"], {}, 2, /--limit "0" must be a whole number from 1 to 200/],
       [["presets", "nope"], {}, 2, /unknown category "nope"/],
       [["frobnicate"], {}, 2, /unknown command "frobnicate"/],
