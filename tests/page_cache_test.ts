@@ -1,5 +1,5 @@
 import { equal, notEqual, ok } from "node:assert/strict";
-import { startTestApp } from "./helpers.ts";
+import { serveOnPort, startTestApp } from "./helpers.ts";
 import { reloadSystemPrompts } from "../lib/prompt/targets.ts";
 import { readBundledText } from "../lib/app/bundled.ts";
 
@@ -62,6 +62,29 @@ Deno.test("GET / shows the targets a prompt reload put in place, not the page ca
     const after = await (await t.request("/")).text();
     ok(after.includes("Renamed For The Reload Test"), "the reloaded target's name is on the page");
   } finally {
+    await t.close();
+  }
+});
+
+Deno.test("GET / over a real socket sends the whole cached page, as UTF-8 HTML, every time", async () => {
+  // The cached page is kept encoded; a body the server took over (a detached buffer) would
+  // send the first request whole and the next ones empty.
+  const t = await startTestApp();
+  const served = serveOnPort(t.app);
+  try {
+    const bodies: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${served.url}/`);
+      equal(res.status, 200);
+      equal(res.headers.get("content-type"), "text/html; charset=UTF-8");
+      bodies.push(await res.text());
+    }
+    ok(bodies[0]!.length > 10_000 && bodies[0]!.includes("</html>"), "a whole page");
+    ok(bodies.every((b) => b === bodies[0]), "the same page each time");
+    equal(bodies[0], await (await t.request("/")).text(), "the page the app renders");
+    ok(/[^\p{ASCII}]/u.test(bodies[0]!) && !bodies[0]!.includes("\uFFFD"), "UTF-8 text whole");
+  } finally {
+    await served.close();
     await t.close();
   }
 });

@@ -1,11 +1,13 @@
 import type { Context } from "hono";
 import { createHash } from "node:crypto";
 
-/** A rendered page and its entity tag. */
+/** A rendered page, already UTF-8, and its entity tag. */
 export interface CachedPage {
-  html: string;
+  bytes: Uint8Array;
   etag: string;
 }
+
+const encoder = new TextEncoder();
 
 const ids = new WeakMap<object, number>();
 let nextId = 1;
@@ -40,8 +42,9 @@ export class PageCache {
     if (page) {
       this.#pages.delete(key);
     } else {
-      const html = render();
-      page = { html, etag: `"${createHash("sha1").update(html).digest("base64url")}"` };
+      // Encoded once: a page sent as a string is encoded again for every request.
+      const bytes = encoder.encode(render());
+      page = { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
       if (this.#pages.size >= this.#max) this.#pages.delete(this.#pages.keys().next().value!);
     }
     this.#pages.set(key, page);
@@ -64,5 +67,8 @@ export function sendPage(c: Context, page: CachedPage): Response {
   if (known && known.split(/\s*,\s*/).some((t) => t === page.etag || t === `W/${page.etag}`)) {
     return c.body(null, 304, headers);
   }
-  return c.html(page.html, 200, headers);
+  return c.body(page.bytes as Uint8Array<ArrayBuffer>, 200, {
+    ...headers,
+    "Content-Type": "text/html; charset=UTF-8",
+  });
 }
