@@ -1,7 +1,10 @@
+/** Any character outside ASCII (one pattern object, not one per call). */
+const NON_ASCII = /[^\p{ASCII}]/u;
+
 /** Lower-cases and strips diacritics the way the FTS tokenizer does, so JS and SQL agree. */
 export function fold(text: string): string {
   // Plain ASCII (most prompts) needs no Unicode normalization.
-  if (!/[^\p{ASCII}]/u.test(text)) return text.toLowerCase();
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   // Composed again afterwards: kana with voicing marks and Hangul syllables stay whole, as the
   // index keeps them.
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").normalize("NFC").toLowerCase();
@@ -28,7 +31,7 @@ const EMOJI_MARK = "\ue000";
  * character of an unspaced script a word of its own, each emoji a word the tokenizer keeps.
  */
 export function searchText(text: string): string {
-  if (!/[^\p{ASCII}]/u.test(text)) return text;
+  if (!NON_ASCII.test(text)) return text;
   return text.replace(EMOJI_PARTS, "").replace(
     OWN_WORD,
     (ch) => IS_EMOJI.test(ch) ? ` ${EMOJI_MARK}${ch.codePointAt(0)!.toString(16)} ` : ` ${ch} `,
@@ -88,31 +91,56 @@ export function parseSearch(q: string): SearchTerms | null {
 /** A search word: letters, digits and `_`, or one emoji. */
 const SEARCH_WORD = /[\p{L}\p{N}_]+|\p{Extended_Pictographic}/gu;
 
+/** A row's two searched texts as folded words: what ranking, filtering and snippets compare. */
+export interface RowWords {
+  input: string[];
+  positive: string[];
+}
+
+/** The words of an entry's input and prompt (computed per row; a store may keep them). */
+export function rowWords(entry: { user_input: string; positive: string }): RowWords {
+  return { input: tokensOf(entry.user_input), positive: tokensOf(entry.positive) };
+}
+
 /** Whether an entry really contains every word (the last as a prefix). */
 export function matchesAll(
   entry: { user_input: string; positive: string },
   words: string[],
+  known: RowWords = rowWords(entry),
 ): boolean {
-  const text = `${fold(entry.user_input)}\n${fold(entry.positive)}`;
-  const tokens = new Set(text.match(WORD) ?? []);
+  let text: string | undefined;
+  const last = words.length - 1;
   return words.every((w, i) => {
-    if (isRun(w)) return text.includes(w);
-    if (tokens.has(w)) return true;
-    if (i !== words.length - 1) return false;
-    for (const t of tokens) if (t.startsWith(w)) return true;
-    return false;
+    if (isRun(w)) {
+      return (text ??= `${fold(entry.user_input)}\n${fold(entry.positive)}`).includes(w);
+    }
+    if (known.input.includes(w) || known.positive.includes(w)) return true;
+    if (i !== last) return false;
+    return known.input.some((t) => t.startsWith(w)) || known.positive.some((t) => t.startsWith(w));
   });
 }
 
 const WORD = /[\p{L}\p{N}_]+/gu;
+/** WORD for text already known to be ASCII and lower case: the same words, found faster. */
+const LOWER_ASCII_WORD = /[a-z0-9_]+/g;
+/** WORD for text known to be ASCII. */
+const ASCII_WORD = /[A-Za-z0-9_]+/g;
 
-function hits(text: string, words: string[]): number {
+/**
+ * A text's words as the search compares them (folded). Ranking, filtering and snippets read
+ * these for up to 200 rows per keystroke; ASCII text, most prompts, skips the Unicode pattern.
+ */
+function tokensOf(text: string): string[] {
+  if (!NON_ASCII.test(text)) return text.toLowerCase().match(LOWER_ASCII_WORD) ?? [];
+  return fold(text).match(WORD) ?? [];
+}
+
+function hits(text: string, tokens: string[], words: string[]): number {
   let score = 0;
-  const folded = fold(text);
-  const tokens = folded.match(WORD) ?? [];
+  let folded: string | undefined;
   words.forEach((w, i) => {
     if (isRun(w)) {
-      score += 1.5 * (folded.split(w).length - 1);
+      score += 1.5 * ((folded ??= fold(text)).split(w).length - 1);
       return;
     }
     const prefix = i === words.length - 1;
@@ -128,8 +156,10 @@ function hits(text: string, words: string[]): number {
 export function relevance(
   entry: { user_input: string; positive: string },
   words: string[],
+  known: RowWords = rowWords(entry),
 ): number {
-  return 3 * hits(entry.user_input, words) + hits(entry.positive, words);
+  return 3 * hits(entry.user_input, known.input, words) +
+    hits(entry.positive, known.positive, words);
 }
 
 /**
@@ -140,12 +170,15 @@ export function snippet(
   entry: { user_input: string; positive: string },
   words: string[],
   span = 16,
+  known?: RowWords,
 ): string {
-  const source = hits(entry.user_input, words) > 0 ? entry.user_input : entry.positive;
+  const inputWords = known?.input ?? tokensOf(entry.user_input);
+  const source = hits(entry.user_input, inputWords, words) > 0 ? entry.user_input : entry.positive;
   const plain = words.filter((w) => !isRun(w));
   const runs = words.filter(isRun);
+  const ascii = !NON_ASCII.test(source);
   const isHit = (word: string) => {
-    const f = fold(word);
+    const f = ascii ? word.toLowerCase() : fold(word);
     return plain.some((w) => f === w || (w === words.at(-1) && f.startsWith(w)));
   };
   const hasRun = (token: string) => runs.some((w) => fold(token).includes(w));
@@ -157,7 +190,9 @@ export function snippet(
   const tokens = source.split(/\s+/).filter(Boolean);
   const first = Math.max(
     0,
-    tokens.findIndex((t) => hasRun(t) || (t.match(WORD) ?? []).some(isHit)),
+    tokens.findIndex((t) =>
+      (runs.length > 0 && hasRun(t)) || (t.match(ascii ? ASCII_WORD : WORD) ?? []).some(isHit)
+    ),
   );
   const start = Math.max(0, first - Math.floor(span / 3));
   const body = tokens.slice(start, start + span).map(mark).join(" ");

@@ -91,3 +91,18 @@ Deno.test("searching as you type narrows the last search and finds what a fresh 
     }
   }
 });
+
+Deno.test("ranking and snippets follow rows deleted and added between keystrokes", () => {
+  // The words a search keeps per row are dropped on any write, whatever took the row's place.
+  const h = new HistoryStore(openDatabase(":memory:"));
+  const quiet = h.add(entry("a quiet harbour"));
+  const keeper = h.add(entry("a lighthouse keeper"));
+  deepEqual(ids(h, "lighthouse"), [keeper]);
+  deepEqual(ids(h, "harb"), [quiet]);
+  h.delete(keeper);
+  const night = h.add(entry("a harbour at night, harbour lights"));
+  deepEqual(ids(h, "lighthouse"), []);
+  const found = h.list({ limit: 50, q: "harb" }).history;
+  deepEqual(found.map((e) => e.id), [night, quiet], "the row with more hits ranks first");
+  equal(found[0]!.snippet, "a [[harbour]] at night, [[harbour]] lights");
+});

@@ -1,7 +1,15 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { AppError } from "../app/errors.ts";
-import { matchesAll, parseSearch, relevance, type SearchTerms, snippet } from "./search.ts";
+import {
+  matchesAll,
+  parseSearch,
+  relevance,
+  type RowWords,
+  rowWords,
+  type SearchTerms,
+  snippet,
+} from "./search.ts";
 import { type NewSourceImage, type SourceImageInfo, SourceImageStore } from "./source_images.ts";
 
 /**
@@ -129,6 +137,9 @@ function narrows(prev: string[], next: string[]): boolean {
 
 /** How many searches' ranked windows are kept (paging and retyping reuse them). */
 export const SEARCH_CACHE = 32;
+
+/** How many rows' folded words are kept for ranking (about 3 KB each). */
+const ROW_WORDS_CAP = 1000;
 
 /** Filters and paging for `list()`. */
 export interface HistoryQuery {
@@ -275,6 +286,13 @@ export class HistoryStore {
   #full = false;
 
   #windows = new Map<string, RankedWindow>();
+  /**
+   * Folded words of rows searched lately, for the change stamp they were read at: each keystroke
+   * ranks mostly the same newest matches again, and splitting their texts into words was half
+   * of a search's time.
+   */
+  #rowWords = new Map<number, RowWords>();
+  #rowWordsStamp = "";
   #windowCap: number;
 
   constructor(db: DatabaseSync, options: { now?: () => Date; searchCache?: number } = {}) {
@@ -465,17 +483,19 @@ export class HistoryStore {
       : undefined;
     if (base) {
       // Typing on: the earlier search held all its matches, and this one's are among them.
-      window = base.rows!.filter((e) => matchesAll(e, search.words));
+      window = base.rows!.filter((e) => matchesAll(e, search.words, this.#wordsOf(e, stamp)));
     } else {
       // Ranking reads only the two searched texts; the page's whole rows are read afterwards,
       // so a window of 200 matches costs 200 short rows, not 200 whole entries.
       const fetched = this.#prepare(`SELECT h.id, h.user_input, h.positive ${from} LIMIT ?`)
         .all(search.match, ...params, SEARCH_WINDOW) as unknown as SearchRow[];
       full = fetched.length === SEARCH_WINDOW;
-      window = search.needsFilter ? fetched.filter((e) => matchesAll(e, search.words)) : fetched;
+      window = search.needsFilter
+        ? fetched.filter((e) => matchesAll(e, search.words, this.#wordsOf(e, stamp)))
+        : fetched;
     }
     const ranked = window
-      .map((e) => ({ id: e.id, score: relevance(e, search.words) }))
+      .map((e) => ({ id: e.id, score: relevance(e, search.words, this.#wordsOf(e, stamp)) }))
       .sort((a, b) => b.score - a.score || b.id - a.id)
       .map((e) => e.id);
     let total = window.length;
@@ -504,6 +524,24 @@ export class HistoryStore {
       }
     }
     return win;
+  }
+
+  /** A row's folded words, kept while the database is unchanged (when caching is on). */
+  #wordsOf(e: SearchRow, stamp: string): RowWords {
+    if (this.#windowCap === 0) return rowWords(e);
+    if (stamp !== this.#rowWordsStamp) {
+      this.#rowWords.clear();
+      this.#rowWordsStamp = stamp;
+    }
+    let known = this.#rowWords.get(e.id);
+    if (!known) {
+      known = rowWords(e);
+      if (this.#rowWords.size >= ROW_WORDS_CAP) {
+        this.#rowWords.delete(this.#rowWords.keys().next().value!);
+      }
+      this.#rowWords.set(e.id, known);
+    }
+    return known;
   }
 
   /** Whole entries for these ids, in the order given (one statement, prepared once). */
@@ -565,7 +603,7 @@ export class HistoryStore {
       for (const e of page) {
         let text = win.snippets.get(e.id);
         if (text === undefined) {
-          text = snippet(e, search.words);
+          text = snippet(e, search.words, undefined, this.#wordsOf(e, win.stamp));
           if (win.snippets.size < SEARCH_WINDOW) win.snippets.set(e.id, text);
         }
         e.snippet = text;
