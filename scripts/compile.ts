@@ -19,7 +19,10 @@ const onlyHost = Deno.args.includes("--host");
 const outDir = Deno.args.find((a) => a.startsWith("--out="))?.slice(6) ?? `${root}dist`;
 const targets = onlyHost ? [hostTarget] : TARGETS;
 
-/** The permissions the binary runs with: network, files, environment, opening the browser. */
+/**
+ * The permissions the binary runs with: network, files, environment, opening the browser, and
+ * FFI for glibc's malloc_trim after bursts of generations (lib/app/heap_trim.ts).
+ */
 export const PERMISSIONS = [
   "--allow-net",
   "--allow-env",
@@ -27,6 +30,7 @@ export const PERMISSIONS = [
   "--allow-write",
   "--allow-run",
   "--allow-sys",
+  "--allow-ffi",
 ];
 
 await Deno.mkdir(outDir, { recursive: true });

@@ -18,6 +18,7 @@ import { TurnQueue } from "../chat/turn_queue.ts";
 import { ModelList } from "../llm/model_list.ts";
 import { RunRegistry } from "./runs.ts";
 import { GenerationSlots } from "./slots.ts";
+import { HeapTrimmer } from "./heap_trim.ts";
 import type { GenerationDeps } from "../generate/generation.ts";
 import type { PlanContext } from "../prompt/plans.ts";
 import { BatchRegistry, type BatchResult } from "../batch/batch.ts";
@@ -116,6 +117,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
   const comfyAddress = new ComfyAddress(kv, config.comfyuiUrl);
   const comfyUrl = await comfyAddress.saved() ?? config.comfyuiUrl;
   const images = new ImageWorkers();
+  const heap = new HeapTrimmer();
   const comfy = db
     ? new ComfyService(db, new ComfyClient(comfyUrl, { fetch: options.fetch }), { now })
     : null;
@@ -134,7 +136,11 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     turns: new TurnQueue(),
     models: new ModelList(llm),
     runs: new RunRegistry(),
-    slots: new GenerationSlots({ perKey: config.maxGenerationsPerClient }),
+    slots: new GenerationSlots({
+      perKey: config.maxGenerationsPerClient,
+      onBusy: () => heap.busy(),
+      onQuiet: () => heap.quiet(),
+    }),
     batches: new BatchRegistry(),
     secret: await sessionSecret(kv),
     images,
@@ -147,6 +153,7 @@ export async function openServices(config: Config, options: OpenOptions = {}): P
     ),
     close() {
       images.close();
+      heap.close();
       try {
         kv.close();
       } catch {

@@ -26,6 +26,10 @@ export interface SlotOptions {
   perKey: number;
   /** Concurrent generations per peer address, whatever keys it presents (default 4 × perKey). */
   perAddress?: number;
+  /** Called when a generation starts while none ran. */
+  onBusy?: () => void;
+  /** Called when the last generation running ends. */
+  onQuiet?: () => void;
 }
 
 /**
@@ -39,10 +43,14 @@ export class GenerationSlots {
   readonly #byKey = new Map<string, number>();
   readonly #byAddress = new Map<string, number>();
   readonly #active = new Set<AbortController>();
+  readonly #onBusy?: () => void;
+  readonly #onQuiet?: () => void;
 
   constructor(options: SlotOptions) {
     this.perKey = options.perKey;
     this.perAddress = options.perAddress ?? options.perKey * 4;
+    this.#onBusy = options.onBusy;
+    this.#onQuiet = options.onQuiet;
   }
 
   /** Takes a slot for the requester, or throws a 429 that says to wait. */
@@ -53,6 +61,7 @@ export class GenerationSlots {
     this.#byKey.set(who.key, forKey + 1);
     this.#byAddress.set(who.address, forAddress + 1);
     const controller = new AbortController();
+    if (this.#active.size === 0) this.#onBusy?.();
     this.#active.add(controller);
     const follow = () => controller.abort(signal?.reason);
     if (signal?.aborted) follow();
@@ -68,6 +77,7 @@ export class GenerationSlots {
         this.#active.delete(controller);
         decrement(this.#byKey, who.key);
         decrement(this.#byAddress, who.address);
+        if (this.#active.size === 0) this.#onQuiet?.();
       },
     };
   }
