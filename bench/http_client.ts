@@ -115,3 +115,19 @@ export async function builtInLoad(
   }));
   return done / ((performance.now() - t0) / 1000);
 }
+
+/** Runs `generations` one-shot generations against the app at `url`, `clients` at a time. */
+export async function generateMany(url: string, generations: number, clients = 100): Promise<void> {
+  let started = 0;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (started < generations) {
+      started++;
+      const res = await fetch(`${url}/generate`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: `memory run ${started}`, ollama_model: "llama3.2:latest" }),
+      });
+      await res.body?.cancel();
+    }
+  }));
+}

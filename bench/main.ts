@@ -11,7 +11,7 @@ import { seedHistory } from "./seed_history.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";
 import { serverV8Flags } from "../scripts/v8_flags.ts";
-import { builtInLoad, sequentialLatencies } from "./http_client.ts";
+import { builtInLoad, generateMany, sequentialLatencies } from "./http_client.ts";
 
 const full = Deno.args.includes("--full");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
@@ -533,18 +533,7 @@ if (want("throughput")) {
 if (want("memory")) {
   const generations = full ? 10_000 : 600;
   const beforeLoad = rssMb(app!.pid);
-  let done = 0;
-  await Promise.all(Array.from({ length: 100 }, async () => {
-    while (done < generations) {
-      done++;
-      const res = await fetch(`${appUrl}/generate`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ input: `memory run ${done}`, ollama_model: "llama3.2:latest" }),
-      });
-      await res.body?.cancel();
-    }
-  }));
+  await generateMany(appUrl, generations, 100);
   await new Promise((r) => setTimeout(r, 3000));
   const rightAfter = rssMb(app!.pid);
   // V8 gives freed heap pages back only once the app has been idle a while (its memory

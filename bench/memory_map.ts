@@ -4,7 +4,14 @@
  * GENERATIONS generations (default 10,000) from CLIENTS concurrent clients (default 100). PID is
  * the app's process (Linux only: it reads /proc). SETTLE_MS changes the 30 s wait.
  */
+import { generateMany } from "./http_client.ts";
+
 const [url, pidText, gensText = "10000", clientsText = "100"] = Deno.args;
+if (!url || !/^\d+$/.test(pidText ?? "")) {
+  // deno-lint-ignore no-console
+  console.error("usage: deno run -A bench/memory_map.ts URL PID [GENERATIONS] [CLIENTS]");
+  Deno.exit(2);
+}
 const pid = Number(pidText);
 const generations = Number(gensText);
 
@@ -31,18 +38,7 @@ function report(label: string): void {
 }
 
 report("idle");
-let started = 0;
-await Promise.all(Array.from({ length: Number(clientsText) }, async () => {
-  while (started < generations) {
-    started++;
-    const res = await fetch(`${url}/generate`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ input: `memory run ${started}`, ollama_model: "llama3.2:latest" }),
-    });
-    await res.body?.cancel();
-  }
-}));
+await generateMany(url, generations, Number(clientsText));
 const settleMs = Number(Deno.env.get("SETTLE_MS") ?? 30_000);
 await new Promise((r) => setTimeout(r, settleMs));
 report(`${settleMs / 1000} s after`);
