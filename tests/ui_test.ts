@@ -116,6 +116,8 @@ Deno.test("a page run whose structured reply breaks clears the shown values befo
         .text();
     // The reset event empties the streamed text: htmx swaps its (empty) data into the <pre>.
     match(fragment, /sse-swap="reset" hx-target="#result \.stream-text" hx-swap="innerHTML"/);
+    // And the failed attempt's reasoning: the panel then shows only the retry's.
+    match(fragment, /sse-swap="reset" hx-target="#result \.thinking pre" hx-swap="innerHTML"/);
     const runId = fragment.match(/sse-connect="\/ui\/runs\/([0-9a-f-]+)\/stream"/)![1];
     const events = await browserEvents(await fetch(`${server.url}/ui/runs/${runId}/stream`));
     const at = events.findIndex((e) => e.event === "reset");

@@ -260,8 +260,12 @@ export function StreamingPanel({ runId, id = "result" }: { runId: string; id?: s
       <RunBadges runId={runId} label="Writing…" />
       <ThinkingStream />
       <pre class="stream-text" sse-swap="token" hx-swap="beforeend"></pre>
-      {/* A broken structured reply's partial values are cleared before the text retry streams. */}
+      {
+        /* A broken structured reply's partial values and reasoning are cleared before the text
+          retry streams, so the panel never mixes the two attempts. */
+      }
       <div hidden sse-swap="reset" hx-target={`#${id} .stream-text`} hx-swap="innerHTML"></div>
+      <div hidden sse-swap="reset" hx-target={`#${id} .thinking pre`} hx-swap="innerHTML"></div>
       <div sse-swap="final" hx-target={`#${id}`} hx-swap="outerHTML"></div>
     </section>
   );
