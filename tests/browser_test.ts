@@ -112,12 +112,21 @@ browserSuite(
           await p.goto(env.url);
           // Every state of the streamed text, to see the partial values go before the retry.
           await p.evaluate(() => {
-            const w = window as unknown as { streamed: string[] };
+            const w = window as unknown as { streamed: string[]; reasoned: string[] };
             w.streamed = [];
+            w.reasoned = [];
             new MutationObserver(() => {
               const pre = document.querySelector(".stream-text");
               if (pre && pre.textContent !== w.streamed.at(-1)) w.streamed.push(pre.textContent!);
+              const thinking = document.querySelector(".streaming .thinking pre");
+              if (thinking && thinking.textContent !== w.reasoned.at(-1)) {
+                w.reasoned.push(thinking.textContent!);
+              }
             }).observe(document.body, { subtree: true, childList: true, characterData: true });
+          });
+          // Reasoning on: each attempt streams the model's reasoning too.
+          await p.evaluate(() => {
+            (document.querySelector("input[name=think]") as HTMLInputElement).checked = true;
           });
           await p.fill("#input", "a lighthouse keeper");
           await p.click("#gen-form button.primary");
@@ -134,6 +143,17 @@ browserSuite(
             "the retry's text never follows the partial values",
           );
           ok(!(await p.inputValue("#positive")).includes("rambles"));
+          // Both attempts reason alike; the pane must never hold the failed one's beside the
+          // retry's.
+          const reasoned = await p.evaluate(() =>
+            (window as unknown as { reasoned: string[] }).reasoned
+          );
+          const copies = (text: string) => text.split("I should think about light").length - 1;
+          ok(reasoned.some((r) => copies(r) === 1), `reasoning streamed: ${reasoned.at(-1)}`);
+          ok(
+            reasoned.every((r) => copies(r) <= 1),
+            `one attempt's reasoning at a time: ${reasoned.at(-1)}`,
+          );
         } finally {
           await env.close();
         }
