@@ -1,4 +1,4 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { openDatabase } from "./db.ts";
 import { HistoryStore, type NewHistoryEntry, SEARCH_WINDOW } from "./store.ts";
 
@@ -93,7 +93,7 @@ Deno.test("searching as you type narrows the last search and finds what a fresh 
 });
 
 Deno.test("ranking and snippets follow rows deleted and added between keystrokes", () => {
-  // The words a search keeps per row are dropped on any write, whatever took the row's place.
+  // The words a search keeps per row belong to that row alone: a new row never takes its id.
   const h = new HistoryStore(openDatabase(":memory:"));
   const quiet = h.add(entry("a quiet harbour"));
   const keeper = h.add(entry("a lighthouse keeper"));
@@ -101,6 +101,7 @@ Deno.test("ranking and snippets follow rows deleted and added between keystrokes
   deepEqual(ids(h, "harb"), [quiet]);
   h.delete(keeper);
   const night = h.add(entry("a harbour at night, harbour lights"));
+  ok(night > keeper, "a deleted row's id is not given out again");
   deepEqual(ids(h, "lighthouse"), []);
   const found = h.list({ limit: 50, q: "harb" }).history;
   deepEqual(found.map((e) => e.id), [night, quiet], "the row with more hits ranks first");

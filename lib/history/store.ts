@@ -138,7 +138,7 @@ function narrows(prev: string[], next: string[]): boolean {
 /** How many searches' ranked windows are kept (paging and retyping reuse them). */
 export const SEARCH_CACHE = 32;
 
-/** How many rows' folded words are kept for ranking (about 3 KB each). */
+/** How many rows' folded words are kept for ranking. */
 const ROW_WORDS_CAP = 1000;
 
 /** Filters and paging for `list()`. */
@@ -287,12 +287,11 @@ export class HistoryStore {
 
   #windows = new Map<string, RankedWindow>();
   /**
-   * Folded words of rows searched lately, for the change stamp they were read at: each keystroke
-   * ranks mostly the same newest matches again, and splitting their texts into words was half
-   * of a search's time.
+   * Folded words of rows searched lately: each keystroke ranks mostly the same newest matches
+   * again, and splitting their texts into words was half of a search's time. Keyed by id alone: a
+   * row's searched texts are never updated and AUTOINCREMENT never gives an id out twice.
    */
   #rowWords = new Map<number, RowWords>();
-  #rowWordsStamp = "";
   #windowCap: number;
 
   constructor(db: DatabaseSync, options: { now?: () => Date; searchCache?: number } = {}) {
@@ -483,7 +482,7 @@ export class HistoryStore {
       : undefined;
     if (base) {
       // Typing on: the earlier search held all its matches, and this one's are among them.
-      window = base.rows!.filter((e) => matchesAll(e, search.words, this.#wordsOf(e, stamp)));
+      window = base.rows!.filter((e) => matchesAll(e, search.words, this.#wordsOf(e)));
     } else {
       // Ranking reads only the two searched texts; the page's whole rows are read afterwards,
       // so a window of 200 matches costs 200 short rows, not 200 whole entries.
@@ -491,11 +490,11 @@ export class HistoryStore {
         .all(search.match, ...params, SEARCH_WINDOW) as unknown as SearchRow[];
       full = fetched.length === SEARCH_WINDOW;
       window = search.needsFilter
-        ? fetched.filter((e) => matchesAll(e, search.words, this.#wordsOf(e, stamp)))
+        ? fetched.filter((e) => matchesAll(e, search.words, this.#wordsOf(e)))
         : fetched;
     }
     const ranked = window
-      .map((e) => ({ id: e.id, score: relevance(e, search.words, this.#wordsOf(e, stamp)) }))
+      .map((e) => ({ id: e.id, score: relevance(e, search.words, this.#wordsOf(e)) }))
       .sort((a, b) => b.score - a.score || b.id - a.id)
       .map((e) => e.id);
     let total = window.length;
@@ -526,13 +525,9 @@ export class HistoryStore {
     return win;
   }
 
-  /** A row's folded words, kept while the database is unchanged (when caching is on). */
-  #wordsOf(e: SearchRow, stamp: string): RowWords {
+  /** A row's folded words, kept for the next searches (when caching is on). */
+  #wordsOf(e: SearchRow): RowWords {
     if (this.#windowCap === 0) return rowWords(e);
-    if (stamp !== this.#rowWordsStamp) {
-      this.#rowWords.clear();
-      this.#rowWordsStamp = stamp;
-    }
     let known = this.#rowWords.get(e.id);
     if (!known) {
       known = rowWords(e);
@@ -603,7 +598,7 @@ export class HistoryStore {
       for (const e of page) {
         let text = win.snippets.get(e.id);
         if (text === undefined) {
-          text = snippet(e, search.words, undefined, this.#wordsOf(e, win.stamp));
+          text = snippet(e, search.words, undefined, this.#wordsOf(e));
           if (win.snippets.size < SEARCH_WINDOW) win.snippets.set(e.id, text);
         }
         e.snippet = text;
