@@ -54,6 +54,12 @@ class SseFormat implements LineFormat<SseEvent> {
 
   /** Dispatches the event built so far: at a blank line, and at the end of the stream. */
   end(out: SseEvent[]): void {
+    if (!this.#data.length && !this.#errors.length) {
+      // A blank line with no event pending (keep-alives, hostile runs of line ends): nothing to
+      // dispatch and nothing to allocate.
+      this.#event = "";
+      return;
+    }
     if (this.#errors.length) out.push({ event: "error", data: this.#errors.join("\n") });
     if (this.#data.length) {
       out.push({ event: this.#event || "message", data: this.#data.join("\n") });
