@@ -91,15 +91,88 @@ export function parseSearch(q: string): SearchTerms | null {
 /** A search word: letters, digits and `_`, or one emoji. */
 const SEARCH_WORD = /[\p{L}\p{N}_]+|\p{Extended_Pictographic}/gu;
 
-/** A row's two searched texts as folded words: what ranking, filtering and snippets compare. */
-export interface RowWords {
-  input: string[];
-  positive: string[];
+/**
+ * One searched text folded once, as ranking, filtering and snippets compare it. ASCII text (most
+ * prompts) keeps only its folded string and is scanned with `indexOf`; other text also keeps its
+ * words, since its word boundaries need Unicode classes.
+ */
+export interface FoldedText {
+  folded: string;
+  /** How many words the text has: ranking weighs hits by the text's length. */
+  count: number;
+  /** The folded words of text outside ASCII; null for ASCII text. */
+  words: string[] | null;
 }
 
-/** The words of an entry's input and prompt (computed per row; a store may keep them). */
+/** A row's two searched texts, folded. */
+export interface RowWords {
+  input: FoldedText;
+  positive: FoldedText;
+}
+
+/** The folded texts of an entry's input and prompt (computed per row; a store may keep them). */
 export function rowWords(entry: { user_input: string; positive: string }): RowWords {
-  return { input: tokensOf(entry.user_input), positive: tokensOf(entry.positive) };
+  return { input: foldedText(entry.user_input), positive: foldedText(entry.positive) };
+}
+
+/** The words of lower-case ASCII text (counted, not kept). */
+const LOWER_ASCII_WORD = /[a-z0-9_]+/g;
+
+function foldedText(text: string): FoldedText {
+  if (!NON_ASCII.test(text)) {
+    const folded = text.toLowerCase();
+    return { folded, count: folded.match(LOWER_ASCII_WORD)?.length ?? 0, words: null };
+  }
+  const folded = fold(text);
+  const words = folded.match(WORD) ?? [];
+  return { folded, count: words.length, words };
+}
+
+/** Whether a UTF-16 code unit of lower-case ASCII text belongs to a word (`[a-z0-9_]`). */
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * Scores a word in lower-case ASCII text without splitting it: 1.5 for each word equal to `w`,
+ * and, when `w` is the last word typed (a prefix), 1 for each word that begins with it.
+ */
+function asciiHits(folded: string, w: string, prefix: boolean, stopAtFirst: boolean): number {
+  let score = 0;
+  for (let at = folded.indexOf(w); at >= 0; at = folded.indexOf(w, at + 1)) {
+    if (at > 0 && isWordCode(folded.charCodeAt(at - 1))) continue;
+    const end = at + w.length;
+    if (end === folded.length || !isWordCode(folded.charCodeAt(end))) score += 1.5;
+    else if (prefix) score += 1;
+    else continue;
+    if (stopAtFirst) return score;
+  }
+  return score;
+}
+
+/** The same score over the words of text outside ASCII. */
+function wordHits(words: string[], w: string, prefix: boolean, stopAtFirst: boolean): number {
+  let score = 0;
+  for (const t of words) {
+    if (t === w) score += 1.5;
+    else if (prefix && t.startsWith(w)) score += 1;
+    else continue;
+    if (stopAtFirst) return score;
+  }
+  return score;
+}
+
+/** Which of a search's words are runs (CJK, Thai…, emoji), worked out once per search. */
+const RUNS = new WeakMap<string[], boolean[]>();
+function runsOf(words: string[]): boolean[] {
+  let runs = RUNS.get(words);
+  if (!runs) RUNS.set(words, runs = words.map(isRun));
+  return runs;
+}
+
+function wordScore(t: FoldedText, w: string, run: boolean, prefix: boolean, any: boolean): number {
+  if (run) return 1.5 * (t.folded.split(w).length - 1);
+  return t.words ? wordHits(t.words, w, prefix, any) : asciiHits(t.folded, w, prefix, any);
 }
 
 /** Whether an entry really contains every word (the last as a prefix). */
@@ -108,48 +181,29 @@ export function matchesAll(
   words: string[],
   known: RowWords = rowWords(entry),
 ): boolean {
-  let text: string | undefined;
+  const runs = runsOf(words);
   const last = words.length - 1;
-  return words.every((w, i) => {
-    if (isRun(w)) {
-      return (text ??= `${fold(entry.user_input)}\n${fold(entry.positive)}`).includes(w);
+  for (let i = 0; i <= last; i++) {
+    const w = words[i]!;
+    if (runs[i]) {
+      if (!known.input.folded.includes(w) && !known.positive.folded.includes(w)) return false;
+      continue;
     }
-    if (known.input.includes(w) || known.positive.includes(w)) return true;
-    if (i !== last) return false;
-    return known.input.some((t) => t.startsWith(w)) || known.positive.some((t) => t.startsWith(w));
-  });
+    const prefix = i === last;
+    if (
+      !wordScore(known.input, w, false, prefix, true) &&
+      !wordScore(known.positive, w, false, prefix, true)
+    ) return false;
+  }
+  return true;
 }
 
-const WORD = /[\p{L}\p{N}_]+/gu;
-/** WORD for text already known to be ASCII and lower case: the same words, found faster. */
-const LOWER_ASCII_WORD = /[a-z0-9_]+/g;
-/** WORD for text known to be ASCII. */
-const ASCII_WORD = /[A-Za-z0-9_]+/g;
-
-/**
- * A text's words as the search compares them (folded). Ranking, filtering and snippets read
- * these for up to 200 rows per keystroke; ASCII text, most prompts, skips the Unicode pattern.
- */
-function tokensOf(text: string): string[] {
-  if (!NON_ASCII.test(text)) return text.toLowerCase().match(LOWER_ASCII_WORD) ?? [];
-  return fold(text).match(WORD) ?? [];
-}
-
-function hits(text: string, tokens: string[], words: string[]): number {
+function hits(t: FoldedText, words: string[]): number {
+  const runs = runsOf(words);
+  const last = words.length - 1;
   let score = 0;
-  let folded: string | undefined;
-  words.forEach((w, i) => {
-    if (isRun(w)) {
-      score += 1.5 * ((folded ??= fold(text)).split(w).length - 1);
-      return;
-    }
-    const prefix = i === words.length - 1;
-    for (const t of tokens) {
-      if (t === w) score += 1.5;
-      else if (prefix && t.startsWith(w)) score += 1;
-    }
-  });
-  return score / Math.log2(2 + tokens.length / 8);
+  for (let i = 0; i <= last; i++) score += wordScore(t, words[i]!, runs[i]!, i === last, false);
+  return score / Math.log2(2 + t.count / 8);
 }
 
 /** Relevance of an entry: matches in the user's own words count three times those in the prompt. */
@@ -158,9 +212,12 @@ export function relevance(
   words: string[],
   known: RowWords = rowWords(entry),
 ): number {
-  return 3 * hits(entry.user_input, known.input, words) +
-    hits(entry.positive, known.positive, words);
+  return 3 * hits(known.input, words) + hits(known.positive, words);
 }
+
+const WORD = /[\p{L}\p{N}_]+/gu;
+const SPACES = /\s+/;
+const SPACE_RUNS = /\s+/g;
 
 /**
  * A short excerpt around the first match, with `[[` and `]]` around matching words, taken from
@@ -172,31 +229,101 @@ export function snippet(
   span = 16,
   known?: RowWords,
 ): string {
-  const inputWords = known?.input ?? tokensOf(entry.user_input);
-  const source = hits(entry.user_input, inputWords, words) > 0 ? entry.user_input : entry.positive;
-  const plain = words.filter((w) => !isRun(w));
-  const runs = words.filter(isRun);
-  const ascii = !NON_ASCII.test(source);
-  const isHit = (word: string) => {
-    const f = ascii ? word.toLowerCase() : fold(word);
-    return plain.some((w) => f === w || (w === words.at(-1) && f.startsWith(w)));
+  const input = known?.input ?? foldedText(entry.user_input);
+  const source = hits(input, words) > 0 ? entry.user_input : entry.positive;
+  if (!NON_ASCII.test(source)) return asciiSnippet(source, words, span);
+  const tokens = source.split(SPACES).filter(Boolean);
+  const runs = runsOf(words);
+  const plain = words.filter((_, i) => !runs[i]);
+  const runWords = words.filter((_, i) => runs[i]);
+  const last = words.at(-1);
+  const isHit = (token: string) => {
+    const f = fold(token);
+    return plain.some((w) => f === w || (w === last && f.startsWith(w)));
   };
-  const hasRun = (token: string) => runs.some((w) => fold(token).includes(w));
+  const hasRun = (token: string) => runWords.some((w) => fold(token).includes(w));
   const mark = (token: string) => {
     const marked = token.replace(WORD, (w) => (isHit(w) ? `[[${w}]]` : w));
     // A run inside a word (CJK): marked where it stands; such scripts have no case to fold.
-    return runs.reduce((t, w) => t.split(w).join(`[[${w}]]`), marked);
+    return runWords.reduce((t, w) => t.split(w).join(`[[${w}]]`), marked);
   };
-  const tokens = source.split(/\s+/).filter(Boolean);
-  const first = Math.max(
-    0,
-    tokens.findIndex((t) =>
-      (runs.length > 0 && hasRun(t)) || (t.match(ascii ? ASCII_WORD : WORD) ?? []).some(isHit)
-    ),
+  const first = tokens.findIndex((t) =>
+    (runWords.length > 0 && hasRun(t)) || (t.match(WORD) ?? []).some(isHit)
   );
-  const start = Math.max(0, first - Math.floor(span / 3));
-  const body = tokens.slice(start, start + span).map(mark).join(" ");
+  return excerpt(tokens, first, span, mark);
+}
+
+/** The tokens around the first hit, each marked, with `…` where text was left out. */
+function excerpt(
+  tokens: string[],
+  first: number,
+  span: number,
+  mark: (text: string) => string,
+): string {
+  const start = Math.max(0, Math.max(0, first) - Math.floor(span / 3));
+  const body = mark(tokens.slice(start, start + span).join(" "));
   return `${start > 0 ? "… " : ""}${body}${start + span < tokens.length ? " …" : ""}`;
+}
+
+/**
+ * The hit words of a search in ASCII text as one pattern: a whole word equal to a search word,
+ * or beginning with the last one. Null when no search word can occur in ASCII text.
+ */
+const ASCII_HITS = new WeakMap<string[], RegExp | null>();
+function asciiHitPattern(words: string[]): RegExp | null {
+  if (ASCII_HITS.has(words)) return ASCII_HITS.get(words)!;
+  const runs = runsOf(words);
+  // Search words are letters, digits and `_` only, so they need no escaping.
+  const plain = words.filter((w, i) => !runs[i] && !NON_ASCII.test(w));
+  const last = words.at(-1)!;
+  const alternatives = plain.includes(last) ? [...plain, `${last}[A-Za-z0-9_]*`] : plain;
+  const pattern = alternatives.length
+    ? new RegExp(`(?<![A-Za-z0-9_])(?:${alternatives.join("|")})(?![A-Za-z0-9_])`, "gi")
+    : null;
+  ASCII_HITS.set(words, pattern);
+  return pattern;
+}
+
+/** Whether a code unit of ASCII text is white space (what `\s` matches there). */
+function isSpaceCode(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * `snippet` for ASCII text: one pattern finds the first hit, and the excerpt is cut by walking
+ * out from it, so a long prompt is never split into all its words.
+ */
+function asciiSnippet(source: string, words: string[], span: number): string {
+  const hit = asciiHitPattern(words);
+  let at = 0;
+  if (hit) {
+    hit.lastIndex = 0;
+    at = hit.exec(source)?.index ?? 0;
+  }
+  const space = (i: number) => isSpaceCode(source.charCodeAt(i));
+  // Back to the start of the hit's word, then a third of the span's words before it.
+  let from = at;
+  while (from > 0 && !space(from - 1)) from--;
+  for (let n = Math.floor(span / 3); n > 0; n--) {
+    let p = from;
+    while (p > 0 && space(p - 1)) p--;
+    if (p === 0) break;
+    while (p > 0 && !space(p - 1)) p--;
+    from = p;
+  }
+  let before = from;
+  while (before > 0 && space(before - 1)) before--;
+  while (from < source.length && space(from)) from++;
+  let end = from;
+  for (let n = 0; n < span && end < source.length; n++) {
+    while (end < source.length && !space(end)) end++;
+    while (end < source.length && space(end)) end++;
+  }
+  const more = end < source.length;
+  while (end > from && space(end - 1)) end--;
+  let body = source.slice(from, end).replace(SPACE_RUNS, " ");
+  if (hit) body = body.replace(hit, "[[$&]]");
+  return `${before > 0 ? "… " : ""}${body}${more ? " …" : ""}`;
 }
 
 /**

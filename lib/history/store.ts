@@ -97,11 +97,10 @@ export interface HistoryEntry {
   source_image?: SourceImageInfo;
 }
 
-/** What ranking a search reads of each match. */
+/** A match as ranking and filtering read it: its id and its two searched texts, folded. */
 interface SearchRow {
   id: number;
-  user_input: string;
-  positive: string;
+  known: RowWords;
 }
 
 /** A search's ranked window as `list()` keeps it between requests. */
@@ -135,11 +134,20 @@ function narrows(prev: string[], next: string[]): boolean {
   return next[last]!.startsWith(prev[last]!);
 }
 
+/** Search matches without filters: the full-text index alone, newest first. */
+const FTS_ONLY = "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
+
+/** Stands in for a row whose folded texts are given: ranking and filtering read only those. */
+const EMPTY_ROW = { user_input: "", positive: "" };
+
 /** How many searches' ranked windows are kept (paging and retyping reuse them). */
 export const SEARCH_CACHE = 32;
 
-/** How many rows' folded words are kept for ranking. */
-const ROW_WORDS_CAP = 1000;
+/**
+ * How many rows' folded texts are kept for ranking (2,448 seeded rows took 1.6 MB): enough
+ * for the newest matches of a dozen different searches at 10,000 rows.
+ */
+const ROW_WORDS_CAP = 4000;
 
 /** Filters and paging for `list()`. */
 export interface HistoryQuery {
@@ -475,6 +483,7 @@ export class HistoryStore {
     }
     let window: SearchRow[];
     let full = false;
+    let total: number;
     const base = this.#windowCap > 0
       ? [...this.#windows.values()].reverse().find((w) =>
         w.rows && w.stamp === stamp && w.filters === filters && narrows(w.words, search.words)
@@ -482,30 +491,37 @@ export class HistoryStore {
       : undefined;
     if (base) {
       // Typing on: the earlier search held all its matches, and this one's are among them.
-      window = base.rows!.filter((e) => matchesAll(e, search.words, this.#wordsOf(e)));
+      window = base.rows!.filter((e) => matchesAll(EMPTY_ROW, search.words, e.known));
+      total = window.length;
     } else {
-      // Ranking reads only the two searched texts; the page's whole rows are read afterwards,
-      // so a window of 200 matches costs 200 short rows, not 200 whole entries.
-      const fetched = this.#prepare(`SELECT h.id, h.user_input, h.positive ${from} LIMIT ?`)
-        .all(search.match, ...params, SEARCH_WINDOW) as unknown as SearchRow[];
-      full = fetched.length === SEARCH_WINDOW;
-      window = search.needsFilter
-        ? fetched.filter((e) => matchesAll(e, search.words, this.#wordsOf(e)))
-        : fetched;
+      // The window's ids and the capped count come back in one row (ids joined by commas): a
+      // row per match costs more than finding it. Without filters neither needs the table.
+      const matches = where.length ? from : FTS_ONLY;
+      const found = this.#prepare(
+        `SELECT (SELECT group_concat(id) FROM (SELECT ${
+          where.length ? "h.id" : "rowid"
+        } AS id ${matches} LIMIT ?)) AS ids, (SELECT count(*) FROM (SELECT 1 ${matches} LIMIT ?)) AS n`,
+      ).get(
+        search.match,
+        ...params,
+        SEARCH_WINDOW,
+        search.match,
+        ...params,
+        SEARCH_COUNT_CAP + 1,
+      ) as { ids: string | null; n: number };
+      const ids = found.ids ? found.ids.split(",").map(Number) : [];
+      full = ids.length === SEARCH_WINDOW;
+      total = found.n;
+      window = this.#searchRows(ids);
+      if (search.needsFilter) {
+        window = window.filter((e) => matchesAll(EMPTY_ROW, search.words, e.known));
+        if (!full) total = window.length;
+      }
     }
     const ranked = window
-      .map((e) => ({ id: e.id, score: relevance(e, search.words, this.#wordsOf(e)) }))
+      .map((e) => ({ id: e.id, score: relevance(EMPTY_ROW, search.words, e.known) }))
       .sort((a, b) => b.score - a.score || b.id - a.id)
       .map((e) => e.id);
-    let total = window.length;
-    if (full) {
-      // Without filters the count needs no join with the table: a third of the cost.
-      const counted = where.length
-        ? from
-        : "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
-      total = (this.#prepare(`SELECT count(*) AS n FROM (SELECT 1 ${counted} LIMIT ?)`)
-        .get(search.match, ...params, SEARCH_COUNT_CAP + 1) as { n: number }).n;
-    }
     const win: RankedWindow = {
       stamp,
       ranked,
@@ -525,8 +541,32 @@ export class HistoryStore {
     return win;
   }
 
-  /** A row's folded words, kept for the next searches (when caching is on). */
-  #wordsOf(e: SearchRow): RowWords {
+  /**
+   * The folded texts of these rows, in the order given: those kept from earlier searches, and the
+   * rest read in one statement.
+   */
+  #searchRows(ids: number[]): SearchRow[] {
+    const known = new Map<number, RowWords>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const words = this.#rowWords.get(id);
+      if (words) known.set(id, words);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      const rows = this.#prepare(
+        "SELECT id, user_input, positive FROM prompt_history WHERE id IN (SELECT value FROM json_each(?))",
+      ).all(JSON.stringify(missing)) as { id: number; user_input: string; positive: string }[];
+      for (const row of rows) known.set(row.id, this.#wordsOf(row));
+    }
+    return ids.flatMap((id) => {
+      const words = known.get(id);
+      return words ? [{ id, known: words }] : [];
+    });
+  }
+
+  /** A row's folded texts, kept for the next searches (when caching is on). */
+  #wordsOf(e: { id: number; user_input: string; positive: string }): RowWords {
     if (this.#windowCap === 0) return rowWords(e);
     let known = this.#rowWords.get(e.id);
     if (!known) {
