@@ -37,10 +37,12 @@ export const MAX_BODY = 1024 * 1024;
 /** Builds the whole app over the given services; tests call it with fakes and in-memory stores. */
 export function createApp(services: Services): Hono {
   const app = new Hono();
+  // One line per request at DEBUG, as the original kept its request log at WARNING: at INFO,
+  // each line's file sync cost more than the request (docs/PERFORMANCE.md).
   app.use(async function requestLog(c, next) {
     const started = performance.now();
     await next();
-    log("http").info("{method} {path} {status} {ms}ms", {
+    log("http").debug("{method} {path} {status} {ms}ms", {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

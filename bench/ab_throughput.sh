@@ -1,7 +1,7 @@
 #!/bin/bash
 # A/B throughput of one route between two checkouts, in alternating wrk rounds on the same
 # fake Ollama, so that a busy or noisy machine moves both sides alike.
-#   bench/ab_throughput.sh OLD_CHECKOUT NEW_CHECKOUT [PATH] [ROUNDS]
+#   bench/ab_throughput.sh OLD_CHECKOUT NEW_CHECKOUT [PATH] [ROUNDS]   (LOG_LEVEL as users run it unless set)
 # e.g. git worktree add /tmp/ab-old HEAD~1 && bench/ab_throughput.sh /tmp/ab-old . / 5
 set -euo pipefail
 OLD=$(cd "$1" && pwd); NEW=$(cd "$2" && pwd); ROUTE=${3:-/}; ROUNDS=${4:-5}
@@ -14,7 +14,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
   tests/fakes/fake_ollama.ts >/dev/null 2>&1) & pids+=($!)
 for side in "$OLD:$OLD_PORT" "$NEW:$NEW_PORT"; do
   dir=${side%:*}; port=${side##*:}
-  (cd "$dir" && OLLAMA_URL=http://127.0.0.1:$FAKE_PORT DATA_DIR=$(mktemp -d) LOG_LEVEL=ERROR \
+  (cd "$dir" && OLLAMA_URL=http://127.0.0.1:$FAKE_PORT DATA_DIR=$(mktemp -d) LOG_LEVEL=${LOG_LEVEL:-INFO} \
     OLLAMA_STARTUP_CHECK=false exec $DENO run -A --v8-flags=--max-semi-space-size=1 main.ts \
     --no-open --port "$port" >/dev/null 2>&1) & pids+=($!)
 done

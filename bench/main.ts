@@ -128,7 +128,7 @@ function spawnApp(port: number, ollamaPort: number, dataDir: string): Deno.Child
     env: {
       OLLAMA_URL: `http://127.0.0.1:${ollamaPort}`,
       DATA_DIR: dataDir,
-      LOG_LEVEL: "ERROR",
+      // The default log level, as users run it; no start-up check of the fake.
       OLLAMA_STARTUP_CHECK: "false",
       MAX_GENERATIONS_PER_CLIENT: "10000",
     },
@@ -302,7 +302,7 @@ line(
   } UTC on ${machine()}; load average at the start ${loadAverage()}.`,
 );
 line(
-  `Ollama is the fake from \`tests/fakes/fake_ollama.ts\` in its own process with a fixed token schedule; the app runs from source in its own process. Load generator: ${LOAD_GENERATOR}. Everything shares the same cores.`,
+  `Ollama is the fake from \`tests/fakes/fake_ollama.ts\` in its own process with a fixed token schedule; the app runs from source in its own process with its default settings (\`LOG_LEVEL=INFO\`), except \`OLLAMA_STARTUP_CHECK=false\` and \`MAX_GENERATIONS_PER_CLIENT=10000\` (the load comes from one address). Load generator: ${LOAD_GENERATOR}. Everything shares the same cores.`,
 );
 line();
 
