@@ -55,3 +55,25 @@ Deno.test("a body that keeps coming in time arrives whole", async () => {
     .text();
   equal(text, "a".repeat(20));
 });
+
+Deno.test("time the route spends between reads is not the client's: a slow reader gets the whole body", async () => {
+  const body = timedBody(dribble(1, 5), { idleMs: 60, totalMs: 5000 });
+  const reader = body.getReader();
+  let text = "";
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+    // The route is busy for longer than the idle time before it reads on.
+    await new Promise((r) => setTimeout(r, 120));
+  }
+  equal(text, "a".repeat(5));
+});
+
+Deno.test("a body read to its end leaves no timer behind", async () => {
+  // Deno's test sanitizer fails this test if a timer is still pending when it ends.
+  equal(
+    await new Response(timedBody(dribble(1, 3), { idleMs: 10_000, totalMs: 60_000 })).text(),
+    "aaa",
+  );
+});
