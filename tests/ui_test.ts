@@ -259,3 +259,16 @@ Deno.test("a Replay that fails shows why, on the form filled from the entry", as
     await t.close();
   }
 });
+
+Deno.test("history search runs 150 ms after the last keystroke, and a newer search replaces one still in flight", async () => {
+  const t = await startTestApp();
+  try {
+    const page = await (await t.request("/ui/history")).text();
+    const form = page.match(/<form[^>]*role="search"[^>]*>/)?.[0] ?? "";
+    // A search answers in a few ms (BENCHMARKS.md), so the wait after typing is what users feel.
+    match(form, /hx-trigger="input changed delay:150ms from:#q/);
+    match(form, /hx-sync="this:replace"/);
+  } finally {
+    await t.close();
+  }
+});

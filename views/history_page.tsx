@@ -256,7 +256,8 @@ export function HistoryPage(
           hx-get="/ui/history"
           hx-target="#history-list"
           hx-swap="outerHTML"
-          hx-trigger="input changed delay:300ms from:#q, change from:#favorite, change from:#mode, submit"
+          hx-trigger="input changed delay:150ms from:#q, change from:#favorite, change from:#mode, submit"
+          hx-sync="this:replace"
           hx-push-url="true"
         >
           <label for="q" class="visually-hidden">Search history</label>
