@@ -260,7 +260,7 @@ Deno.test("a Replay that fails shows why, on the form filled from the entry", as
   }
 });
 
-Deno.test("history search runs 150 ms after the last keystroke, and a newer search replaces one still in flight", async () => {
+Deno.test("history search runs 150 ms after the last keystroke, a newer search replaces one still in flight, and typing leaves one entry in the browser's history", async () => {
   const t = await startTestApp();
   try {
     const page = await (await t.request("/ui/history")).text();
@@ -268,6 +268,9 @@ Deno.test("history search runs 150 ms after the last keystroke, and a newer sear
     // A search answers in a few ms (BENCHMARKS.md), so the wait after typing is what users feel.
     match(form, /hx-trigger="input changed delay:150ms from:#q/);
     match(form, /hx-sync="this:replace"/);
+    // The address follows the search, but Back leaves the page instead of undoing each letter.
+    match(form, /hx-replace-url="true"/);
+    ok(!form.includes("hx-push-url"), form);
   } finally {
     await t.close();
   }

@@ -258,7 +258,7 @@ export function HistoryPage(
           hx-swap="outerHTML"
           hx-trigger="input changed delay:150ms from:#q, change from:#favorite, change from:#mode, submit"
           hx-sync="this:replace"
-          hx-push-url="true"
+          hx-replace-url="true"
         >
           <label for="q" class="visually-hidden">Search history</label>
           <input
