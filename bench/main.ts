@@ -128,7 +128,9 @@ function spawnApp(port: number, ollamaPort: number, dataDir: string): Deno.Child
     env: {
       OLLAMA_URL: `http://127.0.0.1:${ollamaPort}`,
       DATA_DIR: dataDir,
-      // The default log level, as users run it; no start-up check of the fake.
+      // The default log level, as users run it, whatever the caller's shell says; no start-up
+      // check of the fake.
+      LOG_LEVEL: "INFO",
       OLLAMA_STARTUP_CHECK: "false",
       MAX_GENERATIONS_PER_CLIENT: "10000",
     },

@@ -45,6 +45,7 @@ const children = [
     env: {
       OLLAMA_URL: `http://127.0.0.1:${fakePort}`,
       DATA_DIR: await Deno.makeTempDir({ prefix: "promptsmith-ttft-floor-" }),
+      LOG_LEVEL: "INFO",
       OLLAMA_STARTUP_CHECK: "false",
       MAX_GENERATIONS_PER_CLIENT: "10000",
     },
