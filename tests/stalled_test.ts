@@ -53,3 +53,32 @@ Deno.test("a client that sends part of a body and stalls gets a 408 in the error
   await stallAfterPart(100);
   await stallAfterPart(500_000);
 });
+
+Deno.test("a small body that keeps arriving, never pausing for BODY_TIMEOUT, is read whole however long it takes in all", async () => {
+  const t = await startTestApp({ env: { BODY_TIMEOUT: "0.3" } }); // a 300 ms pause, 6 s in all
+  const server = serveOnPort(t.app);
+  try {
+    const port = Number(new URL(server.url).port);
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const body = new TextEncoder().encode('{"input":"a lighthouse in a storm"}');
+    await conn.write(new TextEncoder().encode(
+      "POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    ));
+    // A byte every 60 ms: never near the 300 ms pause, about 2 s in all.
+    for (const byte of body) {
+      await new Promise((r) => setTimeout(r, 60));
+      await conn.write(new Uint8Array([byte])).catch(() => {});
+    }
+    const { text } = await readAll(conn, 5000);
+    try {
+      conn.close();
+    } catch {
+      // Already closed by the server.
+    }
+    match(text, /^HTTP\/1\.1 200/);
+  } finally {
+    await server.close();
+    await t.close();
+  }
+});
