@@ -82,3 +82,30 @@ Deno.test("a small body that keeps arriving, never pausing for BODY_TIMEOUT, is 
     await t.close();
   }
 });
+
+Deno.test("a client that closes its side half-way through a body gets a 400 that says the body was cut off, never a 500", async () => {
+  const t = await startTestApp();
+  const server = serveOnPort(t.app);
+  try {
+    const port = Number(new URL(server.url).port);
+    for (const path of ["/generate", "/ui/generate", "/api/images/read"]) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(new TextEncoder().encode(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          'Content-Length: 100\r\n\r\n{"input":',
+      ));
+      await conn.closeWrite();
+      const { text } = await readAll(conn, 2000);
+      try {
+        conn.close();
+      } catch {
+        // Already closed by the server.
+      }
+      match(text, /^HTTP\/1\.1 400/, `${path}: ${text.slice(0, 300)}`);
+      match(text, /cut off|ended before/i, path);
+    }
+  } finally {
+    await server.close();
+    await t.close();
+  }
+});

@@ -18,6 +18,16 @@ function tooSlow(): AppError {
   );
 }
 
+function cutOff(): AppError {
+  return new AppError(
+    400,
+    "Invalid request",
+    "The request body was cut off before all of it arrived (the connection closed, or less was sent than Content-Length said): send the whole body again.",
+    "invalid_request",
+    { Connection: "close" },
+  );
+}
+
 /**
  * The body as it arrives, failing with a 408 when no piece comes for `idleMs` or the whole takes
  * longer than `totalMs` (a body dribbled a byte at a time). The source is cancelled then, so
@@ -44,7 +54,8 @@ export function timedBody(
         } else if (next.done) controller.close();
         else controller.enqueue(next.value);
       } catch (err) {
-        controller.error(err);
+        // The client closed the connection or sent less than it declared: its request, not us.
+        controller.error(err instanceof AppError ? err : cutOff());
       } finally {
         clearTimeout(timer);
       }

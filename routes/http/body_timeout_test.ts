@@ -126,3 +126,23 @@ Deno.test("a body nobody reads to its end (the route answered first) keeps no ti
     timers.restore();
   }
 });
+
+Deno.test("a body whose client goes away half-way fails with a 400 that says it was cut off", async () => {
+  let sent = false;
+  const source = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent) return c.error(new Deno.errors.BadResource("Cannot read body"));
+      sent = true;
+      c.enqueue(new Uint8Array([0x61]));
+    },
+  });
+  await rejects(
+    new Response(timedBody(source, { idleMs: 1000, totalMs: 5000 })).text(),
+    (err) => {
+      ok(err instanceof AppError, String(err));
+      equal(err.status, 400);
+      ok(err.message.includes("cut off"), err.message);
+      return true;
+    },
+  );
+});
