@@ -105,13 +105,13 @@ export interface FoldedText {
 }
 
 /** A row's two searched texts, folded. */
-export interface RowWords {
+export interface RowTexts {
   input: FoldedText;
   positive: FoldedText;
 }
 
 /** The folded texts of an entry's input and prompt (computed per row; a store may keep them). */
-export function rowWords(entry: { user_input: string; positive: string }): RowWords {
+export function rowTexts(entry: { user_input: string; positive: string }): RowTexts {
   return { input: foldedText(entry.user_input), positive: foldedText(entry.positive) };
 }
 
@@ -175,12 +175,8 @@ function wordScore(t: FoldedText, w: string, run: boolean, prefix: boolean, any:
   return t.words ? wordHits(t.words, w, prefix, any) : asciiHits(t.folded, w, prefix, any);
 }
 
-/** Whether an entry really contains every word (the last as a prefix). */
-export function matchesAll(
-  entry: { user_input: string; positive: string },
-  words: string[],
-  known: RowWords = rowWords(entry),
-): boolean {
+/** Whether a row's texts really contain every word (the last as a prefix). */
+export function matchesAll(known: RowTexts, words: string[]): boolean {
   const runs = runsOf(words);
   const last = words.length - 1;
   for (let i = 0; i <= last; i++) {
@@ -206,12 +202,8 @@ function hits(t: FoldedText, words: string[]): number {
   return score / Math.log2(2 + t.count / 8);
 }
 
-/** Relevance of an entry: matches in the user's own words count three times those in the prompt. */
-export function relevance(
-  entry: { user_input: string; positive: string },
-  words: string[],
-  known: RowWords = rowWords(entry),
-): number {
+/** Relevance of a row: matches in the user's own words count three times those in the prompt. */
+export function relevance(known: RowTexts, words: string[]): number {
   return 3 * hits(known.input, words) + hits(known.positive, words);
 }
 
@@ -227,7 +219,7 @@ export function snippet(
   entry: { user_input: string; positive: string },
   words: string[],
   span = 16,
-  known?: RowWords,
+  known?: RowTexts,
 ): string {
   const input = known?.input ?? foldedText(entry.user_input);
   const source = hits(input, words) > 0 ? entry.user_input : entry.positive;

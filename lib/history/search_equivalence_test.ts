@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { fold, matchesAll, parseSearch, relevance, rowWords, snippet } from "./search.ts";
+import { fold, matchesAll, parseSearch, relevance, rowTexts, snippet } from "./search.ts";
 import { seededRandom } from "../prompt/random.ts";
 
 // The plain definitions the fast functions must agree with: split each text into its folded
@@ -126,12 +126,12 @@ Deno.test("filtering, ranking and snippets agree with the word-by-word definitio
       .slice(0, 1 + Math.floor(rand() * 20));
     const search = parseSearch(q);
     if (!search || !search.words.length) continue;
-    const known = rowWords(entry);
+    const known = rowTexts(entry);
     const label = JSON.stringify({ entry, q });
     const expected = plainMatchesAll(entry, search.words);
-    equal(matchesAll(entry, search.words, known), expected, label);
+    equal(matchesAll(known, search.words), expected, label);
     equal(
-      relevance(entry, search.words, known),
+      relevance(known, search.words),
       3 * plainHits(entry.user_input, search.words) + plainHits(entry.positive, search.words),
       label,
     );

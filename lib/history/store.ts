@@ -5,8 +5,8 @@ import {
   matchesAll,
   parseSearch,
   relevance,
-  type RowWords,
-  rowWords,
+  type RowTexts,
+  rowTexts,
   type SearchTerms,
   snippet,
 } from "./search.ts";
@@ -100,7 +100,7 @@ export interface HistoryEntry {
 /** A match as ranking and filtering read it: its id and its two searched texts, folded. */
 interface SearchRow {
   id: number;
-  known: RowWords;
+  texts: RowTexts;
 }
 
 /** A search's ranked window as `list()` keeps it between requests. */
@@ -137,9 +137,6 @@ function narrows(prev: string[], next: string[]): boolean {
 /** Search matches without filters: the full-text index alone, newest first. */
 const FTS_ONLY = "FROM history_fts WHERE history_fts MATCH ? ORDER BY rowid DESC";
 
-/** Stands in for a row whose folded texts are given: ranking and filtering read only those. */
-const EMPTY_ROW = { user_input: "", positive: "" };
-
 /** How many searches' ranked windows are kept (paging and retyping reuse them). */
 export const SEARCH_CACHE = 32;
 
@@ -147,7 +144,7 @@ export const SEARCH_CACHE = 32;
  * How many rows' folded texts are kept for ranking (2,448 seeded rows took 1.6 MB): enough
  * for the newest matches of a dozen different searches at 10,000 rows.
  */
-const ROW_WORDS_CAP = 4000;
+const ROW_TEXTS_CAP = 4000;
 
 /** Filters and paging for `list()`. */
 export interface HistoryQuery {
@@ -295,11 +292,11 @@ export class HistoryStore {
 
   #windows = new Map<string, RankedWindow>();
   /**
-   * Folded words of rows searched lately: each keystroke ranks mostly the same newest matches
-   * again, and splitting their texts into words was half of a search's time. Keyed by id alone: a
-   * row's searched texts are never updated and AUTOINCREMENT never gives an id out twice.
+   * Folded texts of rows searched lately: each keystroke ranks mostly the same newest matches
+   * again, and folding their texts was half of a search's time. Keyed by id alone: a row's
+   * searched texts are never updated and AUTOINCREMENT never gives an id out twice.
    */
-  #rowWords = new Map<number, RowWords>();
+  #rowTexts = new Map<number, RowTexts>();
   #windowCap: number;
 
   constructor(db: DatabaseSync, options: { now?: () => Date; searchCache?: number } = {}) {
@@ -491,7 +488,7 @@ export class HistoryStore {
       : undefined;
     if (base) {
       // Typing on: the earlier search held all its matches, and this one's are among them.
-      window = base.rows!.filter((e) => matchesAll(EMPTY_ROW, search.words, e.known));
+      window = base.rows!.filter((e) => matchesAll(e.texts, search.words));
       total = window.length;
     } else {
       // The window's ids and the capped count come back in one row (ids joined by commas): a
@@ -514,12 +511,12 @@ export class HistoryStore {
       total = found.n;
       window = this.#searchRows(ids);
       if (search.needsFilter) {
-        window = window.filter((e) => matchesAll(EMPTY_ROW, search.words, e.known));
+        window = window.filter((e) => matchesAll(e.texts, search.words));
         if (!full) total = window.length;
       }
     }
     const ranked = window
-      .map((e) => ({ id: e.id, score: relevance(EMPTY_ROW, search.words, e.known) }))
+      .map((e) => ({ id: e.id, score: relevance(e.texts, search.words) }))
       .sort((a, b) => b.score - a.score || b.id - a.id)
       .map((e) => e.id);
     const win: RankedWindow = {
@@ -546,37 +543,37 @@ export class HistoryStore {
    * rest read in one statement.
    */
   #searchRows(ids: number[]): SearchRow[] {
-    const known = new Map<number, RowWords>();
+    const known = new Map<number, RowTexts>();
     const missing: number[] = [];
     for (const id of ids) {
-      const words = this.#rowWords.get(id);
-      if (words) known.set(id, words);
+      const texts = this.#rowTexts.get(id);
+      if (texts) known.set(id, texts);
       else missing.push(id);
     }
     if (missing.length) {
       const rows = this.#prepare(
         "SELECT id, user_input, positive FROM prompt_history WHERE id IN (SELECT value FROM json_each(?))",
       ).all(JSON.stringify(missing)) as { id: number; user_input: string; positive: string }[];
-      for (const row of rows) known.set(row.id, this.#wordsOf(row));
+      for (const row of rows) known.set(row.id, this.#textsOf(row));
     }
     return ids.flatMap((id) => {
-      const words = known.get(id);
-      return words ? [{ id, known: words }] : [];
+      const texts = known.get(id);
+      return texts ? [{ id, texts }] : [];
     });
   }
 
   /** A row's folded texts, kept for the next searches (when caching is on). */
-  #wordsOf(e: { id: number; user_input: string; positive: string }): RowWords {
-    if (this.#windowCap === 0) return rowWords(e);
-    let known = this.#rowWords.get(e.id);
-    if (!known) {
-      known = rowWords(e);
-      if (this.#rowWords.size >= ROW_WORDS_CAP) {
-        this.#rowWords.delete(this.#rowWords.keys().next().value!);
+  #textsOf(e: { id: number; user_input: string; positive: string }): RowTexts {
+    if (this.#windowCap === 0) return rowTexts(e);
+    let texts = this.#rowTexts.get(e.id);
+    if (!texts) {
+      texts = rowTexts(e);
+      if (this.#rowTexts.size >= ROW_TEXTS_CAP) {
+        this.#rowTexts.delete(this.#rowTexts.keys().next().value!);
       }
-      this.#rowWords.set(e.id, known);
+      this.#rowTexts.set(e.id, texts);
     }
-    return known;
+    return texts;
   }
 
   /** Whole entries for these ids, in the order given (one statement, prepared once). */
@@ -620,7 +617,7 @@ export class HistoryStore {
       const from = `FROM history_fts JOIN prompt_history h ON h.id = history_fts.rowid
                     WHERE history_fts MATCH ?${filter} ORDER BY history_fts.rowid DESC`;
       const keep = (e: { user_input: string; positive: string }) =>
-        !search.needsFilter || matchesAll(e, search.words);
+        !search.needsFilter || matchesAll(rowTexts(e), search.words);
       const win = this.#rankedWindow(search, where, params, from);
       const page = this.#byIds(win.ranked.slice(offset, offset + query.limit));
       const missing = query.limit - page.length;
@@ -638,7 +635,7 @@ export class HistoryStore {
       for (const e of page) {
         let text = win.snippets.get(e.id);
         if (text === undefined) {
-          text = snippet(e, search.words, undefined, this.#wordsOf(e));
+          text = snippet(e, search.words, undefined, this.#textsOf(e));
           if (win.snippets.size < SEARCH_WINDOW) win.snippets.set(e.id, text);
         }
         e.snippet = text;
