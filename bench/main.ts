@@ -10,8 +10,8 @@ import { HistoryStore } from "../lib/history/store.ts";
 import { seedHistory } from "./seed_history.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";
-import { serverV8Flags } from "../scripts/v8_flags.ts";
 import { builtInLoad, generateMany, sequentialLatencies } from "./http_client.ts";
+import { freePort, spawnApp, spawnFake, stop, waitUp } from "./processes.ts";
 
 const full = Deno.args.includes("--full");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
@@ -48,28 +48,6 @@ function loadAverage(): string {
   }
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function waitUp(url: string, timeoutMs = 20_000): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < timeoutMs) {
-    try {
-      const res = await fetch(url);
-      await res.body?.cancel();
-      if (res.ok) return performance.now() - t0;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 function rssMb(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(status.match(/VmRSS:\s+(\d+)/)![1]) / 1024;
@@ -89,54 +67,6 @@ function machine(): string {
     (mem.total / 2 ** 30).toFixed(1)
   } GiB RAM, ` +
     `${Deno.build.os} ${Deno.osRelease()}, Deno ${Deno.version.deno}`;
-}
-
-function spawnFake(
-  port: number,
-  tokenDelayMs: number,
-  tokens: number,
-  sharedClock = true,
-): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(root, "tests/fakes/fake_ollama.ts")],
-    env: {
-      FAKE_OLLAMA_PORT: String(port),
-      FAKE_OLLAMA_TOKEN_DELAY_MS: String(tokenDelayMs),
-      FAKE_OLLAMA_STAMP: "1",
-      FAKE_OLLAMA_STAMP_TOKENS: String(tokens),
-      FAKE_OLLAMA_STAMP_SHARED_CLOCK: sharedClock ? "1" : "0",
-    },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-}
-
-/** The app runs with the V8 flags users get from `deno task start` and the binary. */
-const V8_FLAGS = serverV8Flags();
-
-function spawnApp(port: number, ollamaPort: number, dataDir: string): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      ...V8_FLAGS,
-      join(root, "main.ts"),
-      "--no-open",
-      "--port",
-      String(port),
-    ],
-    env: {
-      OLLAMA_URL: `http://127.0.0.1:${ollamaPort}`,
-      DATA_DIR: dataDir,
-      // The default log level, as users run it, whatever the caller's shell says; no start-up
-      // check of the fake.
-      LOG_LEVEL: "INFO",
-      OLLAMA_STARTUP_CHECK: "false",
-      MAX_GENERATIONS_PER_CLIENT: "10000",
-    },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
 }
 
 /** One received token: when the fake sent it (epoch ms) and how long it took to arrive. */
@@ -238,16 +168,6 @@ async function freshTtft(
   } finally {
     client.close();
   }
-}
-
-async function stop(child: Deno.ChildProcess | undefined): Promise<void> {
-  if (!child) return;
-  try {
-    child.kill("SIGTERM");
-  } catch {
-    // Already gone.
-  }
-  await child.status;
 }
 
 /**

@@ -7,64 +7,30 @@
  */
 import { join } from "node:path";
 import { percentile } from "./stats.ts";
-import { serverV8Flags } from "../scripts/v8_flags.ts";
+import { freePort, spawnApp, spawnFake, stop, waitUp } from "./processes.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const requests = Number(Deno.args[0] ?? 300);
-const [fakePort, proxyPort, appPort] = [18931, 18932, 18933];
-const quiet = { stdout: "null", stderr: "null" } as const;
+const [fakePort, proxyPort, appPort] = [freePort(), freePort(), freePort()];
+const dataDir = await Deno.makeTempDir({ prefix: "promptsmith-ttft-floor-" });
 const children = [
-  new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(root, "tests/fakes/fake_ollama.ts")],
-    env: {
-      FAKE_OLLAMA_PORT: String(fakePort),
-      FAKE_OLLAMA_TOKEN_DELAY_MS: "1",
-      FAKE_OLLAMA_STAMP: "1",
-      FAKE_OLLAMA_STAMP_TOKENS: "2",
-    },
-    ...quiet,
-  }).spawn(),
+  spawnFake(fakePort, 1, 2, false),
   new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(root, "bench/bare_proxy.ts")],
     env: {
       BARE_PROXY_UPSTREAM: `http://127.0.0.1:${fakePort}`,
       BARE_PROXY_PORT: String(proxyPort),
     },
-    ...quiet,
+    stdout: "null",
+    stderr: "null",
   }).spawn(),
-  new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      ...serverV8Flags(),
-      join(root, "main.ts"),
-      "--no-open",
-      "--port",
-      String(appPort),
-    ],
-    env: {
-      OLLAMA_URL: `http://127.0.0.1:${fakePort}`,
-      DATA_DIR: await Deno.makeTempDir({ prefix: "promptsmith-ttft-floor-" }),
-      LOG_LEVEL: "INFO",
-      OLLAMA_STARTUP_CHECK: "false",
-      MAX_GENERATIONS_PER_CLIENT: "10000",
-    },
-    ...quiet,
-  }).spawn(),
+  spawnApp(appPort, fakePort, dataDir),
 ];
 
 const url = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
-for (const u of [url(fakePort, "/api/version"), url(proxyPort, "/"), url(appPort, "/healthz")]) {
-  for (let tries = 0;; tries++) {
-    try {
-      await (await fetch(u)).body?.cancel();
-      break;
-    } catch (err) {
-      if (tries > 400) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
+await waitUp(url(fakePort, "/api/version"));
+await waitUp(url(proxyPort, "/"));
+await waitUp(url(appPort, "/healthz"));
 const json = (body: unknown) => ({
   method: "POST",
   headers: { "content-type": "application/json" },
@@ -128,5 +94,5 @@ for (const [name, rows] of Object.entries(ways)) {
     }`,
   );
 }
-for (const child of children) child.kill("SIGTERM");
-await Promise.all(children.map((c) => c.status));
+await Promise.all(children.map(stop));
+await Deno.remove(dataDir, { recursive: true });
