@@ -10,7 +10,7 @@ import {
   sentSampling,
   startBackendApp,
 } from "./backend_app.ts";
-import { MAIN, readSse, serveOnPort, startAppAt, waitFor } from "./helpers.ts";
+import { HX, MAIN, postForm, readSse, serveOnPort, startAppAt, waitFor } from "./helpers.ts";
 import { startFakeOpenAi } from "./fakes/fake_openai.ts";
 
 /** Models of each fake whose reasoning must stay out of prompts: a field, or inline tags. */
@@ -22,11 +22,7 @@ const REASONING_MODELS = {
 const REASONING = "light & mood <carefully>";
 
 function form(t: BackendApp, path: string, fields: Record<string, string>) {
-  return t.app.request(path, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", "HX-Request": "true" },
-    body: new URLSearchParams(fields).toString(),
-  });
+  return postForm(t, path, fields, HX);
 }
 
 function pageEvents(text: string): { event: string; data: string }[] {

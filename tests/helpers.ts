@@ -2,6 +2,7 @@ import { createApp } from "../main.ts";
 import { loadConfig } from "../lib/app/config.ts";
 import { closeServices, openServices, type Services } from "../lib/app/services.ts";
 import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./fakes/fake_ollama.ts";
+import { closedPortUrl } from "./fakes/llm_failures.ts";
 import type { Hono } from "hono";
 import { join } from "node:path";
 import { SESSION_COOKIE, signSession } from "../routes/http/session.ts";
@@ -103,12 +104,7 @@ export async function postForm(
 }
 
 /** The address of a loopback port nothing listens on. */
-export function closedPortUrl(): string {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
-  probe.close();
-  return url;
-}
+export { closedPortUrl };
 
 /** Parses an SSE body into its JSON payloads. */
 export async function readSse(res: Response): Promise<Record<string, unknown>[]> {

@@ -3,23 +3,8 @@ import { createApp } from "../main.ts";
 import { loadConfig } from "../lib/app/config.ts";
 import { closeServices, openServices } from "../lib/app/services.ts";
 import { startFakeOllama } from "./fakes/fake_ollama.ts";
-import { sessionCookie, startTestApp, type TestApp } from "./helpers.ts";
+import { HX, postForm, sessionCookie, startTestApp } from "./helpers.ts";
 import { SESSION_COOKIE } from "../routes/http/session.ts";
-
-function post(
-  t: Pick<TestApp, "app">,
-  path: string,
-  fields: [string, string][] | Record<string, string>,
-  headers: Record<string, string> = {},
-) {
-  return t.app.request(path, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
-
-const HX = { "HX-Request": "true" };
 
 Deno.test("a browser's target, presets, idea and last result survive a restart of the app", async () => {
   const fake = startFakeOllama();
@@ -28,7 +13,7 @@ Deno.test("a browser's target, presets, idea and last result survive a restart o
   try {
     let services = await openServices(config);
     let app = createApp(services);
-    const res = await post({ app }, "/ui/generate", {
+    const res = await postForm({ app }, "/ui/generate", {
       input: "a teapot in the rain",
       model: "sdxl",
       style: "Watercolor",
@@ -65,12 +50,17 @@ Deno.test("each tab keeps its own draft, and one tab's saves keep the other's en
     const cookie = sessionCookie(t, "memory-session-00001");
     const h = { cookie };
     equal(
-      (await post(t, "/ui/state", { mode: "oneshot", input: "an idea", engine: "composer" }, h))
+      (await postForm(t, "/ui/state", { mode: "oneshot", input: "an idea", engine: "composer" }, h))
         .status,
       204,
     );
-    await post(t, "/ui/state", { mode: "chat", input: "a message", persona_id: "quick_sketch" }, h);
-    await post(t, "/ui/state", { mode: "batch", ideas: "one\ntwo", model: "pony" }, h);
+    await postForm(
+      t,
+      "/ui/state",
+      { mode: "chat", input: "a message", persona_id: "quick_sketch" },
+      h,
+    );
+    await postForm(t, "/ui/state", { mode: "batch", ideas: "one\ntwo", model: "pony" }, h);
     const quick = await (await t.request("/?mode=oneshot", { headers: h })).text();
     match(quick, /<textarea id="input"[^>]*>an idea<\/textarea>/);
     match(quick, /name="engine" value="composer" checked/);
@@ -90,7 +80,7 @@ Deno.test("each tab keeps its own draft, and one tab's saves keep the other's en
 Deno.test("the theme is a cookie the page is drawn with; the switch only sends back to our own pages", async () => {
   const t = await startTestApp();
   try {
-    const res = await post(t, "/ui/theme", { theme: "dark", back: "/ui/history?q=fox" });
+    const res = await postForm(t, "/ui/theme", { theme: "dark", back: "/ui/history?q=fox" });
     equal(res.status, 303);
     equal(res.headers.get("location"), "/ui/history?q=fox");
     const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
@@ -101,7 +91,7 @@ Deno.test("the theme is a cookie the page is drawn with; the switch only sends b
       match(page, /<button type="submit" name="theme" value="dark" aria-pressed="true"/, path);
     }
     for (const back of ["https://evil.example/", "//evil.example", "/\\evil.example"]) {
-      const away = await post(t, "/ui/theme", { theme: "light", back });
+      const away = await postForm(t, "/ui/theme", { theme: "light", back });
       equal(away.headers.get("location"), "/", back);
     }
     const none = await (await t.request("/", {
@@ -118,8 +108,8 @@ Deno.test("a chat message sent while a reply streams waits for it; both turns ar
   try {
     const cookie = sessionCookie(t, "queue-session-000001");
     const h = { cookie, ...HX };
-    const first = await post(t, "/ui/chat", { input: "a castle", model: "sdxl" }, h);
-    const second = await post(t, "/ui/chat", { input: "at night", model: "sdxl" }, h);
+    const first = await postForm(t, "/ui/chat", { input: "a castle", model: "sdxl" }, h);
+    const second = await postForm(t, "/ui/chat", { input: "at night", model: "sdxl" }, h);
     const runs = [first, second].map(async (res) => {
       const id = (await res.text()).match(/\/ui\/runs\/([\w-]+)\/stream/)![1]!;
       return await (await t.request(`/ui/runs/${id}/stream`)).text();
@@ -145,7 +135,7 @@ Deno.test("deleting a history entry from the page swaps the count beside the lis
     for (const input of ["a red fox", "a blue fox", "a whale"]) {
       await t.post("/generate", { input, engine: "composer" });
     }
-    const res = await post(t, "/ui/history/1/delete", { back: "/ui/history?q=fox" }, HX);
+    const res = await postForm(t, "/ui/history/1/delete", { back: "/ui/history?q=fox" }, HX);
     const html = await res.text();
     match(
       html,
@@ -159,7 +149,7 @@ Deno.test("deleting a history entry from the page swaps the count beside the lis
 Deno.test("a batch whose every item failed says so and offers nothing to export", async () => {
   const t = await startTestApp({ fake: { failWhen: () => true } });
   try {
-    const res = await post(t, "/ui/batch", { ideas: "one\ntwo" });
+    const res = await postForm(t, "/ui/batch", { ideas: "one\ntwo" });
     const page = await res.text();
     match(page, /No prompt was written/);
     ok(!page.includes("Export:"), "no export links");
@@ -180,20 +170,20 @@ Deno.test("saving the current choices as a pack needs a name and an artist, and 
       h_artist: "greg_rutkowski",
       "u.mood": "epic",
     };
-    const noName = await (await post(t, "/ui/presets/pack", fields, h)).text();
+    const noName = await (await postForm(t, "/ui/presets/pack", fields, h)).text();
     match(noName, /pack_name: give your pack a name/);
-    const noArtist = await (await post(
+    const noArtist = await (await postForm(
       t,
       "/ui/presets/pack",
       { pack_name: "Mine", category: "fantasy" },
       h,
     )).text();
     match(noArtist, /choose a category, type and artist/);
-    const ok1 = await (await post(t, "/ui/presets/pack", { ...fields, pack_name: "Mine" }, h))
+    const ok1 = await (await postForm(t, "/ui/presets/pack", { ...fields, pack_name: "Mine" }, h))
       .text();
     match(ok1, /Saved “Mine”/);
     match(ok1, /class="pack on"[^>]*aria-pressed="true"[^>]*>.*Mine/s);
-    const twice = await (await post(t, "/ui/presets/pack", { ...fields, pack_name: "Mine" }, h))
+    const twice = await (await postForm(t, "/ui/presets/pack", { ...fields, pack_name: "Mine" }, h))
       .text();
     match(twice, /already have a pack named “Mine”/);
     equal(t.services.custom.use().list().length, 1);
@@ -205,17 +195,17 @@ Deno.test("saving the current choices as a pack needs a name and an artist, and 
 Deno.test("the ComfyUI address is checked, saved for restarts, and can go back to COMFYUI_URL", async () => {
   const t = await startTestApp({ env: { COMFYUI_URL: "http://127.0.0.1:9" } });
   try {
-    const bad = await post(t, "/ui/comfy/address", { url: "ftp://x" });
+    const bad = await postForm(t, "/ui/comfy/address", { url: "ftp://x" });
     equal(bad.status, 400);
     match(await bad.text(), /must start with http:\/\/ or https:\/\//);
-    const login = await post(t, "/ui/comfy/address", { url: "http://u:p@127.0.0.1:8188" });
+    const login = await postForm(t, "/ui/comfy/address", { url: "http://u:p@127.0.0.1:8188" });
     equal(login.status, 400);
-    const good = await post(t, "/ui/comfy/address", { url: "http://127.0.0.1:8189/" });
+    const good = await postForm(t, "/ui/comfy/address", { url: "http://127.0.0.1:8189/" });
     equal(good.status, 303);
     equal(await t.services.comfyAddress.saved(), "http://127.0.0.1:8189");
     equal(t.services.comfy.use().client.baseUrl, "http://127.0.0.1:8189");
     equal((await (await t.request("/api/comfyui/status")).json()).url, "http://127.0.0.1:8189");
-    await post(t, "/ui/comfy/address", { reset: "1" });
+    await postForm(t, "/ui/comfy/address", { reset: "1" });
     equal(await t.services.comfyAddress.saved(), null);
     equal(t.services.comfy.use().client.baseUrl, "http://127.0.0.1:9");
   } finally {

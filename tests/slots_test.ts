@@ -1,8 +1,15 @@
 import { equal, match, ok } from "node:assert/strict";
-import { serveOnPort, sessionCookie, startTestApp, type TestApp, waitFor } from "./helpers.ts";
+import {
+  HX,
+  postForm,
+  serveOnPort,
+  sessionCookie,
+  startTestApp,
+  type TestApp,
+  waitFor,
+} from "./helpers.ts";
 import { startFakeComfy } from "./fakes/fake_comfyui.ts";
 
-const HX = { "HX-Request": "true" };
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const JSON_TYPE = { "content-type": "application/json" };
 
@@ -11,19 +18,6 @@ async function postJson(t: TestApp, path: string, body: unknown): Promise<Respon
     method: "POST",
     headers: JSON_TYPE,
     body: JSON.stringify(body),
-  });
-}
-
-async function postForm(
-  t: TestApp,
-  path: string,
-  fields: Record<string, string>,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return await t.app.request(path, {
-    method: "POST",
-    headers: { ...FORM, ...headers },
-    body: new URLSearchParams(fields).toString(),
   });
 }
 
