@@ -1,9 +1,9 @@
-import { NdjsonLineError, NdjsonReader, NdjsonTooLongError } from "./ndjson.ts";
+import { NdjsonReader } from "./ndjson.ts";
 import { releaseReply } from "./line_reader.ts";
 import { ThinkFilter } from "./think_filter.ts";
 import { ollamaApiError, ollamaModelNotFound, ollamaUnreachable } from "./errors.ts";
 import { hasVisibleText, ProgressWatchdog, watchdogError } from "./watchdog.ts";
-import { MAX_REPLY_CHARS, ReplyBudget, ReplyTooLongError, withoutNul } from "./reply_limit.ts";
+import { MAX_REPLY_CHARS, ReplyBudget, withoutNul } from "./reply_limit.ts";
 import { AppError } from "../app/errors.ts";
 import type {
   ChatEvent,
@@ -173,7 +173,7 @@ export class OllamaClient implements LlmClient {
       }
       throw ollamaApiError("the stream ended before the model finished (no done message)");
     } catch (err) {
-      throw this.#mapError(err, watchdog);
+      throw this.#mapError(err, watchdog, res !== undefined);
     } finally {
       await releaseReply(watchdog, reader, res, finished);
     }
@@ -187,14 +187,15 @@ export class OllamaClient implements LlmClient {
     timeoutMs: number,
   ): Promise<unknown> {
     const watchdog = new ProgressWatchdog(timeoutMs, signal);
+    let res: Response | undefined;
     try {
-      const res = await this.#send(method, path, body, watchdog);
+      res = await this.#send(method, path, body, watchdog);
       if (!res.ok) {
         throw await this.#httpError(res, (body as { model?: string } | undefined)?.model);
       }
       return await res.json();
     } catch (err) {
-      throw this.#mapError(err, watchdog);
+      throw this.#mapError(err, watchdog, res !== undefined);
     } finally {
       watchdog.stop();
     }
@@ -239,20 +240,17 @@ export class OllamaClient implements LlmClient {
     return ollamaApiError(`HTTP ${res.status}${message ? `: ${message}` : ""}`);
   }
 
-  #mapError(err: unknown, watchdog: ProgressWatchdog): unknown {
+  /**
+   * A failure as the app's error. Only a request Ollama never answered means it is not running;
+   * a connection that broke afterwards, or a reply we could not read, is a bad reply (502).
+   */
+  #mapError(err: unknown, watchdog: ProgressWatchdog, answered: boolean): unknown {
     const stopped = watchdogError(err, watchdog, this.baseUrl, "ollama");
     if (stopped !== null) return stopped;
-    // The stream's own faults first: a malformed line may say "network" and still be one.
-    if (
-      err instanceof NdjsonLineError || err instanceof NdjsonTooLongError ||
-      err instanceof ReplyTooLongError
-    ) {
-      return ollamaApiError(err.message);
-    }
-    if (
-      err instanceof TypeError || (err instanceof Error && /connect|network/i.test(err.message))
-    ) {
-      return ollamaUnreachable(this.baseUrl, err);
+    if (err instanceof TypeError) {
+      return answered
+        ? ollamaApiError("the connection broke before the reply finished")
+        : ollamaUnreachable(this.baseUrl, err);
     }
     return ollamaApiError(err instanceof Error ? err.message : String(err));
   }

@@ -352,3 +352,45 @@ Deno.test("OllamaClient drops NUL characters from the model's text and reasoning
     await fake.close();
   }
 });
+
+Deno.test("OllamaClient reports a connection that breaks after Ollama answered as a 502, not as Ollama unreachable", async () => {
+  // Raw HTTP, so the socket can close in the middle of a chunked body.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const encoder = new TextEncoder();
+  const serving = (async () => {
+    for await (const conn of listener) {
+      const head = new Uint8Array(65536);
+      const n = await conn.read(head) ?? 0;
+      if (new TextDecoder().decode(head.subarray(0, n)).includes("/api/show")) {
+        const caps = '{"capabilities":["completion"]}';
+        await conn.write(encoder.encode(
+          "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n" +
+            `content-length: ${caps.length}\r\n\r\n${caps}`,
+        ));
+        conn.close();
+        continue;
+      }
+      const line = '{"message":{"content":"a fox"},"done":false}\n';
+      await conn.write(encoder.encode(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/x-ndjson\r\n" +
+          `transfer-encoding: chunked\r\n\r\n${line.length.toString(16)}\r\n${line}\r\n`,
+      ));
+      await sleep(20);
+      conn.close();
+    }
+  })();
+  try {
+    const client = new OllamaClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
+    await rejects(collect(client, "m"), (err: unknown) => {
+      ok(err instanceof AppError, String(err));
+      equal(err.status, 502, err.message);
+      ok(!/start it/.test(err.message), err.message);
+      ok(/connection broke/.test(err.message), err.message);
+      return true;
+    });
+  } finally {
+    listener.close();
+    await serving.catch(() => {});
+  }
+});
