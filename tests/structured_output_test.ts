@@ -103,6 +103,14 @@ Deno.test("STRUCTURED_OUTPUT=on asks every time and still falls back; off never 
       true,
       false,
     ]);
+    // Broken JSON in a row does not stop `on` from asking, as it stops `auto`.
+    on.fake.set({ formatReplies: "invalid" });
+    for (let i = 0; i < 4; i++) await on.post("/generate", SDXL);
+    equal(
+      on.fake.chatRequests().slice(4).filter((r) => r.format !== undefined).length,
+      4,
+      "on asks on",
+    );
   } finally {
     await on.close();
   }
@@ -151,16 +159,6 @@ Deno.test("auto stops asking a model whose JSON keeps breaking; a reply that hol
     equal(dry.options.format, undefined, "the dry run shows the text request it would make");
   } finally {
     await t.close();
-  }
-  const on = await startTestApp({
-    fake: { formatReplies: "invalid" },
-    env: { STRUCTURED_OUTPUT: "on" },
-  });
-  try {
-    for (let i = 0; i < 4; i++) await on.post("/generate", SDXL);
-    equal(on.fake.chatRequests().filter((r) => r.format !== undefined).length, 4, "on asks on");
-  } finally {
-    await on.close();
   }
 });
 

@@ -47,7 +47,7 @@ Deno.test("a trimmer that cannot trim stops trying; a closed one never trims", a
   equal(closedCalls, 0);
 });
 
-Deno.test("mallocTrim gives memory back on Linux with glibc and FFI allowed, and says so", () => {
+Deno.test("mallocTrim finds malloc_trim where glibc and FFI allow it, and does nothing elsewhere", () => {
   const glibc = (() => {
     try {
       return Deno.readTextFileSync("/proc/self/maps").includes("/libc.so.6");

@@ -28,9 +28,14 @@ export function sseText(e: SseEvent): string {
   return `${head}data: ${e.data.split(LINE_BREAK).join("\ndata: ")}\n\n`;
 }
 
-/** One SSE frame with a JSON payload (JSON text never holds a raw line break). */
+/** The text of one SSE event with a JSON payload (JSON text never holds a raw line break). */
+function jsonEvent(payload: unknown): string {
+  return sseText({ data: JSON.stringify(payload) });
+}
+
+/** One SSE frame with a JSON payload, encoded. */
 export function sseFrame(payload: unknown): Uint8Array {
-  return encodeFrame(sseText({ data: JSON.stringify(payload) }));
+  return encodeFrame(jsonEvent(payload));
 }
 
 /** The SSE error payload for a failure after the stream has started. */
@@ -67,8 +72,8 @@ export async function sseResponse(
 ): Promise<Response> {
   return await frameStream(events, controller, {
     headers: SSE_HEADERS,
-    frame: (payload) => sseText({ data: JSON.stringify(payload) }),
-    // A client that left gets nothing more; anyone else is told why the stream ends.
-    errorFrame: (err) => sseText({ data: JSON.stringify(sseErrorPayload(err)) }),
+    frame: jsonEvent,
+    // Told why the stream ends (frameStream sends nothing to a client that left).
+    errorFrame: (err) => jsonEvent(sseErrorPayload(err)),
   });
 }

@@ -4,9 +4,11 @@
  * helpers.
  */
 
-type Json = Record<string, unknown>;
+/** A JSON object as the fakes read requests. */
+export type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+/** Whether a parsed JSON value is an object (not null, not a list). */
+export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -90,7 +90,6 @@ export interface FakeOllamaOptions {
 }
 
 /** A running fake with its address, its request log and live connection counters. */
-/** A running fake with its address, its request log and live connection counters. */
 export interface FakeOllama extends StreamCounters {
   url: string;
   port: number;

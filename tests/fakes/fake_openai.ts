@@ -11,6 +11,8 @@
 import {
   defaultReply,
   goJson,
+  isObject,
+  type Json,
   jsonReply,
   sleep,
   type StreamCounters,
@@ -120,14 +122,9 @@ const DEFAULT_MODELS: FakeOpenAiModel[] = [
 const ROLES = ["system", "user", "assistant", "tool", "developer"];
 const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
-type Json = Record<string, unknown>;
 type Settings = Required<Omit<FakeOpenAiOptions, "port" | "hostname" | "apiKey">> & {
   apiKey?: string;
 };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Starts the fake on loopback (a random port unless one is given). */
 export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
