@@ -137,13 +137,10 @@ export class JsonReplyStream {
   }
 
   #take(final: boolean): JsonFieldText[] {
+    // The stream ended on a lone high surrogate: release it as it is.
+    if (final) this.#release();
     const out = this.#out;
     this.#out = [];
-    if (final && this.#held) {
-      // The stream ended on a lone high surrogate: release it as it is.
-      this.#append(out, this.#heldField!, this.#held);
-      this.#held = "";
-    }
     return out;
   }
 
@@ -156,7 +153,7 @@ export class JsonReplyStream {
   }
 
   #release(): void {
-    if (this.#held) this.#append(this.#out, this.#heldField!, this.#held);
+    if (this.#held) this.#append(this.#heldField!, this.#held);
     this.#held = "";
   }
 
@@ -172,15 +169,15 @@ export class JsonReplyStream {
       this.#heldField = field;
       text = text.slice(0, -1);
     }
-    if (text) this.#append(this.#out, field, text);
+    if (text) this.#append(field, text);
   }
 
-  /** Adds text to `out`, extending its last piece when that is the same field's. */
-  #append(out: JsonFieldText[], field: Field, text: string): void {
+  /** Adds text to the output, extending its last piece when that is the same field's. */
+  #append(field: Field, text: string): void {
     // Escapes arrive a character at a time: extend the last piece rather than add one.
-    const prev = out[out.length - 1];
+    const prev = this.#out[this.#out.length - 1];
     if (prev && prev.field === field) prev.text += text;
-    else out.push({ field, text });
+    else this.#out.push({ field, text });
   }
 
   #step(c: string): void {

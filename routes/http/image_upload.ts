@@ -5,7 +5,7 @@ import { AppError, badInput } from "../../lib/app/errors.ts";
 import { imageFromBase64 } from "../../lib/images/base64_image.ts";
 import { imageTooLarge } from "../../lib/images/image_error.ts";
 import { MAX_IMAGE_BYTES } from "../../lib/images/limits.ts";
-import { parseJsonBody } from "./request_body.ts";
+import { isMultipart, parseJsonBody } from "./request_body.ts";
 
 /** Room for the form fields and multipart framing around the largest image. */
 const FORM_ROOM = 512 * 1024;
@@ -49,11 +49,6 @@ export function uploadLimit(
       throw tooLarge(maxBytes);
     },
   });
-}
-
-/** True when the request is a multipart form post. */
-export function isMultipart(c: Context): boolean {
-  return (c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
 }
 
 /** A multipart form: its text fields in order, and the bytes of its `image` file, if any. */

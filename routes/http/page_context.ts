@@ -10,7 +10,7 @@ import { fromDatabaseError } from "../../lib/history/store.ts";
 import { backendName } from "../../lib/llm/backend_name.ts";
 import type { Theme } from "../../views/layout.tsx";
 import { themeOf } from "./theme.ts";
-import { isMultipart } from "./image_upload.ts";
+import { isMultipart } from "./request_body.ts";
 
 /** Whether the LLM server answers, where it is, and what it is (for the status pill). */
 export interface LlmStatus {

@@ -107,3 +107,8 @@ export function parseRequestWith<T extends z.ZodType>(
     return parsed.data;
   };
 }
+
+/** True when the request is a multipart form post. */
+export function isMultipart(c: Context): boolean {
+  return (c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
+}
