@@ -115,7 +115,7 @@ export function failure(err: unknown): unknown {
 }
 
 /** The command line's own (only) client of the use cases: one per process. */
-export const CLI_REQUESTER = { key: "cli", address: "cli" };
+const CLI_REQUESTER = { key: "cli", address: "cli" };
 
 /** `generate`: streams a prompt to stdout, or prints the JSON reply. */
 export async function generate(args: string[]): Promise<number> {

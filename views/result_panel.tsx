@@ -88,12 +88,12 @@ export function TokenMeter({ text, target }: { text: string; target: Target }) {
 }
 
 /** Rows a prompt box starts with; CSS grows it to its text (`field-sizing`), so it never clips. */
-export function promptRows(text: string): number {
+function promptRows(text: string): number {
   return Math.min(12, Math.max(4, Math.ceil(text.length / 60) + text.split("\n").length - 1));
 }
 
 /** A read-only prompt with its label and Copy button. */
-export function PromptBox(
+function PromptBox(
   { id, label, text, copyLabel = "Copy" }: {
     id: string;
     label: string;

@@ -7,7 +7,7 @@ export const CONTEXT_MESSAGES = 20;
 /** How many messages are kept per conversation. */
 const STORED_MESSAGES = 40;
 /** A conversation unused for this long is gone. */
-export const CONVERSATION_TTL_MS = 24 * 60 * 60 * 1000;
+const CONVERSATION_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a browser keeps its conversations bound: as long as its session cookie lives. */
 const BOUND_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** KV values are limited to 64 KiB; longer replies are stored shortened. */

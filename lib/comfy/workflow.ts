@@ -60,7 +60,7 @@ export function nodeOf(graph: ComfyGraph, id: string): ComfyNode | undefined {
 }
 
 /** The value of a node's input, if it has one of that name (never something inherited). */
-export function inputOf(node: ComfyNode, name: string): unknown {
+function inputOf(node: ComfyNode, name: string): unknown {
   return own(node.inputs, name);
 }
 

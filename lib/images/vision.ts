@@ -42,7 +42,7 @@ export async function visionListing(
 }
 
 /** What to do: the models that read images, or how to get one. */
-export function visionAdvice({ models, declared, reachable }: VisionListing): string {
+function visionAdvice({ models, declared, reachable }: VisionListing): string {
   if (models.length) return `pick one that does: ${models.join(", ")}`;
   if (!reachable) return "pick a model that reads images once the LLM server answers";
   if (!declared) {

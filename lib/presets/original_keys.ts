@@ -17,7 +17,7 @@ export const LEVEL_KEYS = {
 export type LevelKey = keyof typeof LEVEL_KEYS;
 
 /** The original's universal group keys that differ from ours, and the group each one means. */
-export const UNIVERSAL_ALIASES: Readonly<Record<string, string>> = {
+const UNIVERSAL_ALIASES: Readonly<Record<string, string>> = {
   weather_atmosphere: "weather",
   color_palettes: "color_palette",
 };

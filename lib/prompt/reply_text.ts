@@ -108,7 +108,7 @@ function lastChar(text: string): string {
 }
 
 /** Whether the text speaks in the first or second person (quoted words, like a sign, aside). */
-export function hasPersonWords(text: string): boolean {
+function hasPersonWords(text: string): boolean {
   let word = "";
   let quoted = false;
   const scan = text.length > 2000 ? text.slice(0, 2000) : text;

@@ -26,7 +26,7 @@ export function targetOrFirst(targets: Target[], id: string): Target {
 }
 
 /** Who answers with the form's persona: the persona, or the prompt refiner. */
-export function speakerOf(
+function speakerOf(
   services: Pick<Services, "personas" | "config">,
   personaId: string,
 ): Speaker {

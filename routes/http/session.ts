@@ -7,7 +7,7 @@ import { SESSION_ID } from "../../lib/app/session_id.ts";
 export const SESSION_COOKIE = "promptsmith_session";
 
 /** A new opaque session id: 128 random bits, URL-safe. */
-export function newSessionId(): string {
+function newSessionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
     /=+$/,
@@ -25,7 +25,7 @@ export function signSession(secret: Uint8Array, id: string): string {
 }
 
 /** The session id a cookie value carries when we signed it, else null. */
-export function verifySession(secret: Uint8Array, value: string | undefined): string | null {
+function verifySession(secret: Uint8Array, value: string | undefined): string | null {
   if (!value || value.length > 200) return null;
   const dot = value.lastIndexOf(".");
   if (dot < 0) return null;

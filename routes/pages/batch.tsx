@@ -28,7 +28,7 @@ type Deps =
   >;
 
 /** Turns the batch form into a `/generate-batch` body. */
-export function batchRequest(entries: [string, string][]): Record<string, unknown> {
+function batchRequest(entries: [string, string][]): Record<string, unknown> {
   const get = (k: string) => entries.find(([key]) => key === k)?.[1]?.trim() ?? "";
   const all = (k: string) => entries.filter(([key]) => key === k).map(([, v]) => v).filter(Boolean);
   const ideas = get("ideas").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
