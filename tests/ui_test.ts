@@ -260,7 +260,7 @@ Deno.test("a Replay that fails shows why, on the form filled from the entry", as
   }
 });
 
-Deno.test("history search runs 150 ms after the last keystroke, a newer search replaces one still in flight, and typing leaves one entry in the browser's history", async () => {
+Deno.test("the history search form asks htmx to search 150 ms after the last keystroke, to replace a search in flight, and to replace the address rather than push one", async () => {
   const t = await startTestApp();
   try {
     const page = await (await t.request("/ui/history")).text();

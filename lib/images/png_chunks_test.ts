@@ -97,19 +97,19 @@ Deno.test("readPngText() stops at 1000 chunks: 10,000 tiny ones end in an error"
   throws(() => readPngText(texts), imageError(/more than 64 text chunks/));
 });
 
-Deno.test("readPngText() stops a zTXt zip bomb (1 GB of zeros) at 2 MB, fast and without the memory", () => {
+Deno.test("readPngText() stops a zTXt zip bomb (1 GB of zeros) at 2 MB, fast and without the memory", async () => {
   const bomb = zlibZeros(1024);
   equal(bomb.length < 2_000_000, true, `the bomb is ${bomb.length} bytes`);
   const png = makePng(1, 1, [ztxtChunk("parameters", "", bomb)]);
   const rss = Deno.memoryUsage().rss;
-  const t0 = performance.now();
   throws(
     () => readPngText(png),
     imageError(/"parameters" inflates to more than 2 MB; refused/),
   );
-  const ms = performance.now() - t0;
   const grew = (Deno.memoryUsage().rss - rss) / 1e6;
-  equal(ms < 1000, true, `took ${ms} ms`);
+  // Timed apart from the first read, like the tests above, so a busy machine retries, not fails.
+  const timed = await withinBudget(() => throws(() => readPngText(png)), 1000);
+  equal(timed.ok, true, describeTiming(timed.last));
   equal(grew < 100, true, `RSS grew ${grew} MB`);
 });
 
