@@ -394,3 +394,44 @@ Deno.test("OllamaClient reports a connection that breaks after Ollama answered a
     await serving.catch(() => {});
   }
 });
+
+Deno.test("OllamaClient gives a finished reply's connection back for the next request, and cuts off a body held open after done", async () => {
+  const ports: number[] = [];
+  let holdOpen = false;
+  let aborted = 0;
+  const encoder = new TextEncoder();
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req, info) => {
+    if (new URL(req.url).pathname === "/api/show") {
+      return Response.json({ capabilities: ["completion"] });
+    }
+    ports.push(info.remoteAddr.port);
+    req.signal.addEventListener("abort", () => aborted++);
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(encoder.encode(token("hi")));
+        c.enqueue(encoder.encode(JSON.stringify({ message: { content: "" }, done: true }) + "\n"));
+        // The body ends a moment after `done`, as Ollama's does; the same tick would hide a
+        // client that stops reading at `done`.
+        if (!holdOpen) setTimeout(() => c.close(), 10);
+      },
+    });
+    return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
+  });
+  try {
+    const client = new OllamaClient({
+      baseUrl: `http://127.0.0.1:${server.addr.port}`,
+      timeoutMs: 2000,
+    });
+    await collect(client, "m");
+    await collect(client, "m");
+    equal(ports[0], ports[1], "the second request reused the connection");
+    holdOpen = true;
+    const t0 = performance.now();
+    await collect(client, "m");
+    ok(performance.now() - t0 < 1000, "a body held open after done does not hold the reply");
+    await sleep(100);
+    ok(aborted >= 1, "the held-open body was cut off");
+  } finally {
+    await server.shutdown();
+  }
+});
