@@ -1,5 +1,5 @@
 import { NdjsonReader } from "./ndjson.ts";
-import { releaseReply } from "./line_reader.ts";
+import { readCapped, releaseReply } from "./line_reader.ts";
 import { ThinkFilter } from "./think_filter.ts";
 import { ollamaApiError, ollamaModelNotFound, ollamaUnreachable } from "./errors.ts";
 import { hasVisibleText, ProgressWatchdog, watchdogError } from "./watchdog.ts";
@@ -27,6 +27,9 @@ export interface OllamaClientOptions {
   capabilityTtlMs?: number;
   now?: () => number;
 }
+
+/** Largest listing or model card read from Ollama (a listing of every model is a few KB). */
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
 /** Client for the Ollama native API: `/api/chat` (streamed), `/api/tags`, `/api/version`, `/api/show`. */
 export class OllamaClient implements LlmClient {
@@ -193,7 +196,9 @@ export class OllamaClient implements LlmClient {
       if (!res.ok) {
         throw await this.#httpError(res, (body as { model?: string } | undefined)?.model);
       }
-      return await res.json();
+      const text = await readCapped(res, MAX_JSON_BYTES);
+      if (text === null) throw ollamaApiError(`the answer was longer than ${MAX_JSON_BYTES} bytes`);
+      return JSON.parse(text);
     } catch (err) {
       throw this.#mapError(err, watchdog, res !== undefined);
     } finally {

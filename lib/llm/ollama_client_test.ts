@@ -435,3 +435,23 @@ Deno.test("OllamaClient gives a finished reply's connection back for the next re
     await server.shutdown();
   }
 });
+
+Deno.test("OllamaClient refuses a model listing larger than it will hold, with a 502", async () => {
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () => new Response(`{"models":[${'"x",'.repeat(3_000_000)}"x"]}`),
+  );
+  try {
+    const client = new OllamaClient({
+      baseUrl: `http://127.0.0.1:${server.addr.port}`,
+      timeoutMs: 5000,
+    });
+    await rejects(client.tags(), (err: unknown) => {
+      ok(err instanceof AppError && err.status === 502, String(err));
+      ok(/longer than/.test(err.message), err.message);
+      return true;
+    });
+  } finally {
+    await server.shutdown();
+  }
+});
