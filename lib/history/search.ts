@@ -282,6 +282,18 @@ function isSpaceCode(c: number): boolean {
 }
 
 /**
+ * Whether ASCII text between `from` and `end` has no white space but single plain spaces, so it
+ * needs no collapsing: a regular-expression replace allocated more than the rest of a snippet.
+ */
+function singleSpaced(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 ? i > from && text.charCodeAt(i - 1) === 32 : c >= 9 && c <= 13) return false;
+  }
+  return true;
+}
+
+/**
  * `snippet` for ASCII text: one pattern finds the first hit, and the excerpt is cut by walking
  * out from it, so a long prompt is never split into all its words.
  */
@@ -313,7 +325,9 @@ function asciiSnippet(source: string, words: string[], span: number): string {
   }
   const more = end < source.length;
   while (end > from && space(end - 1)) end--;
-  let body = source.slice(from, end).replace(SPACE_RUNS, " ");
+  let body = singleSpaced(source, from, end)
+    ? source.slice(from, end)
+    : source.slice(from, end).replace(SPACE_RUNS, " ");
   if (hit) body = body.replace(hit, "[[$&]]");
   return `${before > 0 ? "… " : ""}${body}${more ? " …" : ""}`;
 }

@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, notEqual, ok, throws } from "node:assert/strict";
 import { openDatabase } from "./db.ts";
 import { HistoryStore, type NewHistoryEntry, SEARCH_WINDOW } from "./store.ts";
 
@@ -42,6 +42,36 @@ Deno.test("a repeated search sees what another connection to the same file wrote
     equal(h.list({ limit: 50, q: "harbour" }).total, 0);
     other.add(entry("a harbour at night"));
     equal(h.list({ limit: 50, q: "harbour" }).total, 1);
+    other.db.close();
+    h.db.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a search shows each entry as it is now, whoever changed it, and hands out copies", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const h = new HistoryStore(openDatabase(`${dir}/h.db`));
+    const other = new HistoryStore(openDatabase(`${dir}/h.db`));
+    const a = h.add({ ...entry("a lighthouse at dawn"), presets: { style: "Noir" } });
+    const first = (q: string) => h.list({ limit: 50, q }).history[0]!;
+    equal(first("lighthouse").favorite, false);
+    h.setFavorite(a, true);
+    equal(first("lighthouse").favorite, true);
+    other.setFavorite(a, false);
+    equal(first("lighthouse d").favorite, false);
+    // Two keystrokes read the same row: each page gets an entry of its own.
+    const one = first("lighthouse da");
+    const two = first("lighthouse daw");
+    notEqual(one, two);
+    one.snippet = "changed by the caller";
+    equal(first("lighthouse daw").snippet, "a [[lighthouse]] at [[dawn]]");
+    // What the copies share cannot be changed under the next search.
+    throws(() => {
+      (one.presets as Record<string, unknown>).style = "Pop art";
+    }, TypeError);
+    deepEqual(first("lighthouse dawn").presets, { style: "Noir" });
     other.db.close();
     h.db.close();
   } finally {

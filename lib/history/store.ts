@@ -146,6 +146,16 @@ export const SEARCH_CACHE = 32;
  */
 const ROW_TEXTS_CAP = 4000;
 
+/** Whole entries kept for searches (about 1.5 KB each); ten pages of the default size. */
+const ENTRY_CACHE_CAP = 500;
+
+/** Freezes a parsed JSON value all the way down. */
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
 /** Filters and paging for `list()`. */
 export interface HistoryQuery {
   limit: number;
@@ -297,6 +307,9 @@ export class HistoryStore {
    * searched texts are never updated and AUTOINCREMENT never gives an id out twice.
    */
   #rowTexts = new Map<number, RowTexts>();
+  /** Whole entries of rows searched lately, as they were at `#entriesStamp` (see `#byIds`). */
+  #entries = new Map<number, HistoryEntry>();
+  #entriesStamp = "";
   #windowCap: number;
 
   constructor(db: DatabaseSync, options: { now?: () => Date; searchCache?: number } = {}) {
@@ -576,16 +589,43 @@ export class HistoryStore {
     return texts;
   }
 
-  /** Whole entries for these ids, in the order given (one statement, prepared once). */
-  #byIds(ids: number[]): HistoryEntry[] {
+  /**
+   * Whole entries for these ids, in the order given (one statement, prepared once). With a change
+   * stamp, entries read at that stamp are kept and handed out as copies, so each keystroke of a
+   * search does not read and parse the same top rows again; any write changes the stamp.
+   */
+  #byIds(ids: number[], stamp = ""): HistoryEntry[] {
     if (!ids.length) return [];
-    const rows = this.#prepareRows(
-      `SELECT ${COLUMNS} FROM prompt_history WHERE id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(ids)) as unknown as Row[];
-    const byId = new Map(rows.map((r) => [Number(r[0]), r]));
+    if (stamp !== this.#entriesStamp) {
+      this.#entries.clear();
+      this.#entriesStamp = stamp;
+    }
+    const keep = stamp !== "";
+    const missing = keep ? ids.filter((id) => !this.#entries.has(id)) : ids;
+    const read = new Map<number, HistoryEntry>();
+    if (missing.length) {
+      const rows = this.#prepareRows(
+        `SELECT ${COLUMNS} FROM prompt_history WHERE id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(missing)) as unknown as Row[];
+      for (const row of rows) {
+        const entry = rowToEntry(row);
+        read.set(entry.id, entry);
+        if (!keep) continue;
+        // Shared by every copy handed out, so nothing may change them.
+        deepFreeze(entry.presets);
+        deepFreeze(entry.request);
+        deepFreeze(entry.alternates);
+        if (this.#entries.size >= ENTRY_CACHE_CAP) {
+          this.#entries.delete(this.#entries.keys().next().value!);
+        }
+        this.#entries.set(entry.id, entry);
+      }
+    }
     return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [rowToEntry(row)] : [];
+      const entry = read.get(id) ?? this.#entries.get(id);
+      if (!entry) return [];
+      // A copy: the page sets its own snippet and source picture on each entry.
+      return [keep ? { ...entry } : entry];
     });
   }
 
@@ -619,7 +659,7 @@ export class HistoryStore {
       const keep = (e: { user_input: string; positive: string }) =>
         !search.needsFilter || matchesAll(rowTexts(e), search.words);
       const win = this.#rankedWindow(search, where, params, from);
-      const page = this.#byIds(win.ranked.slice(offset, offset + query.limit));
+      const page = this.#byIds(win.ranked.slice(offset, offset + query.limit), win.stamp);
       const missing = query.limit - page.length;
       if (missing > 0 && win.rows === null) {
         // Past the ranked window the older matches follow, newest first.
