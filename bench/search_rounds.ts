@@ -40,8 +40,10 @@ const port = freePort();
 const app = spawnApp(port, freePort(), dir);
 try {
   await waitUp(`http://127.0.0.1:${port}/healthz`);
-  const paths = Array.from({ length: rounds }, () =>
-    typed.map((q) => `/history?q=${encodeURIComponent(q)}`)).flat();
+  const paths = Array.from(
+    { length: rounds },
+    () => typed.map((q) => `/history?q=${encodeURIComponent(q)}`),
+  ).flat();
   const times = await sequentialLatencies(port, paths);
   const out: string[] = [];
   for (let r = 0; r < rounds; r++) {
