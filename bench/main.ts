@@ -196,7 +196,17 @@ async function herd(count: number, open: () => Promise<{ tokens: Token[] }>): Pr
   return streams.flatMap((r) => r.tokens.map((k) => k.latency));
 }
 
-/** Pins every thread of a process to these CPUs (e.g. "0", or "0-1" to undo); false without taskset. */
+/** The CPUs a process may run on, as a list taskset reads ("0-1"); null where unknown. */
+function cpusAllowed(pid: number): string | null {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/status`).match(/Cpus_allowed_list:\s*(\S+)/)?.[1] ??
+      null;
+  } catch {
+    return null;
+  }
+}
+
+/** Pins every thread of a process to these CPUs (e.g. "0"); false without taskset. */
 async function pin(pid: number, cpus: string): Promise<boolean> {
   try {
     const { success } = await new Deno.Command("taskset", {
@@ -455,11 +465,11 @@ if (want("throughput")) {
   line();
   line(`## Throughput on loopback`);
   line();
-  const warmSeconds = full ? 5 : 3;
+  const warmSeconds = full ? 5 : 2;
   const rounds = full ? 5 : 3;
-  const roundSeconds = 2;
+  const roundSeconds = full ? 2 : 1;
   line(
-    `${LOAD_GENERATOR}; per route, ${warmSeconds} s of the same load to warm it up (V8 compiles a route's code while it serves), then ${rounds} rounds of ${roundSeconds} s. The verdict is on the median round; the slowest and fastest are beside it, because on 2 shared cores the same route swings several-fold from one second to the next as the kernel moves wrk's threads onto the app's core and off it. The history holds ${MAIN_ROWS} entries.`,
+    `${LOAD_GENERATOR}; per route, ${warmSeconds} s of the same load to warm it up (V8 compiles a route's code while it serves), then ${rounds} rounds of ${roundSeconds} s. The verdict is on the median round; the slowest and fastest are beside it, because on ${navigator.hardwareConcurrency} shared cores the same route swings several-fold from one second to the next as the kernel moves wrk's threads onto the app's core and off it. The history holds ${MAIN_ROWS} entries.`,
   );
   line();
   line(`| route | requests/s, median round | slowest · fastest round | warm-up | target |`);
@@ -470,10 +480,14 @@ if (want("throughput")) {
     ["/", 8000, " (10× the original app's)"],
     ["/history?q=lighthouse", 4000, ` at ${MAIN_ROWS} rows (10× the original app's)`],
   ];
-  // Where the swings come from: the same rounds with the app on one core and wrk on the other.
-  const pinnable = full && WRK !== null && app !== undefined &&
-    navigator.hardwareConcurrency >= 2 &&
-    await pin(app.pid, `0-${navigator.hardwareConcurrency - 1}`);
+  // Where the swings come from: the same rounds with the app on one core and wrk on the other,
+  // then the app back on the CPUs it had.
+  const allowed = full && WRK !== null && app !== undefined && navigator.hardwareConcurrency >= 2
+    ? cpusAllowed(app.pid)
+    : null;
+  const [firstCpu, secondCpu] = allowed?.match(/\d+/g)?.map(Number) ?? [];
+  const pinnable = allowed !== null && firstCpu !== undefined && secondCpu !== undefined &&
+    secondCpu !== firstCpu;
   const pinned: string[] = [];
   for (const [path, target, why] of routes) {
     const warming = await requestsPerSecond(appPort, path, warmSeconds);
@@ -483,13 +497,12 @@ if (want("throughput")) {
     }
     const rps = percentile(each, 50);
     const ok = rps >= target;
-    if (pinnable) {
-      await pin(app!.pid, "0");
+    if (pinnable && await pin(app!.pid, String(firstCpu))) {
       const alone: number[] = [];
       for (let r = 0; r < rounds; r++) {
-        alone.push(await requestsPerSecond(appPort, path, roundSeconds, 1));
+        alone.push(await requestsPerSecond(appPort, path, roundSeconds, secondCpu));
       }
-      await pin(app!.pid, `0-${navigator.hardwareConcurrency - 1}`);
+      if (!await pin(app!.pid, allowed!)) throw new Error("could not give the app its CPUs back");
       pinned.push(
         `| \`GET ${path}\` | ${Math.round(percentile(alone, 50))} | ${
           Math.round(Math.min(...alone))
@@ -512,7 +525,7 @@ if (want("throughput")) {
   if (pinned.length) {
     line();
     line(
-      `For comparison (no target): the same rounds with the app's threads pinned to core 0 and wrk to core 1 (\`taskset\`), so neither waits for the other's core.`,
+      `For comparison (no target): the same rounds with the app's threads pinned to core ${firstCpu} and wrk to core ${secondCpu} (\`taskset\`), so neither waits for the other's core.`,
     );
     line();
     line(`| route | requests/s, median round | slowest · fastest round |`);
@@ -524,7 +537,7 @@ if (want("throughput")) {
 if (want("memory")) {
   const generations = full ? 10_000 : 600;
   // Its own app, so its idle figure is read before any load and nothing but the generations
-  // comes between: the main app has served every phase above by now.
+  // comes between: the main app has served the phases before this one.
   const mainNow = rssMb(app!.pid);
   const memDir = await Deno.makeTempDir({ prefix: "promptsmith-bench-memory-" });
   {
@@ -556,7 +569,7 @@ if (want("memory")) {
   line(
     `A fresh app of its own (the same settings and a ${MAIN_ROWS}-entry history): RSS read idle before any load, then ${
       generations.toLocaleString("en")
-    } \`POST /generate\` from 100 clients at a time, then 3 s and ${settleSeconds} s after the last one. Growth is from that idle figure. For comparison, the main app, after every phase above, holds ${
+    } \`POST /generate\` from 100 clients at a time, then 3 s and ${settleSeconds} s after the last one. Growth is from that idle figure. For comparison, the main app, after the phases before this one in this run, holds ${
       mainNow.toFixed(1)
     } MB against ${idleRss.toFixed(1)} MB idle at its start.`,
   );

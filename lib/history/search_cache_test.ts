@@ -1,6 +1,7 @@
 import { deepEqual, equal, notEqual, ok, throws } from "node:assert/strict";
 import { openDatabase } from "./db.ts";
 import { HistoryStore, type NewHistoryEntry, SEARCH_WINDOW } from "./store.ts";
+import { seededRandom } from "../prompt/random.ts";
 
 function entry(input: string): NewHistoryEntry {
   return {
@@ -76,6 +77,51 @@ Deno.test("a search shows each entry as it is now, whoever changed it, and hands
     h.db.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a page keeps every row when reading it pushes older kept entries out", () => {
+  const kept = new HistoryStore(openDatabase(":memory:"));
+  const fresh = new HistoryStore(openDatabase(":memory:"), { searchCache: 0 });
+  for (const h of [kept, fresh]) {
+    for (let group = 0; group < 11; group++) {
+      for (let i = 0; i < 50; i++) {
+        h.add(entry(`tag${group} ${group === 0 || group === 10 ? "shared" : "alone"} ${i}`));
+      }
+    }
+  }
+  // Ten searches fill the kept entries, the first group's rows the oldest among them.
+  for (let group = 0; group < 10; group++) kept.list({ limit: 50, q: `tag${group}` });
+  const page = kept.list({ limit: 100, q: "shared" });
+  equal(page.history.length, 100);
+  deepEqual(page, fresh.list({ limit: 100, q: "shared" }));
+});
+
+Deno.test("typing searches over 1,000 rows gives the same pages with every cache on as with none", () => {
+  const kept = new HistoryStore(openDatabase(":memory:"));
+  const fresh = new HistoryStore(openDatabase(":memory:"), { searchCache: 0 });
+  const words = ["lighthouse", "harbor", "highly", "detailed", "neon", "rain", "samurai", "cafe"];
+  const more = ["dragon", "hill", "night", "noir", "castle", "forest", "hidden", "drift"];
+  const rand = seededRandom(11);
+  const pick = (list: string[]) => list[Math.floor(rand() * list.length)]!;
+  for (let i = 0; i < 1000; i++) {
+    const e = entry(`a ${pick(words)} ${pick(more)} ${pick(more)}`);
+    const added = { ...e, positive: `${pick(words)}, ${e.user_input}, ${pick(more)}` };
+    kept.add(added);
+    fresh.add(added);
+  }
+  const queries = ["highly detailed", "neon rain", "hidden hill", "no", "dragon", "samurai c"];
+  const typed = queries.flatMap((q) =>
+    Array.from({ length: q.length }, (_, i) => q.slice(0, i + 1))
+  )
+    .filter((q) => q.trim());
+  for (let round = 0; round < 2; round++) {
+    for (const q of typed) {
+      for (const offset of [0, 50]) {
+        const query = { limit: 50, q, offset };
+        deepEqual(kept.list(query), fresh.list(query), `${JSON.stringify(q)} at ${offset}`);
+      }
+    }
   }
 });
 

@@ -601,8 +601,14 @@ export class HistoryStore {
       this.#entriesStamp = stamp;
     }
     const keep = stamp !== "";
-    const missing = keep ? ids.filter((id) => !this.#entries.has(id)) : ids;
+    // This page's entries are taken first: storing the rows read below may push kept ones out.
     const read = new Map<number, HistoryEntry>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const known = keep ? this.#entries.get(id) : undefined;
+      if (known) read.set(id, known);
+      else missing.push(id);
+    }
     if (missing.length) {
       const rows = this.#prepareRows(
         `SELECT ${COLUMNS} FROM prompt_history WHERE id IN (SELECT value FROM json_each(?))`,
@@ -622,7 +628,7 @@ export class HistoryStore {
       }
     }
     return ids.flatMap((id) => {
-      const entry = read.get(id) ?? this.#entries.get(id);
+      const entry = read.get(id);
       if (!entry) return [];
       // A copy: the page sets its own snippet and source picture on each entry.
       return [keep ? { ...entry } : entry];
