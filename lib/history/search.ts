@@ -288,7 +288,8 @@ function isSpaceCode(c: number): boolean {
 function singleSpaced(text: string, from: number, end: number): boolean {
   for (let i = from; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 ? i > from && text.charCodeAt(i - 1) === 32 : c >= 9 && c <= 13) return false;
+    // A space after a space, or any other white space, would be collapsed.
+    if (c === 32 ? i > from && text.charCodeAt(i - 1) === 32 : isSpaceCode(c)) return false;
   }
   return true;
 }

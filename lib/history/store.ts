@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { putNewest } from "./bounded_cache.ts";
 import { createHash } from "node:crypto";
 import { AppError } from "../app/errors.ts";
 import {
@@ -487,8 +488,7 @@ export class HistoryStore {
     const hit = this.#windows.get(key);
     if (hit && hit.stamp === stamp) {
       // Most recently used last, so the oldest is the first to go.
-      this.#windows.delete(key);
-      this.#windows.set(key, hit);
+      putNewest(this.#windows, key, hit, this.#windowCap);
       return hit;
     }
     let window: SearchRow[];
@@ -541,13 +541,7 @@ export class HistoryStore {
       filters,
       rows: full ? null : window,
     };
-    if (this.#windowCap > 0) {
-      this.#windows.delete(key);
-      this.#windows.set(key, win);
-      if (this.#windows.size > this.#windowCap) {
-        this.#windows.delete(this.#windows.keys().next().value!);
-      }
-    }
+    if (this.#windowCap > 0) putNewest(this.#windows, key, win, this.#windowCap);
     return win;
   }
 
@@ -581,10 +575,7 @@ export class HistoryStore {
     let texts = this.#rowTexts.get(e.id);
     if (!texts) {
       texts = rowTexts(e);
-      if (this.#rowTexts.size >= ROW_TEXTS_CAP) {
-        this.#rowTexts.delete(this.#rowTexts.keys().next().value!);
-      }
-      this.#rowTexts.set(e.id, texts);
+      putNewest(this.#rowTexts, e.id, texts, ROW_TEXTS_CAP);
     }
     return texts;
   }
@@ -621,10 +612,7 @@ export class HistoryStore {
         deepFreeze(entry.presets);
         deepFreeze(entry.request);
         deepFreeze(entry.alternates);
-        if (this.#entries.size >= ENTRY_CACHE_CAP) {
-          this.#entries.delete(this.#entries.keys().next().value!);
-        }
-        this.#entries.set(entry.id, entry);
+        putNewest(this.#entries, entry.id, entry, ENTRY_CACHE_CAP);
       }
     }
     return ids.flatMap((id) => {
