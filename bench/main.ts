@@ -7,7 +7,8 @@
 import { join } from "node:path";
 import { openDatabase } from "../lib/history/db.ts";
 import { HistoryStore } from "../lib/history/store.ts";
-import { seedHistory } from "./seed_history.ts";
+import { seededDataDir } from "./seed_history.ts";
+import { SEARCH_QUERIES, typedPrefixes } from "./typed_queries.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";
 import { builtInLoad, generateMany, sequentialLatencies } from "./http_client.ts";
@@ -259,14 +260,9 @@ line(
 );
 line();
 
-const dataDir = await Deno.makeTempDir({ prefix: "promptsmith-bench-" });
 /** The main app's history: the small one most users have, where search must be fastest. */
 const MAIN_ROWS = 120;
-{
-  const seeded = new HistoryStore(openDatabase(join(dataDir, "history.db")));
-  seedHistory(seeded, MAIN_ROWS);
-  seeded.db.close();
-}
+const dataDir = await seededDataDir("promptsmith-bench-", MAIN_ROWS);
 /** Tokens per fake reply: a second of streaming, so each round has thousands of tokens. */
 const STREAM_TOKENS = 100;
 const fakePort = freePort();
@@ -539,12 +535,7 @@ if (want("memory")) {
   // Its own app, so its idle figure is read before any load and nothing but the generations
   // comes between: the main app has served the phases before this one.
   const mainNow = rssMb(app!.pid);
-  const memDir = await Deno.makeTempDir({ prefix: "promptsmith-bench-memory-" });
-  {
-    const seeded = new HistoryStore(openDatabase(join(memDir, "history.db")));
-    seedHistory(seeded, MAIN_ROWS);
-    seeded.db.close();
-  }
+  const memDir = await seededDataDir("promptsmith-bench-memory-", MAIN_ROWS);
   const memPort = freePort();
   const memApp = spawnApp(memPort, fakePort, memDir);
   const memUrl = `http://127.0.0.1:${memPort}`;
@@ -591,26 +582,17 @@ if (want("memory")) {
   );
 }
 
+// The sections below start apps of their own, or none: the main app and its fake go first.
+await stop(app);
+await stop(fake);
+
 if (want("search")) {
   line();
   line(`## History search`);
   line();
-  const QUERIES = [
-    "lighthouse",
-    "samurai rain",
-    "cafe",
-    "Zürich",
-    "drag",
-    "highly detailed",
-    "neon cinematic wa",
-    "nothingmatches",
-    "a",
-  ];
+  const QUERIES = SEARCH_QUERIES;
   /** Every prefix of every query, as typed: more distinct searches than the app keeps ranked. */
-  const typed = QUERIES.flatMap((q) =>
-    Array.from({ length: q.length }, (_, i) => q.slice(0, i + 1))
-  )
-    .filter((q) => q.trim());
+  const typed = typedPrefixes(QUERIES);
   const url = (q: string) => `/history?q=${encodeURIComponent(q)}`;
   line(
     `Over HTTP: one client on one kept-alive connection, sequential \`GET /history?q=…\` with the API's default page size (50). **As typed**: every prefix of ${QUERIES.length} queries (one-word, two-word, prefix, diacritic, no-hit, one-letter), ${typed.length} distinct searches in turn, more than the app keeps ranked, so none is answered whole from its cache (a keystroke that narrows a search whose matches all fit its ranked window is filtered from it, as when typing). **Repeated**: the ${QUERIES.length} whole queries again and again. In-process: \`HistoryStore.list\` with its search cache off, the same typed searches. The listing without a search is the floor.`,
@@ -623,12 +605,7 @@ if (want("search")) {
   const sizes = full ? [100, 1000, 10_000, 1_000_000] : [100, 1000, 10_000];
   const rounds = full ? 6 : 2;
   for (const rows of sizes) {
-    const dir = await Deno.makeTempDir({ prefix: `promptsmith-bench-search-${rows}-` });
-    {
-      const store = new HistoryStore(openDatabase(join(dir, "history.db")));
-      seedHistory(store, rows, 7);
-      store.db.close();
-    }
+    const dir = await seededDataDir(`promptsmith-bench-search-${rows}-`, rows, 7);
     const port = freePort();
     const searchApp = spawnApp(port, freePort(), dir);
     await waitUp(`http://127.0.0.1:${port}/healthz`);
@@ -714,7 +691,5 @@ line(
   } s; load average at the end ${loadAverage()}.`,
 );
 
-await stop(app);
-await stop(fake);
 await Deno.remove(dataDir, { recursive: true });
 if (!only) await Deno.writeTextFile(join(root, "BENCHMARKS.md"), out.join("\n") + "\n");

@@ -7,13 +7,13 @@
 import { join } from "node:path";
 import { openDatabase } from "../lib/history/db.ts";
 import { HistoryStore } from "../lib/history/store.ts";
-import { seedHistory } from "./seed_history.ts";
+import { seededDataDir } from "./seed_history.ts";
+import { typedPrefixes } from "./typed_queries.ts";
 import { percentile } from "./stats.ts";
 import process from "node:process";
 
 const QUERIES = ["lighthouse", "samurai rain", "cafe", "Zürich", "drag", "highly detailed"];
-const typed = QUERIES.flatMap((q) => Array.from({ length: q.length }, (_, i) => q.slice(0, i + 1)))
-  .filter((q) => q.trim());
+const typed = typedPrefixes(QUERIES);
 
 function time(label: string, run: () => unknown, rounds: number): void {
   for (let i = 0; i < 3; i++) run();
@@ -37,11 +37,8 @@ function time(label: string, run: () => unknown, rounds: number): void {
 }
 
 for (const rows of (Deno.args.length ? Deno.args : ["120", "1000", "10000"]).map(Number)) {
-  const dir = await Deno.makeTempDir({ prefix: "promptsmith-search-profile-" });
+  const dir = await seededDataDir("promptsmith-search-profile-", rows, 7);
   const path = join(dir, "history.db");
-  const seed = new HistoryStore(openDatabase(path));
-  seedHistory(seed, rows, 7);
-  seed.db.close();
   const cold = new HistoryStore(openDatabase(path), { searchCache: 0 });
   const warm = new HistoryStore(openDatabase(path));
   // deno-lint-ignore no-console

@@ -5,37 +5,18 @@
  * ROUNDS times (default 6) on one kept-alive connection, and prints p50/p95 per round and overall
  * in ms, with the slowest queries.
  */
-import { join } from "node:path";
-import { openDatabase } from "../lib/history/db.ts";
-import { HistoryStore } from "../lib/history/store.ts";
-import { seedHistory } from "./seed_history.ts";
+import { seededDataDir } from "./seed_history.ts";
+import { SEARCH_QUERIES, typedPrefixes } from "./typed_queries.ts";
 import { percentile } from "./stats.ts";
 import { sequentialLatencies } from "./http_client.ts";
 import { freePort, spawnApp, stop, waitUp } from "./processes.ts";
 
-const QUERIES = [
-  "lighthouse",
-  "samurai rain",
-  "cafe",
-  "Zürich",
-  "drag",
-  "highly detailed",
-  "neon cinematic wa",
-  "nothingmatches",
-  "a",
-];
-const typed = QUERIES.flatMap((q) => Array.from({ length: q.length }, (_, i) => q.slice(0, i + 1)))
-  .filter((q) => q.trim());
+const typed = typedPrefixes(SEARCH_QUERIES);
 const rows = Number(Deno.args[0] ?? 1000);
 const rounds = Number(Deno.args[1] ?? 6);
 const f2 = (n: number) => n.toFixed(2);
 
-const dir = await Deno.makeTempDir({ prefix: "promptsmith-search-rounds-" });
-{
-  const store = new HistoryStore(openDatabase(join(dir, "history.db")));
-  seedHistory(store, rows, 7);
-  store.db.close();
-}
+const dir = await seededDataDir("promptsmith-search-rounds-", rows, 7);
 const port = freePort();
 const app = spawnApp(port, freePort(), dir);
 try {

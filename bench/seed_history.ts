@@ -1,4 +1,6 @@
-import type { HistoryStore } from "../lib/history/store.ts";
+import { join } from "node:path";
+import { openDatabase } from "../lib/history/db.ts";
+import { HistoryStore } from "../lib/history/store.ts";
 import { seededRandom } from "../lib/prompt/random.ts";
 
 const SUBJECTS = [
@@ -142,4 +144,16 @@ export function seedHistory(
     db.exec(trigger);
   }
   db.exec("COMMIT");
+}
+
+/** A new temporary data folder whose history holds `rows` seeded entries. */
+export async function seededDataDir(prefix: string, rows: number, seed = 1): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const store = new HistoryStore(openDatabase(join(dir, "history.db")));
+  try {
+    seedHistory(store, rows, seed);
+  } finally {
+    store.db.close();
+  }
+  return dir;
 }
