@@ -595,13 +595,13 @@ if (want("search")) {
   const typed = typedPrefixes(QUERIES);
   const url = (q: string) => `/history?q=${encodeURIComponent(q)}`;
   line(
-    `Over HTTP: one client on one kept-alive connection, sequential \`GET /history?q=…\` with the API's default page size (50). **As typed**: every prefix of ${QUERIES.length} queries (one-word, two-word, prefix, diacritic, no-hit, one-letter), ${typed.length} distinct searches in turn, more than the app keeps ranked, so none is answered whole from its cache (a keystroke that narrows a search whose matches all fit its ranked window is filtered from it, as when typing). **Repeated**: the ${QUERIES.length} whole queries again and again. In-process: \`HistoryStore.list\` with its search cache off, the same typed searches. The listing without a search is the floor.`,
+    `Over HTTP: one client on one kept-alive connection, sequential \`GET /history?q=…\` with the API's default page size (50). **As typed**: every prefix of ${QUERIES.length} queries (one-word, two-word, prefix, diacritic, no-hit, one-letter), ${typed.length} distinct searches in turn, more than the app keeps ranked, so none is answered whole from its cache (a keystroke that narrows a search whose matches all fit its ranked window is filtered from it, as when typing); ${rounds} rounds, after **a first pass after start** of the same searches, measured on its own (V8 compiles the search code during it). **Repeated**: the ${QUERIES.length} whole queries again and again. In-process: \`HistoryStore.list\` with its search cache off, the same typed searches. The listing without a search is the floor.`,
   );
   line();
   line(
-    `| rows | HTTP as typed p50 | p95 | HTTP repeated p50 | p95 | HTTP listing p50 | in-process as typed p50 | p95 | target (HTTP, as typed) |`,
+    `| rows | HTTP as typed p50 | p95 | first pass after start p50 | p95 | HTTP repeated p50 | p95 | HTTP listing p50 | in-process as typed p50 | p95 | target (HTTP, as typed) |`,
   );
-  line(`|---|---|---|---|---|---|---|---|---|`);
+  line(`|---|---|---|---|---|---|---|---|---|---|---|`);
   const sizes = full ? [100, 1000, 10_000, 1_000_000] : [100, 1000, 10_000];
   const rounds = full ? 6 : 2;
   for (const rows of sizes) {
@@ -609,9 +609,14 @@ if (want("search")) {
     const port = freePort();
     const searchApp = spawnApp(port, freePort(), dir);
     await waitUp(`http://127.0.0.1:${port}/healthz`);
+    // One whole pass first, measured on its own: V8 compiles the search code during it, and the
+    // rounds after it start with none of their searches kept (a warm-up of the first few typed
+    // searches would leave those kept, and the first round would answer them from the cache).
+    const firstPass = await sequentialLatencies(port, typed.map(url), 0);
     const asTyped = await sequentialLatencies(
       port,
       Array.from({ length: rounds }, () => typed.map(url)).flat(),
+      0,
     );
     const repeated = await sequentialLatencies(
       port,
@@ -638,10 +643,12 @@ if (want("search")) {
     const target = big ? "p95 ≤ 10 ms" : "p50 ≤ 1 ms, p95 ≤ 2 ms";
     line(
       `| ${rows.toLocaleString("en")} | ${f2(p50)} ms | ${f2(p95)} ms | ${
-        f2(percentile(repeated, 50))
-      } ms | ${f2(percentile(repeated, 95))} ms | ${f2(percentile(listing, 50))} ms | ${
-        f2(percentile(inProcess, 50))
-      } ms | ${f2(percentile(inProcess, 95))} ms | ${target} ${mark(ok)} |`,
+        f2(percentile(firstPass, 50))
+      } ms | ${f2(percentile(firstPass, 95))} ms | ${f2(percentile(repeated, 50))} ms | ${
+        f2(percentile(repeated, 95))
+      } ms | ${f2(percentile(listing, 50))} ms | ${f2(percentile(inProcess, 50))} ms | ${
+        f2(percentile(inProcess, 95))
+      } ms | ${target} ${mark(ok)} |`,
     );
     verdict(
       `search over HTTP at ${rows.toLocaleString("en")} rows ${target}`,
