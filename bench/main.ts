@@ -594,6 +594,7 @@ if (want("search")) {
   /** Every prefix of every query, as typed: more distinct searches than the app keeps ranked. */
   const typed = typedPrefixes(QUERIES);
   const url = (q: string) => `/history?q=${encodeURIComponent(q)}`;
+  const rounds = full ? 6 : 2;
   line(
     `Over HTTP: one client on one kept-alive connection, sequential \`GET /history?q=…\` with the API's default page size (50). **As typed**: every prefix of ${QUERIES.length} queries (one-word, two-word, prefix, diacritic, no-hit, one-letter), ${typed.length} distinct searches in turn, more than the app keeps ranked, so none is answered whole from its cache (a keystroke that narrows a search whose matches all fit its ranked window is filtered from it, as when typing); ${rounds} rounds, after **a first pass after start** of the same searches, measured on its own (V8 compiles the search code during it). **Repeated**: the ${QUERIES.length} whole queries again and again. In-process: \`HistoryStore.list\` with its search cache off, the same typed searches. The listing without a search is the floor.`,
   );
@@ -603,7 +604,6 @@ if (want("search")) {
   );
   line(`|---|---|---|---|---|---|---|---|---|---|---|`);
   const sizes = full ? [100, 1000, 10_000, 1_000_000] : [100, 1000, 10_000];
-  const rounds = full ? 6 : 2;
   for (const rows of sizes) {
     const dir = await seededDataDir(`promptsmith-bench-search-${rows}-`, rows, 7);
     const port = freePort();
