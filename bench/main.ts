@@ -404,7 +404,7 @@ if (want("tokens")) {
     `| streams | rounds | direct p50 | direct p99 | via app p50 | via app p99 | added p99, median of rounds | added p99, worst round |`,
   );
   line(`|---|---|---|---|---|---|---|---|`);
-  const rounds = full ? 8 : 5;
+  const rounds = full ? 8 : 3;
   const compare = async (run: (open: () => Promise<{ tokens: Token[] }>) => Promise<number[]>) => {
     const d: number[] = [];
     const a: number[] = [];
@@ -548,7 +548,7 @@ if (want("memory")) {
   // V8 gives freed heap pages back only once the app has been idle a while (its memory
   // reducer), and the app hands glibc's free pages back 10 s after the last generation, so
   // the settled figure is read after a longer quiet.
-  const settleSeconds = full ? 30 : 20;
+  const settleSeconds = full ? 30 : 12;
   await new Promise((r) => setTimeout(r, (settleSeconds - 3) * 1000));
   const afterRss = rssMb(memApp.pid);
   await stop(memApp);
