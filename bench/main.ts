@@ -12,7 +12,15 @@ import { SEARCH_QUERIES, typedPrefixes } from "./typed_queries.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";
 import { builtInLoad, generateMany, sequentialLatencies } from "./http_client.ts";
-import { freePort, spawnApp, spawnFake, stop, waitUp } from "./processes.ts";
+import {
+  benchTempDir,
+  freePort,
+  removeTempDir,
+  spawnApp,
+  spawnFake,
+  stop,
+  waitUp,
+} from "./processes.ts";
 
 const full = Deno.args.includes("--full");
 const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
@@ -313,7 +321,7 @@ if (want("ttft")) {
   const ttftAppPort = freePort();
   const shortFake = spawnFake(shortPort, 1, 2, false);
   const shortUrl = `http://127.0.0.1:${shortPort}`;
-  const ttftDir = await Deno.makeTempDir({ prefix: "promptsmith-bench-ttft-" });
+  const ttftDir = await benchTempDir("promptsmith-bench-ttft-");
   await waitUp(`${shortUrl}/api/version`);
   const ttftApp = spawnApp(ttftAppPort, shortPort, ttftDir);
   const ttftUrl = `http://127.0.0.1:${ttftAppPort}`;
@@ -346,7 +354,7 @@ if (want("ttft")) {
   }
   await stop(ttftApp);
   await stop(shortFake);
-  await Deno.remove(ttftDir, { recursive: true });
+  await removeTempDir(ttftDir);
   line();
   line(`## Time to first token added by us`);
   line();
@@ -552,7 +560,7 @@ if (want("memory")) {
   await new Promise((r) => setTimeout(r, (settleSeconds - 3) * 1000));
   const afterRss = rssMb(memApp.pid);
   await stop(memApp);
-  await Deno.remove(memDir, { recursive: true });
+  await removeTempDir(memDir);
   const growth = (afterRss / memIdle - 1) * 100;
   line();
   line(`## Memory after ${generations.toLocaleString("en")} generations`);
@@ -635,7 +643,7 @@ if (want("search")) {
       }
     }
     store.db.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeTempDir(dir);
     const p50 = percentile(asTyped, 50);
     const p95 = percentile(asTyped, 95);
     const big = rows >= 1_000_000;
@@ -698,5 +706,5 @@ line(
   } s; load average at the end ${loadAverage()}.`,
 );
 
-await Deno.remove(dataDir, { recursive: true });
+await removeTempDir(dataDir);
 if (!only) await Deno.writeTextFile(join(root, "BENCHMARKS.md"), out.join("\n") + "\n");

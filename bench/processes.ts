@@ -7,6 +7,40 @@ import { serverV8Flags } from "../scripts/v8_flags.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
+/** Temporary folders made by `benchTempDir` and not removed yet. */
+const tempDirs = new Set<string>();
+
+/**
+ * Removes every temporary folder still listed. A section that throws ends the benchmark through
+ * an unhandled rejection (top-level await), which skips the section's own clean-up; Deno ends
+ * the child processes as it exits, but seeded histories of up to a million rows stayed in the
+ * temporary directory.
+ */
+function removeTempDirsNow(): void {
+  for (const dir of tempDirs) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // Already removed.
+    }
+  }
+}
+globalThis.addEventListener("unhandledrejection", removeTempDirsNow);
+globalThis.addEventListener("error", removeTempDirsNow);
+
+/** A temporary folder that is removed however the benchmark ends (see `removeTempDir`). */
+export async function benchTempDir(prefix: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Removes a folder made by `benchTempDir`. */
+export async function removeTempDir(dir: string): Promise<void> {
+  tempDirs.delete(dir);
+  await Deno.remove(dir, { recursive: true });
+}
+
 /** A loopback port nobody listens on right now. */
 export function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { openDatabase } from "../lib/history/db.ts";
 import { HistoryStore } from "../lib/history/store.ts";
 import { seededDataDir } from "./seed_history.ts";
+import { removeTempDir } from "./processes.ts";
 import { typedPrefixes } from "./typed_queries.ts";
 import { percentile } from "./stats.ts";
 import process from "node:process";
@@ -62,5 +63,5 @@ for (const rows of (Deno.args.length ? Deno.args : ["120", "1000", "10000"]).map
   time("  JSON of a searched page", () => JSON.stringify(page), 400);
   cold.db.close();
   warm.db.close();
-  await Deno.remove(dir, { recursive: true });
+  await removeTempDir(dir);
 }

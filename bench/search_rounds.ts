@@ -9,7 +9,7 @@ import { seededDataDir } from "./seed_history.ts";
 import { SEARCH_QUERIES, typedPrefixes } from "./typed_queries.ts";
 import { percentile } from "./stats.ts";
 import { sequentialLatencies } from "./http_client.ts";
-import { freePort, spawnApp, stop, waitUp } from "./processes.ts";
+import { freePort, removeTempDir, spawnApp, stop, waitUp } from "./processes.ts";
 
 const typed = typedPrefixes(SEARCH_QUERIES);
 const rows = Number(Deno.args[0] ?? 1000);
@@ -49,5 +49,5 @@ try {
   console.log(out.join("\n"));
 } finally {
   await stop(app);
-  await Deno.remove(dir, { recursive: true });
+  await removeTempDir(dir);
 }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { openDatabase } from "../lib/history/db.ts";
 import { HistoryStore } from "../lib/history/store.ts";
 import { seededRandom } from "../lib/prompt/random.ts";
+import { benchTempDir } from "./processes.ts";
 
 const SUBJECTS = [
   "lighthouse",
@@ -148,7 +149,7 @@ export function seedHistory(
 
 /** A new temporary data folder whose history holds `rows` seeded entries. */
 export async function seededDataDir(prefix: string, rows: number, seed = 1): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix });
+  const dir = await benchTempDir(prefix);
   const store = new HistoryStore(openDatabase(join(dir, "history.db")));
   try {
     seedHistory(store, rows, seed);

@@ -7,12 +7,20 @@
  */
 import { join } from "node:path";
 import { percentile } from "./stats.ts";
-import { freePort, spawnApp, spawnFake, stop, waitUp } from "./processes.ts";
+import {
+  benchTempDir,
+  freePort,
+  removeTempDir,
+  spawnApp,
+  spawnFake,
+  stop,
+  waitUp,
+} from "./processes.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const requests = Number(Deno.args[0] ?? 300);
 const [fakePort, proxyPort, appPort] = [freePort(), freePort(), freePort()];
-const dataDir = await Deno.makeTempDir({ prefix: "promptsmith-ttft-floor-" });
+const dataDir = await benchTempDir("promptsmith-ttft-floor-");
 const children = [
   spawnFake(fakePort, 1, 2, false),
   new Deno.Command(Deno.execPath(), {
@@ -95,4 +103,4 @@ for (const [name, rows] of Object.entries(ways)) {
   );
 }
 await Promise.all(children.map(stop));
-await Deno.remove(dataDir, { recursive: true });
+await removeTempDir(dataDir);
