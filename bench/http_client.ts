@@ -70,7 +70,11 @@ function indexOfHeadEnd(buf: Uint8Array, length: number): number {
   return -1;
 }
 
-/** Milliseconds for each of `paths`, sent in turn on one connection (after `warm` unmeasured). */
+/**
+ * Milliseconds for each of `paths`, sent in turn on one connection, after the first `warm` of them
+ * unmeasured (those are then measured again, so a sequence that must not meet its own cached
+ * answers passes 0).
+ */
 export async function sequentialLatencies(
   port: number,
   paths: string[],

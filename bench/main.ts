@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { openDatabase } from "../lib/history/db.ts";
 import { HistoryStore } from "../lib/history/store.ts";
 import { seededDataDir } from "./seed_history.ts";
-import { SEARCH_QUERIES, typedPrefixes } from "./typed_queries.ts";
+import { SEARCH_QUERIES, typedPrefixes, typedSearchLatencies } from "./typed_queries.ts";
 import { measureInProcess } from "./in_process.tsx";
 import { percentile } from "./stats.ts";
 import { builtInLoad, generateMany, sequentialLatencies } from "./http_client.ts";
@@ -617,15 +617,7 @@ if (want("search")) {
     const port = freePort();
     const searchApp = spawnApp(port, freePort(), dir);
     await waitUp(`http://127.0.0.1:${port}/healthz`);
-    // One whole pass first, measured on its own: V8 compiles the search code during it, and the
-    // rounds after it start with none of their searches kept (a warm-up of the first few typed
-    // searches would leave those kept, and the first round would answer them from the cache).
-    const firstPass = await sequentialLatencies(port, typed.map(url), 0);
-    const asTyped = await sequentialLatencies(
-      port,
-      Array.from({ length: rounds }, () => typed.map(url)).flat(),
-      0,
-    );
+    const { firstPass, rounds: asTyped } = await typedSearchLatencies(port, typed, rounds);
     const repeated = await sequentialLatencies(
       port,
       Array.from({ length: rounds * 8 }, () => QUERIES.map(url)).flat(),

@@ -11,10 +11,10 @@ const root = new URL("../", import.meta.url).pathname;
 const tempDirs = new Set<string>();
 
 /**
- * Removes every temporary folder still listed. A section that throws ends the benchmark through
- * an unhandled rejection (top-level await), which skips the section's own clean-up; Deno ends
- * the child processes as it exits, but seeded histories of up to a million rows stayed in the
- * temporary directory.
+ * Removes every temporary folder still listed. A section that throws (an unhandled rejection at
+ * top level, an error in a callback) or a run stopped with Ctrl+C skips the sections' own
+ * clean-up; Deno ends the child processes as it exits, but seeded histories of up to a million
+ * rows stayed in the temporary directory.
  */
 function removeTempDirsNow(): void {
   for (const dir of tempDirs) {
@@ -27,6 +27,11 @@ function removeTempDirsNow(): void {
 }
 globalThis.addEventListener("unhandledrejection", removeTempDirsNow);
 globalThis.addEventListener("error", removeTempDirsNow);
+// A signal listener does not keep the process alive, so a run that ends normally still exits.
+Deno.addSignalListener("SIGINT", () => {
+  removeTempDirsNow();
+  Deno.exit(130);
+});
 
 /** A temporary folder that is removed however the benchmark ends (see `removeTempDir`). */
 export async function benchTempDir(prefix: string): Promise<string> {

@@ -6,9 +6,8 @@
  * and prints p50/p95 of that first pass, per round and overall in ms, with the slowest queries.
  */
 import { seededDataDir } from "./seed_history.ts";
-import { SEARCH_QUERIES, typedPrefixes } from "./typed_queries.ts";
+import { SEARCH_QUERIES, typedPrefixes, typedSearchLatencies } from "./typed_queries.ts";
 import { percentile } from "./stats.ts";
-import { sequentialLatencies } from "./http_client.ts";
 import { freePort, removeTempDir, spawnApp, stop, waitUp } from "./processes.ts";
 
 const typed = typedPrefixes(SEARCH_QUERIES);
@@ -21,14 +20,7 @@ const port = freePort();
 const app = spawnApp(port, freePort(), dir);
 try {
   await waitUp(`http://127.0.0.1:${port}/healthz`);
-  const paths = Array.from(
-    { length: rounds },
-    () => typed.map((q) => `/history?q=${encodeURIComponent(q)}`),
-  ).flat();
-  // A whole pass first, counted apart, as the benchmark does: a warm-up of only the first few searches
-  // would leave them kept, and the first round would answer them from the cache.
-  const first = await sequentialLatencies(port, paths.slice(0, typed.length), 0);
-  const times = await sequentialLatencies(port, paths, 0);
+  const { firstPass: first, rounds: times } = await typedSearchLatencies(port, typed, rounds);
   const out: string[] = [
     `first pass after start: p50 ${f2(percentile(first, 50))} p95 ${f2(percentile(first, 95))}`,
   ];
